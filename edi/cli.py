@@ -1,0 +1,133 @@
+"""The `edi` command: thin click wrappers over library calls; engine errors become one line, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from edi.errors import EdiError
+from edi.logging import configure_logging
+
+
+class _Cli(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EdiError as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+FILE = click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=False)
+
+
+@click.group(cls=_Cli)
+@click.version_option(package_name="edi")
+def cli() -> None:
+    """X12 EDI engine for US healthcare claims (837P, 837I, 835, 999, 277CA).
+
+    Example: edi info samples/837p-office-visits.x12
+    """
+    configure_logging()
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def info(files: tuple[Path, ...], fmt: str) -> None:
+    """Summarize files: interchanges, groups, transactions, claim and remittance counts, envelope problems.
+
+    Example: edi info samples/*.x12 --format json
+    """
+    from edi.inspect import file_info, render_info
+
+    results, failed = [], False
+    for path in files:
+        try:
+            results.append(file_info(path))
+        except EdiError as exc:
+            failed = True
+            if fmt == "text":
+                click.echo(str(exc))
+            else:
+                results.append({"file": str(path), "error": str(exc)})  # type: ignore[arg-type]
+            continue
+        if fmt == "text":
+            click.echo(render_info(results[-1]))
+    if fmt == "json":
+        click.echo(json.dumps([r if isinstance(r, dict) else r.as_dict() for r in results], indent=1))
+    sys.exit(2 if failed else 0)
+
+
+@cli.command()
+@click.argument("file", type=FILE)
+@click.option("--loop", "loop_id", help="Show only this loop's instances, e.g. 2300 or 2110.")
+@click.option("--claim", help="Show only the claim (2300) or claim payment (2100) with this CLM01 / CLP01.")
+def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
+    """Print the loop tree with loop, segment and element names from the implementation guide.
+
+    Example: edi inspect samples/837p-office-visits.x12 --claim PCN1002
+    """
+    from edi.inspect import inspect_lines
+
+    for line in inspect_lines(file, loop_id=loop_id, claim=claim):
+        click.echo(line)
+
+
+@cli.command("to-json")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+def to_json_command(file: Path) -> None:
+    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output.
+
+    Example: edi to-json samples/835-remittance.x12 > remit.json
+    """
+    from edi.inspect import to_json
+
+    source, name = _read_source(file)
+    to_json(source, sys.stdout, name=name)
+
+
+@cli.command("from-json")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+def from_json_command(file: Path) -> None:
+    """Write the X12 bytes a JSON document (from `edi to-json`) was made from to standard output.
+
+    Example: edi from-json remit.json > remit.x12
+    """
+    from edi.inspect import from_json
+
+    text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    sys.stdout.buffer.write(from_json(text))
+    sys.stdout.buffer.flush()
+
+
+@cli.command("to-xml")
+@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+def to_xml_command(file: Path) -> None:
+    """Write FILE as XML with loop, segment and element names as attributes.
+
+    Example: edi to-xml samples/837i-inpatient.x12 > claim.xml
+    """
+    from edi.inspect import to_xml
+
+    source, name = _read_source(file)
+    sys.stdout.buffer.write(to_xml(source, name=name))
+    sys.stdout.buffer.flush()
+
+
+def _read_source(file: Path) -> tuple[Path | bytes, str]:
+    if str(file) == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    if not file.is_file():
+        raise click.BadParameter(f"{file}: no such file")
+    return file, str(file)
+
+
+def main() -> None:
+    cli(prog_name="edi")

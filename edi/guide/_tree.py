@@ -1,0 +1,300 @@
+"""Loop trees: every segment of a transaction in its implementation-guide loop, built while streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from edi.guide._loader import load_guide
+from edi.guide._placer import LoopPlacer
+from edi.guide._select import CONTROL_MAP, guide_for
+from edi.guide._spec import ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
+from edi.x12 import Framed, Framer, Role, Segment, Source, Transaction, tokenize
+
+
+class SegmentNode:
+    """A segment in its loop. ``spec`` is None for a segment the guide does not expect there (kept, marked)."""
+
+    __slots__ = ("segment", "spec", "loop")
+
+    def __init__(self, segment: Segment, spec: SegmentSpec | None, loop: Loop) -> None:
+        self.segment = segment
+        self.spec = spec
+        self.loop = loop
+
+    @property
+    def id(self) -> str:
+        return self.segment.id
+
+    @property
+    def unexpected(self) -> bool:
+        return self.spec is None
+
+    def __getitem__(self, n: int) -> str:
+        return self.segment[n]
+
+    def element_spec(self, n: int) -> ElementSpec | None:
+        return self.spec.element(n) if self.spec is not None else None
+
+    def named_elements(self) -> Iterator[tuple[str, str, str]]:
+        """(reference "CLM01", guide name, raw value) for every element present."""
+        seg = self.segment
+        for n in range(1, len(seg.elements)):
+            spec = self.element_spec(n)
+            ref = spec.id if spec is not None else f"{seg.id}{n:02d}"
+            yield ref, spec.name if spec is not None else "", seg.elements[n]
+
+    def __repr__(self) -> str:
+        mark = " (unexpected)" if self.spec is None else ""
+        return f"<{self.loop.id}/{self.segment.text()}{mark}>"
+
+
+class Loop:
+    """One instance of a loop: its spec, its children (segments and loops, in file order) and its parent."""
+
+    __slots__ = ("spec", "children", "parent")
+
+    def __init__(self, spec: LoopSpec, parent: Loop | None) -> None:
+        self.spec = spec
+        self.children: list[Loop | SegmentNode] = []
+        self.parent = parent
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def segments(self) -> Iterator[SegmentNode]:
+        """Every segment in this loop and the loops under it, in file order."""
+        for child in self.children:
+            if isinstance(child, Loop):
+                yield from child.segments()
+            else:
+                yield child
+
+    def loops(self, loop_id: str | None = None) -> Iterator[Loop]:
+        """Loops under this one (depth first), all or those with one id."""
+        for child in self.children:
+            if isinstance(child, Loop):
+                if loop_id is None or child.spec.id == loop_id:
+                    yield child
+                yield from child.loops(loop_id)
+
+    def first(self, seg_id: str) -> SegmentNode | None:
+        """The first segment with this id directly in this loop."""
+        return next((c for c in self.children if isinstance(c, SegmentNode) and c.segment.id == seg_id), None)
+
+    def ancestors(self) -> Iterator[Loop]:
+        loop = self.parent
+        while loop is not None:
+            yield loop
+            loop = loop.parent
+
+    @property
+    def path(self) -> str:
+        """"2000A/2000B/2300" — the guide loops from the transaction down to this one."""
+        ids = [loop.spec.id for loop in (*reversed(list(self.ancestors())), self) if not loop.spec.kind]
+        return "/".join(ids)
+
+    def __repr__(self) -> str:
+        return f"<Loop {self.spec.title} ({len(self.children)} children)>"
+
+
+@dataclass
+class TransactionTree:
+    """One transaction (ST–SE) placed in its guide's loops."""
+
+    envelope: Transaction
+    guide: TransactionSpec | None      # None when no guide is known for its version
+    root: Loop                         # the ST_LOOP
+
+    def segments(self) -> Iterator[SegmentNode]:
+        return self.root.segments()
+
+    def loops(self, loop_id: str | None = None) -> Iterator[Loop]:
+        return self.root.loops(loop_id)
+
+    def unexpected(self) -> list[SegmentNode]:
+        return [node for node in self.segments() if node.spec is None]
+
+
+def _unknown_loop(transaction: Transaction) -> LoopSpec:
+    name = f"Transaction Set {transaction.set_id} {transaction.guide} (no implementation guide known)"
+    return LoopSpec(-1, "ST_LOOP", name, "R", 0, 1, "explicit", (), "/ST_LOOP")
+
+
+class TreeBuilder:
+    """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed."""
+
+    def __init__(self, transaction: Transaction, on_close: Callable[[Loop], None] | None = None) -> None:
+        self.transaction = transaction
+        self.guide = guide_for(transaction.guide, transaction.set_id)
+        self.placer = LoopPlacer(self.guide) if self.guide is not None else None
+        self.root: Loop | None = None
+        self.stack: list[Loop] = []
+        self.on_close = on_close
+
+    def add(self, seg: Segment) -> SegmentNode:
+        placer = self.placer
+        move = placer.place(seg) if placer is not None else None
+        stack = self.stack
+        if move is None:
+            if not stack:
+                spec = placer.st_loop if placer is not None else _unknown_loop(self.transaction)
+                self.root = Loop(spec, None)
+                stack.append(self.root)
+            loop = stack[-1]
+            node = SegmentNode(seg, None, loop)
+            loop.children.append(node)
+            return node
+        for _ in range(move.pops):
+            self._close(stack.pop())
+        for spec in move.pushes:
+            parent = stack[-1] if stack else None
+            loop = Loop(spec, parent)
+            if parent is None:
+                self.root = loop
+            else:
+                parent.children.append(loop)
+            stack.append(loop)
+        loop = stack[-1]
+        node = SegmentNode(seg, move.target, loop)
+        loop.children.append(node)
+        return node
+
+    def finish(self) -> Loop | None:
+        while self.stack:
+            self._close(self.stack.pop())
+        return self.root
+
+    def _close(self, loop: Loop) -> None:
+        if self.on_close is not None:
+            self.on_close(loop)
+
+
+def _transactions(framed: Iterable[Framed]) -> Iterator[tuple[Transaction, Iterator[Segment]]]:
+    """Group the framed stream into (transaction, its segments ST..SE), lazily."""
+    iterator = iter(framed)
+    pending: list[Framed] = []
+
+    def body(first: Framed) -> Iterator[Segment]:
+        yield first.segment
+        for item in iterator:
+            if item.transaction is not first.transaction:
+                pending.append(item)
+                return
+            yield item.segment
+            if item.role is Role.SE:
+                return
+
+    while True:
+        item = pending.pop() if pending else next(iterator, None)
+        if item is None:
+            return
+        if item.role is Role.ST and item.transaction is not None:
+            segments = body(item)
+            yield item.transaction, segments
+            for _ in segments:  # drain what the consumer left
+                pass
+
+
+def iter_transactions(source: Source | Framer, *, name: str | None = None) -> Iterator[TransactionTree]:
+    """Yield each transaction of a file as a complete loop tree, one at a time."""
+    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
+    for transaction, segments in _transactions(framer):
+        builder = TreeBuilder(transaction)
+        for seg in segments:
+            builder.add(seg)
+        root = builder.finish()
+        if root is not None:
+            yield TransactionTree(transaction, builder.guide, root)
+
+
+def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None = None) -> Iterator[Loop]:
+    """Yield every instance of ``loop_id`` ("2300" claims, "2100" claim payments) as soon as it is complete.
+
+    Memory stays flat on any file size: a yielded loop is dropped from the tree once the caller moves on, and
+    so is every loop that held one. The loop's ``parent`` chain gives its context (billing provider,
+    subscriber, payer …) as far as it has been read; use it before asking for the next loop.
+    """
+    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
+    done: list[Loop] = []
+    holders: set[int] = set()
+
+    def on_close(loop: Loop) -> None:
+        if loop.spec.id == loop_id:
+            done.append(loop)
+        elif id(loop) not in holders:
+            return
+        parent = loop.parent
+        if parent is not None:
+            holders.add(id(parent))
+            if parent.children and parent.children[-1] is loop:
+                parent.children.pop()
+            else:
+                parent.children.remove(loop)
+        holders.discard(id(loop))
+
+    for transaction, segments in _transactions(framer):
+        builder = TreeBuilder(transaction, on_close)
+        for seg in segments:
+            builder.add(seg)
+            if done:
+                yield from done
+                done.clear()
+        builder.finish()
+        yield from done
+        done.clear()
+        holders.clear()
+
+
+def control_guide() -> TransactionSpec:
+    """The envelope map (ISA, GS, GE, IEA, TA1), for element names outside any transaction."""
+    return load_guide(CONTROL_MAP)
+
+
+def control_segment(seg_id: str) -> SegmentSpec | None:
+    """The envelope map's spec of ISA, GS, GE, IEA or TA1."""
+    return next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+
+
+def read_trees(path: Path) -> list[TransactionTree]:
+    """Every transaction of a (small) file as trees; for big files stream with :func:`iter_transactions`."""
+    return list(iter_transactions(path))
+
+
+def walk_file(source: Source | Framer, *, name: str | None = None) -> Iterator[Framed | TransactionTree]:
+    """Everything in a file in order: envelope and stray segments as Framed, each transaction as a tree."""
+    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
+    builder: TreeBuilder | None = None
+    for item in framer:
+        if item.transaction is None or item.role is Role.STRAY:
+            if builder is not None:
+                yield _finished(builder)
+                builder = None
+            yield item
+            continue
+        if builder is None or builder.transaction is not item.transaction:
+            if builder is not None:
+                yield _finished(builder)
+            builder = TreeBuilder(item.transaction)
+        builder.add(item.segment)
+        if item.role is Role.SE:
+            yield _finished(builder)
+            builder = None
+    if builder is not None:
+        yield _finished(builder)
+
+
+def _finished(builder: TreeBuilder) -> TransactionTree:
+    root = builder.finish()
+    assert root is not None
+    return TransactionTree(builder.transaction, builder.guide, root)

@@ -1,0 +1,245 @@
+"""Streaming tokenizer: bytes or a file → Segments with positions, in bounded memory.
+
+Text is decoded as ISO-8859-1, so every byte maps to one character and back: offsets in characters are byte
+offsets, and writing the segments back gives the exact bytes read.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from edi.errors import FramingError
+from edi.x12._delimiters import ISA_LENGTH, ISA_SEPARATOR_OFFSETS, ISA_WIDTHS, Delimiters
+from edi.x12._segment import Position, Segment
+
+# Text that may stand between segments without being data: line breaks, indentation, NUL and EOF padding.
+WHITESPACE = " \t\r\n\x00\x1a\x0b\x0c"
+BOM = "\xef\xbb\xbf"  # UTF-8 byte-order mark, as ISO-8859-1 characters
+CHUNK_SIZE = 1 << 20
+
+Source = bytes | bytearray | memoryview | Path | BinaryIO
+
+
+def tokenize(source: Source, *, name: str | None = None, chunk_size: int = CHUNK_SIZE) -> Iterator[Segment]:
+    """Yield every segment of ``source`` (bytes, a Path, or a binary file object) in file order.
+
+    Several interchanges per file are read, each with its own delimiters. Raises :class:`FramingError` (with
+    the file name, segment number, byte offset and line) when the input cannot be split into segments.
+    """
+    stream, label = _open(source, name)
+    try:
+        yield from _Tokenizer(stream, label, chunk_size).segments()
+    finally:
+        if isinstance(source, Path):
+            stream.close()
+
+
+def _open(source: Source, name: str | None) -> tuple[BinaryIO, str]:
+    if isinstance(source, Path):
+        return source.open("rb"), name or str(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(source)), name or "<bytes>"
+    if hasattr(source, "read"):
+        return source, name or getattr(source, "name", "<stream>")
+    raise TypeError(f"tokenize() takes bytes, a Path or a binary file object, not {type(source).__name__}")
+
+
+def read_delimiters(isa: str, position: Position | None = None, source: str = "<input>") -> Delimiters:
+    """Delimiters from the 106 characters of a fixed-width ISA segment (terminator included)."""
+    def fail(message: str) -> FramingError:
+        return FramingError(message, position, source)
+
+    if not isa.startswith("ISA"):
+        raise fail(f"expected an ISA segment, found {isa[:20]!r}")
+    element = isa[3]
+    if element.isalnum() or element in WHITESPACE:
+        raise fail(f"the element separator (the 4th character of the ISA) is {element!r}; it must be a "
+                   "punctuation character such as '*'")
+    for offset in ISA_SEPARATOR_OFFSETS:
+        if offset >= len(isa) or isa[offset] != element:
+            raise fail(_not_fixed_width(isa, element))
+    if len(isa) < ISA_LENGTH:
+        raise fail(f"the file ends inside the ISA segment ({len(isa)} of {ISA_LENGTH} characters)")
+    version = isa[84:89]
+    repetition: str | None = isa[82]
+    if version < "00501" or repetition.isalnum() or repetition == " ":
+        repetition = None  # 4010 and earlier have no repetition separator; ISA11 is 'U'
+    segment = isa[105]
+    if segment.isalnum() or segment == " ":
+        raise fail(f"the segment terminator (the 106th character, right after ISA16) is {segment!r}; "
+                   "the ISA must be exactly 106 characters with a punctuation or line-break terminator")
+    try:
+        return Delimiters(element, isa[104], repetition, segment, "")
+    except ValueError as exc:
+        raise fail(f"delimiters collide: {exc} (ISA11={isa[82]!r}, ISA16={isa[104]!r})") from None
+
+
+def _not_fixed_width(isa: str, element: str) -> str:
+    fields = isa.split(element)[1:17]
+    for n, (field, width) in enumerate(zip(fields, ISA_WIDTHS), start=1):
+        if len(field) != width and n < 16:
+            return (f"the ISA is not fixed width: ISA{n:02d} is {len(field)} character{'s' if len(field) != 1 else ''} ({field!r}) but must be "
+                    f"{width}; pad ISA fields with spaces so the ISA is exactly {ISA_LENGTH} characters")
+    return f"the ISA is not fixed width ({ISA_LENGTH} characters with 16 element separators at fixed places)"
+
+
+class _Tokenizer:
+    def __init__(self, stream: BinaryIO, source: str, chunk_size: int) -> None:
+        self.stream = stream
+        self.source = source
+        self.chunk_size = max(chunk_size, 256)
+        self.buf = ""       # text not yet consumed; starts at a segment's first character or at leading text
+        self.base = 0       # byte offset of buf[0]
+        self.eof = False
+        self.index = 0
+        self.line = 1
+
+    def _fill(self) -> bool:
+        if self.eof:
+            return False
+        data = self.stream.read(self.chunk_size)
+        if not data:
+            self.eof = True
+            return False
+        self.buf += data.decode("latin-1")
+        return True
+
+    def _position(self, offset_in_buf: int = 0) -> Position:
+        return Position(self.base + offset_in_buf, self.index, self.line)
+
+    def _error(self, message: str, offset_in_buf: int = 0) -> FramingError:
+        return FramingError(message, self._position(offset_in_buf), self.source)
+
+    def segments(self) -> Iterator[Segment]:
+        while len(self.buf) < 512 and self._fill():
+            pass
+        lead = ""
+        if self.buf.startswith(BOM):
+            lead = BOM
+        stripped = self.buf[len(lead):].lstrip(WHITESPACE)
+        lead = self.buf[: len(self.buf) - len(stripped)]
+        if not stripped:
+            raise self._error("the file is empty: no ISA segment found")
+        self.buf, self.base = stripped, len(lead)
+        self.line += lead.count("\n")
+        while True:
+            delimiters = self._start_interchange()
+            more = yield from self._interchange(delimiters, lead)
+            lead = ""
+            if not more:
+                return
+
+    def _start_interchange(self) -> Delimiters:
+        while len(self.buf) < ISA_LENGTH + 8 and self._fill():
+            pass
+        head = self.buf[:ISA_LENGTH]
+        if not head.startswith("ISA"):
+            found = head[:30].split("\n")[0]
+            raise self._error(f"expected an ISA interchange header, found {found!r}; an X12 file must start "
+                              "with ISA (the delimiters are read from it)")
+        return read_delimiters(head, self._position(), self.source)
+
+    def _interchange(self, d: Delimiters, lead: str) -> Iterator[Segment]:
+        """Yield the segments of one interchange; return True when another ISA follows."""
+        t, es = d.segment, d.element
+        ws = "".join(c for c in WHITESPACE if c not in (t, es, d.component, d.repetition))
+        t_is_break = t in "\r\n"
+        bin_marker = "BIN" + es
+        tails: dict[str, str] = {}
+        while True:
+            pieces = self.buf.split(t)
+            n = len(pieces)
+            limit = n - 1 if self.eof else n - 2
+            has_bin = bin_marker in self.buf
+            pos = 0
+            i = 0
+            while i < limit:
+                body = pieces[i]
+                binary = has_bin and body.startswith(bin_marker)
+                if binary:
+                    body, used = self._binary(body, pieces, i, limit, t, es, pos)
+                    if used < 0:
+                        break  # needs more data
+                    i += used
+                nxt = pieces[i + 1]
+                if nxt and nxt[0] in ws:
+                    rest = nxt.lstrip(ws)
+                    gap = nxt[: len(nxt) - len(rest)]
+                    pieces[i + 1] = rest
+                else:
+                    gap = ""
+                    rest = nxt
+                while t_is_break and not rest and i + 2 <= limit:
+                    # an empty line between segments whose terminator is a line break
+                    nxt2 = pieces[i + 2]
+                    rest = nxt2.lstrip(ws)
+                    gap += t + nxt2[: len(nxt2) - len(rest)]
+                    pieces[i + 2] = rest
+                    i += 1
+                tail = tails.get(gap)
+                if tail is None:
+                    tail = tails[gap] = t + gap
+                seg = Segment(tuple(body.split(es, 2) if binary else body.split(es)), self.base + pos, self.index, self.line, tail, lead, d)
+                lead = ""
+                self.index += 1
+                if gap:
+                    self.line += gap.count("\n") or gap.count("\r")
+                if t_is_break and (t == "\n" or not gap.startswith("\n")):
+                    self.line += 1
+                if "\n" in body:
+                    self.line += body.count("\n")
+                pos += len(body) + len(tail)
+                i += 1
+                yield seg
+                if seg.id == "IEA":
+                    remainder = t.join(pieces[i:])
+                    if remainder.startswith("ISA"):
+                        self.buf = remainder
+                        self.base += pos
+                        return True
+            self.buf = t.join(pieces[i:])
+            self.base += pos
+            if self.eof and i >= n - 1:
+                final = self._final_segment(d, ws, lead)
+                if final is not None:
+                    yield final
+                return False
+            self._fill()
+
+    def _final_segment(self, d: Delimiters, ws: str, lead: str) -> Segment | None:
+        """Text after the last terminator: whitespace (already the last tail) or a final unterminated segment."""
+        body = self.buf.rstrip(ws)
+        if not body:
+            return None
+        if not body.startswith("IEA" + d.element):
+            # only a final IEA without its terminator is taken as complete (a common writer slip)
+            raise self._error(f"the file ends inside a segment: {body[:40]!r} has no segment terminator "
+                              f"{d.segment!r} (the file may be truncated)")
+        seg = Segment(tuple(body.split(d.element)), self.base, self.index, self.line, self.buf[len(body):], lead, d)
+        self.index += 1
+        return seg
+
+    def _binary(self, body: str, pieces: list[str], i: int, limit: int, t: str, es: str,
+                pos: int) -> tuple[str, int]:
+        """Join pieces a BIN segment's binary payload split apart; return (body, pieces used) or (_, -1)."""
+        parts = body.split(es, 2)
+        if len(parts) < 3 or not parts[1].isdigit():
+            raise self._error(f"BIN01 must be the number of bytes of binary data that follow, found "
+                              f"{parts[1] if len(parts) > 1 else ''!r}", pos)
+        need = len(parts[0]) + len(parts[1]) + 2 + int(parts[1])
+        used = 0
+        while len(body) < need:
+            if i + used + 1 >= limit:
+                if self.eof and i + used + 1 >= len(pieces):
+                    raise self._error(f"the file ends inside a BIN segment's {parts[1]} bytes of data", pos)
+                if not self.eof:
+                    return body, -1
+            used += 1
+            body = body + t + pieces[i + used]
+        if len(body) != need:
+            raise self._error(f"BIN01 says {parts[1]} bytes of binary data, but the segment terminator "
+                              f"{t!r} does not follow them", pos)
+        return body, used

@@ -1,0 +1,120 @@
+"""The tokenizer: delimiters from the ISA, positions, whitespace between segments, multiple interchanges."""
+
+from __future__ import annotations
+
+import pytest
+
+from edi.errors import FramingError
+from edi.x12 import Delimiters, tokenize, write
+
+ISA = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250101*1200*^*00501*000000001*0*T*:~"
+
+
+def interchange(isa: str = ISA, body: str = "GS*HC*S*R*20250101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~"
+                "SE*2*0001~GE*1*1~IEA*1*000000001~") -> bytes:
+    return (isa + body).encode("latin-1")
+
+
+class TestDelimiters:
+    def test_read_from_fixed_positions(self) -> None:
+        """Element separator is the 4th byte, ISA11 repetition, ISA16 component, the 106th byte terminates."""
+        seg = next(tokenize(interchange()))
+        assert Delimiters("*", ":", "^", "~", "") == seg.delimiters
+        assert len(ISA) == 106
+
+    def test_4010_has_no_repetition_separator(self) -> None:
+        """Before 00501, ISA11 is the standards id 'U', not a separator."""
+        isa = ISA.replace("*^*00501*", "*U*00401*")
+        assert next(tokenize(interchange(isa))).delimiters.repetition is None
+
+    def test_isa_that_is_not_fixed_width_is_refused_with_the_field_named(self) -> None:
+        """A space-collapsed ISA names the short field and the fix."""
+        with pytest.raises(FramingError, match=r"ISA02 is 1 character .* must be 10; pad ISA fields"):
+            list(tokenize(interchange(ISA.replace("*          *00", "* *00", 1))))
+
+    def test_colliding_delimiters_are_refused(self) -> None:
+        """ISA11 equal to ISA16 cannot tell repetitions from components."""
+        with pytest.raises(FramingError, match="component separator and the repetition separator are both ':'"):
+            list(tokenize(interchange(ISA.replace("*^*00501", "*:*00501"))))
+
+    def test_no_isa(self) -> None:
+        with pytest.raises(FramingError, match=r"segment 1 \(byte 0, line 1\): expected an ISA"):
+            list(tokenize(b"ST*835*1~SE*2*1~"))
+
+
+class TestPositionsAndWhitespace:
+    def test_bom_crlf_and_indentation_are_kept_outside_the_elements(self) -> None:
+        data = ("\ufeff".encode() + interchange().replace(b"~", b"~\r\n    "))
+        segments = list(tokenize(data))
+        assert ["ISA", "GS", "ST", "SE", "GE", "IEA"] == [s.id for s in segments]
+        assert "GS" == segments[1].elements[0] and segments[1].offset == 3 + 106 + 6
+        assert [1, 2, 3, 4, 5, 6] == [s.line for s in segments]
+        assert data == write(segments)
+
+    def test_newline_as_terminator_with_blank_lines(self) -> None:
+        isa = ISA[:-1] + "\n"
+        data = interchange(isa, "GS*HC*S*R*20250101*1200*1*X*005010X222A1\n\nST*837*0001\nSE*2*0001\nGE*1*1\n"
+                                "IEA*1*000000001\n")
+        segments = list(tokenize(data))
+        assert ["ISA", "GS", "ST", "SE", "GE", "IEA"] == [s.id for s in segments]
+        assert [1, 2, 4, 5, 6, 7] == [s.line for s in segments]
+        assert data == write(segments)
+
+    def test_segment_index_and_byte_offset(self) -> None:
+        segments = list(tokenize(interchange()))
+        assert [0, 1, 2] == [s.index for s in segments[:3]]
+        assert segments[2].offset == interchange().index(b"ST*837")
+
+    def test_small_chunks_give_the_same_segments(self) -> None:
+        data = interchange().replace(b"~", b"~\r\n")
+        assert [s.elements for s in tokenize(data)] == [s.elements for s in tokenize(data, chunk_size=7)]
+        assert data == write(tokenize(data, chunk_size=7))
+
+    def test_two_interchanges_with_different_delimiters(self) -> None:
+        second = interchange().replace(b"*", b"|").replace(b"~", b"\x1d")
+        segments = list(tokenize(interchange() + b"\n" + second))
+        assert 12 == len(segments)
+        assert "|" == segments[6].delimiters.element and "\x1d" == segments[6].delimiters.segment
+        assert interchange() + b"\n" + second == write(segments)
+
+    def test_last_segment_without_terminator_is_read_and_written_back_as_is(self) -> None:
+        data = interchange()[:-1]
+        segments = list(tokenize(data))
+        assert "IEA" == segments[-1].id and not segments[-1].terminated
+        assert data == write(segments)
+
+    def test_truncated_inside_a_segment(self) -> None:
+        with pytest.raises(FramingError, match="ends inside a segment"):
+            list(tokenize(interchange()[:-25]))
+
+    def test_nul_padding_after_iea_is_whitespace(self) -> None:
+        data = interchange() + b"\x00" * 50
+        assert data == write(tokenize(data))
+
+
+class TestComposites:
+    def test_components_and_repetitions_split_on_demand(self) -> None:
+        body = ("GS*HC*S*R*20250101*1200*1*X*005010X222A1~ST*837*0001~SV1*HC:99213:25*100*UN*1***1:2~"
+                "HI*ABK:J209^ABF:R05~SE*4*0001~GE*1*1~IEA*1*000000001~")
+        segs = {s.id: s for s in tokenize(interchange(body=body))}
+        assert ("HC", "99213", "25") == segs["SV1"].components(1)
+        assert "25" == segs["SV1"].component(1, 3) and "" == segs["SV1"].component(1, 4)
+        assert ("ABK:J209", "ABF:R05") == segs["HI"].repetitions(1)
+        assert "" == segs["SV1"][20]
+
+
+class TestBinarySegments:
+    def test_bin_payload_may_hold_the_terminator(self) -> None:
+        payload = "a~b\nc*d"
+        body = (f"GS*HC*S*R*20250101*1200*1*X*005010X222A1~ST*275*0001~BIN*{len(payload)}*{payload}~SE*3*0001~"
+                "GE*1*1~IEA*1*000000001~")
+        data = interchange(body=body)
+        segs = list(tokenize(data, chunk_size=64))
+        binary = next(s for s in segs if s.id == "BIN")
+        assert payload == binary.elements[2]
+        assert data == write(segs)
+
+    def test_bin_length_that_is_not_a_number(self) -> None:
+        body = "GS*HC*S*R*20250101*1200*1*X*X~ST*275*0001~BIN*1a*x~SE*3*0001~GE*1*1~IEA*1*000000001~"
+        with pytest.raises(FramingError, match="BIN01 must be the number of bytes"):
+            list(tokenize(interchange(body=body)))
