@@ -1,0 +1,82 @@
+"""The `edi` command: thin wrappers, one-line errors, lossless JSON through standard input and output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from conftest import SAMPLES
+from edi.cli import cli
+
+runner = CliRunner()
+P837 = SAMPLES / "837p-office-visits.x12"
+R835 = SAMPLES / "835-remittance.x12"
+
+
+def run(*args: str, input: bytes | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    help_text = cli.commands[name].help or ""
+    assert f"edi {name} " in help_text, f"`edi {name}` needs help text with an example"
+
+
+def test_info_counts_claims_and_remits() -> None:
+    result = run("info", str(P837), str(R835), "--format", "json")
+    assert 0 == result.exit_code
+    infos = json.loads(result.output)
+    st_837 = infos[0]["interchanges"][0]["groups"][0]["transactions"][0]
+    assert ("837", "005010X222A1", 3) == (st_837["set_id"], st_837["guide"], st_837["counts"]["claims"])
+    st_835 = infos[1]["interchanges"][0]["groups"][0]["transactions"][0]
+    assert 4 == st_835["counts"]["claim_payments"]
+
+
+def test_unframeable_file_gives_one_line_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.x12"
+    bad.write_bytes(b"ISA*00* *00*~GS*HC~")
+    result = runner.invoke(cli, ["info", str(bad)])
+    assert 2 == result.exit_code
+    lines = result.output.strip().splitlines()
+    assert 1 == len(lines) and lines[0].startswith(f"{bad}: segment 1 (byte 0, line 1): the ISA is not fixed width")
+    assert "Traceback" not in result.output
+
+
+def test_garbage_bytes_to_json_gives_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "garbage.bin"
+    bad.write_bytes(bytes(range(256)) * 3)
+    result = runner.invoke(cli, ["to-json", str(bad)])
+    assert 2 == result.exit_code and "expected an ISA interchange header" in result.output
+
+
+def test_json_round_trip_through_stdin() -> None:
+    as_json = run("to-json", "-", input=R835.read_bytes())
+    assert 0 == as_json.exit_code
+    back = runner.invoke(cli, ["from-json", "-"], input=as_json.output.encode())
+    assert R835.read_bytes() == back.stdout_bytes
+
+
+def test_inspect_one_claim_by_clm01() -> None:
+    result = run("inspect", str(P837), "--claim", "PCN1002")
+    assert result.output.startswith("2300 CLAIM INFORMATION")
+    assert "CLM01    Patient Control Number: PCN1002" in result.output
+    assert "PCN1001" not in result.output and "PCN1003" not in result.output
+
+
+def test_inspect_filter_by_loop() -> None:
+    result = run("inspect", str(R835), "--loop", "2110")
+    headings = [line for line in result.output.splitlines() if not line.startswith(" ")]
+    assert headings and set(headings) == {"2110 SERVICE PAYMENT INFORMATION"}
+
+
+def test_to_xml_has_names_as_attributes() -> None:
+    result = run("to-xml", str(P837))
+    root = etree.fromstring(result.stdout_bytes)
+    clm01 = root.find(".//loop[@id='2300']/segment[@id='CLM']/element[@id='CLM01']")
+    assert clm01 is not None and "Patient Control Number" == clm01.get("name") and "PCN1001" == clm01.text
+    assert root.find(".//loop[@id='2300']").get("name") == "Claim Information"
