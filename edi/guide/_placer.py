@@ -39,33 +39,29 @@ class LoopPlacer:
     def reset(self) -> None:
         """Start a new transaction: the next segment should be its ST."""
         self.state: LoopSpec | SegmentSpec = self.st_loop
-        self.stack: list[LoopSpec] = []
+        self.depth = 0  # loops open, ST_LOOP included
 
     def place(self, seg: Segment) -> Move | None:
-        cache = self._cache
-        fields = cache.key_fields.get(seg.id)
-        if fields is None:
-            key: tuple[object, ...] = (self.state.uid, seg.id)
+        tables = self._cache
+        sid = seg.id
+        codes = tables.simple_keys.get(sid)
+        if codes is not None:  # the common case: the qualifier is element 01
+            elements = seg.elements
+            value = elements[1] if len(elements) > 1 else ""
+            key: tuple[object, ...] = (self.state.uid, sid, value if value in codes else None)
         else:
-            key = (self.state.uid, seg.id, *[_value(seg, e, c, codes) for e, c, codes in fields])
+            fields = tables.key_fields.get(sid)
+            if fields is None:
+                key = (self.state.uid, sid)
+            else:
+                key = (self.state.uid, sid, *[_value(seg, e, c, codes) for e, c, codes in fields])
         try:
-            move = cache.moves[key]
+            move = tables.moves[key]
         except KeyError:
-            move = cache.moves[key] = self._resolve(seg)
-        if move is None:
-            return None
-        if self.state is self.st_loop:
-            if move.target.id != "ST":
-                return None
-            self.stack = [self.st_loop]
-            self.state = move.target
-            return Move(move.target, 0, (self.st_loop,))
-        stack = self.stack
-        if move.pops > len(stack) - 1:
-            return None  # would leave the transaction: not a segment of this ST–SE
-        if move.pops:
-            del stack[len(stack) - move.pops:]
-        stack.extend(move.pushes)
+            move = tables.moves[key] = self._resolve(seg)
+        if move is None or move.pops >= self.depth and self.depth:
+            return None  # not expected here, or would leave the transaction: kept in the current loop
+        self.depth += len(move.pushes) - move.pops
         self.state = move.target
         return move
 
@@ -75,7 +71,8 @@ class LoopPlacer:
         state = self.state
         if state is self.st_loop:
             first = state.children[0]
-            return Move(first, 0, ()) if isinstance(first, SegmentSpec) and first.id == seg.id else None
+            ok = isinstance(first, SegmentSpec) and _matches(first, seg)
+            return Move(first, 0, (state,)) if ok else None  # type: ignore[arg-type]
         node = state if isinstance(state, LoopSpec) else guide.parent(state)
         start_pos = state.pos
         popped = 0
@@ -151,6 +148,7 @@ def _descend(loop: LoopSpec, seg: Segment) -> tuple[SegmentSpec, tuple[LoopSpec,
 @dataclass
 class _Tables:
     key_fields: dict[str, tuple[tuple[int, int, frozenset[str]], ...]]
+    simple_keys: dict[str, frozenset[str]]  # segment ids whose only qualifier is element 01: its codes
     moves: dict[tuple[object, ...], Move | None]
 
 
@@ -168,5 +166,6 @@ def _tables(guide: TransactionSpec) -> _Tables:
                 fields.setdefault(node.id, {}).setdefault((element, component), set()).update(codes)
         key_fields = {seg_id: tuple((e, c, frozenset(codes)) for (e, c), codes in sorted(by_field.items()))
                       for seg_id, by_field in fields.items()}
-        tables = _TABLES[guide.map_name] = _Tables(key_fields, {})
+        simple = {seg_id: f[0][2] for seg_id, f in key_fields.items() if len(f) == 1 and f[0][:2] == (1, 0)}
+        tables = _TABLES[guide.map_name] = _Tables(key_fields, simple, {})
     return tables

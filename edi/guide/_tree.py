@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,16 +155,18 @@ class TreeBuilder:
             node = SegmentNode(seg, None, loop)
             loop.children.append(node)
             return node
-        for _ in range(move.pops):
-            self._close(stack.pop())
-        for spec in move.pushes:
-            parent = stack[-1] if stack else None
-            loop = Loop(spec, parent)
-            if parent is None:
-                self.root = loop
-            else:
-                parent.children.append(loop)
-            stack.append(loop)
+        if move.pops:
+            for _ in range(move.pops):
+                self._close(stack.pop())
+        if move.pushes:
+            for spec in move.pushes:
+                parent = stack[-1] if stack else None
+                loop = Loop(spec, parent)
+                if parent is None:
+                    self.root = loop
+                else:
+                    parent.children.append(loop)
+                stack.append(loop)
         loop = stack[-1]
         node = SegmentNode(seg, move.target, loop)
         loop.children.append(node)
@@ -179,43 +181,43 @@ class TreeBuilder:
         if self.on_close is not None:
             self.on_close(loop)
 
+    def tree(self) -> TransactionTree:
+        root = self.finish()
+        assert root is not None, "a transaction has at least its ST"
+        return TransactionTree(self.transaction, self.guide, root)
 
-def _transactions(framed: Iterable[Framed]) -> Iterator[tuple[Transaction, Iterator[Segment]]]:
-    """Group the framed stream into (transaction, its segments ST..SE), lazily."""
-    iterator = iter(framed)
-    pending: list[Framed] = []
 
-    def body(first: Framed) -> Iterator[Segment]:
-        yield first.segment
-        for item in iterator:
-            if item.transaction is not first.transaction:
-                pending.append(item)
-                return
-            yield item.segment
-            if item.role is Role.SE:
-                return
+def _framer(source: Source | Framer, name: str | None) -> Framer:
+    return source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
 
-    while True:
-        item = pending.pop() if pending else next(iterator, None)
-        if item is None:
-            return
-        if item.role is Role.ST and item.transaction is not None:
-            segments = body(item)
-            yield item.transaction, segments
-            for _ in segments:  # drain what the consumer left
-                pass
+
+def walk_file(source: Source | Framer, *, name: str | None = None) -> Iterator[Framed | TransactionTree]:
+    """Everything in a file in order: envelope and stray segments as Framed, each transaction as a tree."""
+    builder: TreeBuilder | None = None
+    for role, seg, transaction, framed in _framer(source, name).events():
+        if transaction is None or role is Role.STRAY:
+            if builder is not None:
+                yield builder.tree()
+                builder = None
+            yield framed  # type: ignore[misc]
+            continue
+        if builder is None or builder.transaction is not transaction:
+            if builder is not None:
+                yield builder.tree()
+            builder = TreeBuilder(transaction)
+        builder.add(seg)
+        if role is Role.SE:
+            yield builder.tree()
+            builder = None
+    if builder is not None:
+        yield builder.tree()
 
 
 def iter_transactions(source: Source | Framer, *, name: str | None = None) -> Iterator[TransactionTree]:
     """Yield each transaction of a file as a complete loop tree, one at a time."""
-    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
-    for transaction, segments in _transactions(framer):
-        builder = TreeBuilder(transaction)
-        for seg in segments:
-            builder.add(seg)
-        root = builder.finish()
-        if root is not None:
-            yield TransactionTree(transaction, builder.guide, root)
+    for item in walk_file(source, name=name):
+        if isinstance(item, TransactionTree):
+            yield item
 
 
 def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None = None) -> Iterator[Loop]:
@@ -225,9 +227,8 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
     so is every loop that held one. The loop's ``parent`` chain gives its context (billing provider,
     subscriber, payer …) as far as it has been read; use it before asking for the next loop.
     """
-    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
     done: list[Loop] = []
-    holders: set[int] = set()
+    holders: set[int] = set()  # loops that held a yielded loop: dropped from their parent when they close
 
     def on_close(loop: Loop) -> None:
         if loop.spec.id == loop_id:
@@ -243,17 +244,25 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
                 parent.children.remove(loop)
         holders.discard(id(loop))
 
-    for transaction, segments in _transactions(framer):
-        builder = TreeBuilder(transaction, on_close)
-        for seg in segments:
-            builder.add(seg)
-            if done:
-                yield from done
-                done.clear()
+    builder: TreeBuilder | None = None
+    for role, seg, transaction, _ in _framer(source, name).events():
+        if transaction is None or role is Role.STRAY:
+            continue
+        if builder is None or builder.transaction is not transaction:
+            if builder is not None:
+                builder.finish()
+            builder = TreeBuilder(transaction, on_close)
+            holders.clear()
+        builder.add(seg)
+        if role is Role.SE:
+            builder.finish()
+            builder = None
+        if done:
+            yield from done
+            done.clear()
+    if builder is not None:
         builder.finish()
         yield from done
-        done.clear()
-        holders.clear()
 
 
 def control_guide() -> TransactionSpec:
@@ -269,32 +278,3 @@ def control_segment(seg_id: str) -> SegmentSpec | None:
 def read_trees(path: Path) -> list[TransactionTree]:
     """Every transaction of a (small) file as trees; for big files stream with :func:`iter_transactions`."""
     return list(iter_transactions(path))
-
-
-def walk_file(source: Source | Framer, *, name: str | None = None) -> Iterator[Framed | TransactionTree]:
-    """Everything in a file in order: envelope and stray segments as Framed, each transaction as a tree."""
-    framer = source if isinstance(source, Framer) else Framer(tokenize(source, name=name))
-    builder: TreeBuilder | None = None
-    for item in framer:
-        if item.transaction is None or item.role is Role.STRAY:
-            if builder is not None:
-                yield _finished(builder)
-                builder = None
-            yield item
-            continue
-        if builder is None or builder.transaction is not item.transaction:
-            if builder is not None:
-                yield _finished(builder)
-            builder = TreeBuilder(item.transaction)
-        builder.add(item.segment)
-        if item.role is Role.SE:
-            yield _finished(builder)
-            builder = None
-    if builder is not None:
-        yield _finished(builder)
-
-
-def _finished(builder: TreeBuilder) -> TransactionTree:
-    root = builder.finish()
-    assert root is not None
-    return TransactionTree(builder.transaction, builder.guide, root)

@@ -102,20 +102,29 @@ class Framer:
         self._last: Segment | None = None
 
     def __iter__(self) -> Iterator[Framed]:
+        for role, seg, transaction, framed in self.events():
+            if framed is None:
+                yield Framed(seg, role, self._isa, self._gs, transaction, transaction.segments)  # type: ignore[union-attr]
+            else:
+                yield framed
+
+    def events(self) -> Iterator[tuple[Role, Segment, Transaction | None, Framed | None]]:
+        """The fast path for streaming consumers: (role, segment, transaction, Framed or None for a body
+        segment). Body segments, the bulk of a file, get no Framed object."""
         handlers = {"ISA": self._on_isa, "GS": self._on_gs, "ST": self._on_st, "SE": self._on_se,
                     "GE": self._on_ge, "IEA": self._on_iea}
+        body = Role.BODY
+        seg = None
         for seg in self._segments:
-            self._last = seg
             st = self._st
             handler = handlers.get(seg.id)
-            if handler is None:
-                if st is not None:
-                    st.segments += 1
-                    yield Framed(seg, Role.BODY, self._isa, self._gs, st, st.segments)
-                    continue
-                yield self._outside(seg)
+            if handler is None and st is not None:
+                st.segments += 1
+                yield body, seg, st, None
                 continue
-            yield handler(seg)
+            framed = handler(seg) if handler is not None else self._outside(seg)
+            yield framed.role, seg, framed.transaction, framed
+        self._last = seg
         self._at_end()
 
     # -- findings ------------------------------------------------------------------------------------------
