@@ -156,6 +156,18 @@ class _Tokenizer:
             has_bin = bin_marker in self.buf
             pos = 0
             i = 0
+            if not (has_bin or t_is_break or lead):
+                stripped = [p.lstrip(ws) for p in pieces] if ws else pieces
+                joined = "".join(stripped)
+                if "\n" not in joined and "\r" not in joined:
+                    i, pos, iea = yield from self._plain_chunk(pieces, stripped, limit, d, tails)
+                    pieces[i] = stripped[i]
+                    if iea:
+                        remainder = t.join(pieces[i:])
+                        if remainder.startswith("ISA"):
+                            self.buf = remainder
+                            self.base += pos
+                            return True
             while i < limit:
                 body = pieces[i]
                 binary = has_bin and body.startswith(bin_marker)
@@ -208,6 +220,38 @@ class _Tokenizer:
                     yield final
                 return False
             self._fill()
+
+    def _plain_chunk(self, pieces: list[str], stripped: list[str], limit: int, d: Delimiters,
+                     tails: dict[str, str]) -> Iterator[Segment]:
+        """The fast path for a chunk whose segments hold no line breaks and no binary data: the bulk of any file.
+        Returns (pieces consumed, characters consumed, whether it stopped after an IEA)."""
+        t, es = d.segment, d.element
+        base, index, line, pos = self.base, self.index, self.line, 0
+        i = 0
+        iea = False
+        while i < limit:
+            body = stripped[i]
+            after = pieces[i + 1]
+            gap_length = len(after) - len(stripped[i + 1])
+            if gap_length:
+                gap = after[:gap_length]
+                tail = tails.get(gap)
+                if tail is None:
+                    tail = tails[gap] = t + gap
+                seg = Segment(tuple(body.split(es)), base + pos, index, line, tail, "", d)
+                line += gap.count("\n") or gap.count("\r")
+            else:
+                tail = t
+                seg = Segment(tuple(body.split(es)), base + pos, index, line, t, "", d)
+            index += 1
+            pos += len(body) + len(tail)
+            i += 1
+            yield seg
+            if seg.id == "IEA":
+                iea = True
+                break
+        self.index, self.line = index, line
+        return i, pos, iea
 
     def _final_segment(self, d: Delimiters, ws: str, lead: str) -> Segment | None:
         """Text after the last terminator: whitespace (already the last tail) or a final unterminated segment."""
