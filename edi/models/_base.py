@@ -96,8 +96,10 @@ def composite(seg: Segment, n: int) -> tuple[str, ...]:
     return seg.components(n)
 
 
-class TransactionModel(Model):
-    """A whole transaction (ST–SE). Subclasses name their set, group and guide, and write their body."""
+class TransactionModel(Model, tag=True):
+    """A whole transaction (ST–SE). Subclasses name their set, group and guide, and write their body.
+
+    Tagged: in JSON each transaction carries ``"type": "<ClassName>"`` so a list of mixed transactions decodes back."""
 
     SET_ID: ClassVar[str] = ""           # ST01
     FUNCTIONAL_ID: ClassVar[str] = ""    # GS01
