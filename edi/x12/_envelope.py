@@ -100,6 +100,7 @@ class Framer:
         self._gs: Group | None = None
         self._st: Transaction | None = None
         self._last: Segment | None = None
+        self._st_controls: dict[int, set[str]] = {}
 
     def __iter__(self) -> Iterator[Framed]:
         for role, seg, transaction, framed in self.events():
@@ -181,6 +182,12 @@ class Framer:
         if st03 and gs08 and st03 != gs08:
             self._find("envelope.st03.version", f"ST03 {st03!r} differs from GS08 {gs08!r}; the transaction is "
                        "read with ST03's guide", seg, "ST03")
+        if self._gs is not None:
+            seen = self._st_controls.setdefault(id(self._gs), set())
+            if seg[2] in seen:
+                self._find("envelope.st02.duplicate", f"ST02 {seg[2]!r} is used by another transaction of this "
+                           "group; control numbers must be unique within a functional group", seg, "ST02")
+            seen.add(seg[2])
         if not (4 <= len(seg[2]) <= 9 and seg[2].isdigit()):
             self._find("envelope.st02.format", f"ST02 {seg[2]!r} must be a 4 to 9 digit control number", seg, "ST02")
         return Framed(seg, Role.ST, self._isa, self._gs, self._st, 1)
@@ -228,6 +235,9 @@ class Framer:
             self._find("envelope.iea.outside", "IEA found without a matching ISA", seg, "IEA", "024")
             return Framed(seg, Role.STRAY, None, None, None)
         isa.trailer = seg
+        if not seg.terminated:
+            self._find("envelope.iea.unterminated", "IEA has no segment terminator after it (the file ends right "
+                       "after IEA02); some trading partners reject such files", seg, "IEA", "023")
         if seg[1] != str(isa.groups):
             self._find("envelope.iea01.count", f"IEA01 is {seg[1]!r} but the interchange has {isa.groups} "
                        f"functional groups; set IEA01 to {isa.groups}", seg, "IEA01", "021")

@@ -1,0 +1,275 @@
+"""The streaming validator: frames, places and checks one segment at a time, one claim's loops in memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from edi.errors import FramingError
+from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
+from edi.validate._elements import SegmentChecker
+from edi.validate._finding import Finding, Location, Severity
+from edi.validate._rules import LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
+from edi.validate._structure import count_problems
+from edi.x12 import EnvelopeFinding, Framer, Role, Segment, Source, Transaction, tokenize
+
+KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
+NUMBERED = {"2400": "LX"}                     # loops shown with their line number
+
+
+@dataclass
+class TransactionResult:
+    """What a 999 needs per transaction: its identity and whether it had errors."""
+
+    transaction: Transaction
+    findings: list[Finding] = field(default_factory=list)
+    claims: list[tuple[str, Segment, list[Finding]]] = field(default_factory=list)  # (CLM01, CLM, findings)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+@dataclass
+class Report:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    transactions: list[TransactionResult] = field(default_factory=list)
+    segments: int = 0
+    fatal: str | None = None      # the file could not be framed at all
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_error]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.is_error]
+
+    @property
+    def has_errors(self) -> bool:
+        return self.fatal is not None or any(f.is_error for f in self.findings)
+
+    @property
+    def claims(self) -> int:
+        return sum(len(t.claims) for t in self.transactions)
+
+
+
+
+class Context:
+    """What rules see: the file, the current transaction, helpers to make located findings."""
+
+    def __init__(self, file: str, snips: frozenset[int]) -> None:
+        self.file = file
+        self.snips = snips
+        self.transaction: Transaction | None = None
+        self.guide: TransactionSpec | None = None
+        self.group_guide: TransactionSpec | None = None
+        self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
+        self.position = 0                            # the current segment's position in its transaction (ST = 1)
+
+    def control(self) -> tuple[str | None, str | None, str | None]:
+        t = self.transaction
+        if t is None:
+            return (None, None, None)
+        group = t.group
+        interchange = group.interchange if group else None
+        return (interchange.control if interchange else None, group.control if group else None, t.control)
+
+    def loop_path(self, loop: Loop | None) -> str:
+        parts: list[str] = []
+        while loop is not None:
+            spec = loop.spec
+            if not spec.kind:
+                label = spec.id
+                key = KEYED.get(spec.id)
+                first = loop.children[0] if loop.children else None
+                if key and isinstance(first, SegmentNode) and first.segment.id == key:
+                    label += f"[{key}01={first.segment[1]}]"
+                elif spec.id in NUMBERED and isinstance(first, SegmentNode):
+                    label += f"[{first.segment[1]}]"
+                parts.append(label)
+            loop = loop.parent
+        return "/".join(reversed(parts))
+
+    def at(self, seg: Segment, loop: Loop | None, position: int = 0, element: str | None = None,
+           element_name: str | None = None, element_position: tuple[int, int, int] | None = None,
+           data_element: str | None = None) -> Location:
+        loop_id = ""
+        walk = loop
+        while walk is not None and walk.spec.kind:
+            walk = walk.parent
+        if walk is not None:
+            loop_id = walk.spec.id
+        return Location(self.file, self.control(), seg.index, seg.line, seg.id, self.loop_path(loop), loop_id,
+                        position, element, element_name, element_position, data_element)
+
+    def finding(self, code: str, snip: int, message: str, location: Location, *, value: str | None = None,
+                ik304: str | None = None, ik403: str | None = None, severity: Severity = Severity.ERROR,
+                **details: object) -> Finding:
+        return Finding(code, snip, severity, message, location, value, ik304, ik403, None, dict(details))
+
+
+class Validator:
+    """Run with :meth:`run`; the rules come from the registries the SNIP modules fill (edi.validate._rules)."""
+
+    def __init__(self, snips: Iterable[int]) -> None:
+        self.snips = frozenset(snips)
+        self.segment_rules = selected(SEGMENT_RULES, self.snips)
+        self.every_segment = self.segment_rules.pop("*", [])
+        self.loop_rules = selected(LOOP_RULES, self.snips)
+        self.transaction_rules = [fn for snip, fn in TRANSACTION_RULES if snip in self.snips]
+        self._checkers: dict[int, SegmentChecker] = {}
+
+    def run(self, source: Source, name: str | None = None) -> Report:
+        label = name or (str(source) if isinstance(source, Path) else "<bytes>")
+        report = Report(label)
+        ctx = Context(label, self.snips)
+        framer = Framer(tokenize(source, name=label))
+        result: TransactionResult | None = None
+        builder: TreeBuilder | None = None
+        try:
+            for role, seg, transaction, framed in framer.events():
+                report.segments += 1
+                if transaction is None or role is Role.STRAY:
+                    self._envelope_segment(ctx, report, seg, role)
+                    continue
+                if builder is None or builder.transaction is not transaction:
+                    if builder is not None and result is not None:
+                        self._end_transaction(ctx, report, builder, result)
+                    result = TransactionResult(transaction)
+                    builder = self._start_transaction(ctx, transaction, result)
+                node = builder.add(seg)
+                self._segment(ctx, result, node, transaction.segments)  # type: ignore[union-attr]
+                if role is Role.SE:
+                    self._end_transaction(ctx, report, builder, result)  # type: ignore[arg-type]
+                    builder = result = None
+            if builder is not None and result is not None:
+                self._end_transaction(ctx, report, builder, result)
+        except FramingError as exc:
+            report.fatal = str(exc)
+        report.findings[:0] = [self._envelope_finding(label, f) for f in framer.findings if 1 in self.snips]
+        return report
+
+    # -- transactions ------------------------------------------------------------------------------------
+    def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
+        ctx.transaction, ctx.state = transaction, {}
+        counts: dict[int, dict[int, int]] = {}
+
+        def on_close(loop: Loop) -> None:
+            self._close_loop(ctx, result, loop, counts)
+
+        builder = TreeBuilder(transaction, on_close)
+        ctx.guide = builder.guide
+        if builder.guide is None and 2 in self.snips:
+            seg = transaction.header
+            result.findings.append(ctx.finding(
+                "snip2.guide.unknown", 2, f"no implementation guide is known for {transaction.set_id} "
+                f"{transaction.guide!r}; only envelope checks were made", ctx.at(seg, None, 1, "ST03"),
+                severity=Severity.WARNING))
+        return builder
+
+    def _end_transaction(self, ctx: Context, report: Report, builder: TreeBuilder, result: TransactionResult) -> None:
+        builder.finish()
+        for rule in self.transaction_rules:
+            result.findings.extend(rule(ctx, result))
+        report.transactions.append(result)
+        report.findings.extend(result.findings)
+        ctx.transaction = None
+
+    def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]]) -> None:
+        own = counts.pop(id(loop), {})
+        for child in loop.children:
+            if isinstance(child, SegmentNode) and child.spec is not None:
+                own[child.spec.uid] = own.get(child.spec.uid, 0) + 1
+        if 2 in self.snips and ctx.guide is not None:
+            first = next((c for c in loop.children if isinstance(c, SegmentNode)), None)
+            anchor = first.segment if first is not None else result.transaction.header
+            for problem in count_problems(loop.spec, own):
+                element = problem.child.id if isinstance(problem.child, SegmentSpec) else None
+                result.findings.append(ctx.finding(
+                    "snip2.loop.missing" if problem.ik304 == "3" else "snip2.loop.count", 2, problem.message,
+                    ctx.at(anchor, loop, 0, None if element is None else None), ik304=problem.ik304,
+                    missing=problem.child.id))
+        for rule in self.loop_rules.get(loop.spec.id, ()):
+            result.findings.extend(rule(ctx, loop))
+        parent = loop.parent
+        if parent is not None:
+            siblings = counts.setdefault(id(parent), {})
+            siblings[loop.spec.uid] = siblings.get(loop.spec.uid, 0) + 1
+            if parent.children and parent.children[-1] is loop:
+                parent.children.pop()  # keep memory flat: a closed loop has been checked
+            if loop.spec.id in KEYED and loop.children:
+                first = loop.children[0]
+                if isinstance(first, SegmentNode) and first.segment.id == "CLM":
+                    claim_findings = [f for f in result.findings if f"[CLM01={first.segment[1]}]" in f.location.loop_path]
+                    result.claims.append((first.segment[1], first.segment, claim_findings))
+
+    # -- segments ----------------------------------------------------------------------------------------
+    def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
+        seg = node.segment
+        spec = node.spec
+        if spec is None:
+            if 2 in self.snips and ctx.guide is not None:
+                known = any(isinstance(n, SegmentSpec) and n.id == seg.id for n in ctx.guide.nodes)
+                where = ctx.loop_path(node.loop) or node.loop.spec.id
+                message = (f"{seg.id} is not expected here ({where}); the guide does not allow it in this loop "
+                           "or after the segments before it" if known else
+                           f"{seg.id or 'an empty segment'} is not a segment of this implementation guide")
+                result.findings.append(ctx.finding("snip2.segment.unexpected" if known else "snip2.segment.unknown",
+                                                   2, message, ctx.at(seg, node.loop, position),
+                                                   ik304="2" if known else "1"))
+            return
+        if spec.usage == "N" and 2 in self.snips:
+            result.findings.append(ctx.finding("snip2.segment.not_used", 2, f"{seg.id} ({spec.name}) is not used "
+                                               "in this guide; remove it", ctx.at(seg, node.loop, position),
+                                               ik304="I4"))
+        self._elements(ctx, result.findings, seg, spec, node.loop, position)
+        ctx.position = position
+        for rule in self.every_segment:
+            result.findings.extend(rule(ctx, node))
+        for rule in self.segment_rules.get(seg.id, ()):
+            result.findings.extend(rule(ctx, node))
+
+    def _elements(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec, loop: Loop | None,
+                  position: int) -> None:
+        key = id(spec)  # specs live as long as their cached guide
+        checker = self._checkers.get(key)
+        if checker is None:
+            checker = self._checkers[key] = SegmentChecker(spec)
+        problems = checker.check(seg.elements, seg.delimiters)  # type: ignore[arg-type]
+        for p in problems:
+            if p.snip not in self.snips:
+                continue
+            ref = p.spec.id if p.spec is not None else f"{seg.id}{p.element:02d}"
+            location = ctx.at(seg, loop, position, ref, p.spec.name if p.spec else None,
+                              (p.element, p.component, p.repetition), p.spec.data_ele if p.spec else None)
+            out.append(ctx.finding(f"snip{p.snip}.element.{_IK403_NAMES.get(p.ik403, p.ik403)}", p.snip,
+                                   p.message, location, value=p.value, ik304="8", ik403=p.ik403))
+
+    def _envelope_segment(self, ctx: Context, report: Report, seg: Segment, role: Role) -> None:
+        if role is Role.STRAY or 2 not in self.snips:
+            return
+        spec = None
+        if role in (Role.GS, Role.GE):
+            guide = guide_for(seg[8]) if role is Role.GS else ctx.group_guide
+            ctx.group_guide = guide
+            spec = guide.segment_by_path(f"/ISA_LOOP/GS_LOOP/{seg.id}") if guide is not None else None
+        spec = spec or control_segment(seg.id)
+        if spec is not None:
+            saved, ctx.transaction = ctx.transaction, None
+            self._elements(ctx, report.findings, seg, spec, None, 0)
+            ctx.transaction = saved
+
+    @staticmethod
+    def _envelope_finding(file: str, f: EnvelopeFinding) -> Finding:
+        location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element)
+        return Finding(f.code.replace("envelope.", "snip1.envelope."), 1, Severity.ERROR, f.message, location,
+                       ta1_note=f.ta1_note)
+
+
+_IK403_NAMES = {"1": "required", "2": "conditional", "3": "too_many_elements", "4": "too_short", "5": "too_long",
+                "6": "invalid_character", "7": "code", "8": "date", "9": "time", "10": "exclusion",
+                "12": "too_many_repetitions", "13": "too_many_components", "I10": "not_used", "I12": "pattern"}

@@ -1,0 +1,61 @@
+"""Loop-level checks (SNIP 2): required segments and loops present, max use and repeat counts, usage "not used"."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from edi.guide import LoopSpec, SegmentSpec
+
+
+@dataclass(frozen=True, slots=True)
+class CountRule:
+    child: LoopSpec | SegmentSpec
+    required: bool
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountProblem:
+    child: LoopSpec | SegmentSpec
+    ik304: str
+    message: str
+    found: int
+
+
+_RULES: dict[int, tuple[CountRule, ...]] = {}
+
+
+def count_rules(loop: LoopSpec) -> tuple[CountRule, ...]:
+    """The children of a loop spec that need counting: required ones, and those with a finite limit."""
+    key = id(loop)
+    rules = _RULES.get(key)
+    if rules is None:
+        rules = tuple(
+            CountRule(child, child.usage == "R",
+                      child.repeat if isinstance(child, LoopSpec) else child.max_use)
+            for child in loop.children
+            if child.usage == "R" or (child.repeat if isinstance(child, LoopSpec) else child.max_use) < (1 << 30))
+        _RULES[key] = rules
+    return rules
+
+
+def count_problems(loop: LoopSpec, counts: dict[int, int]) -> Iterator[CountProblem]:
+    """Problems with how often each child of one loop instance occurred (``counts`` by child spec uid)."""
+    for rule in count_rules(loop):
+        child = rule.child
+        found = counts.get(child.uid, 0)
+        is_loop = isinstance(child, LoopSpec)
+        what = f"loop {child.title}" if is_loop else f"segment {child.id} ({child.name})"
+        if rule.required and found == 0 and not _wrapper_satisfied(child, counts):
+            yield CountProblem(child, "3", f"required {what} is missing from {loop.title}", 0)
+        elif found > rule.limit:
+            code = "4" if is_loop else "5"
+            yield CountProblem(child, code, f"{what} occurs {found} times in {loop.title}; at most "
+                               f"{rule.limit} allowed", found)
+
+
+def _wrapper_satisfied(child: LoopSpec | SegmentSpec, counts: dict[int, int]) -> bool:
+    """A required wrapper loop (HEADER, DETAIL) counts as present when any loop inside it is."""
+    return isinstance(child, LoopSpec) and child.kind == "wrapper" and any(
+        counts.get(c.uid, 0) for c in child.children)
