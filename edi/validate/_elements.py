@@ -46,20 +46,17 @@ def external_codes() -> dict[str, frozenset[str]]:
     return lists
 
 
-def _valid_date(value: str) -> bool:
-    if len(value) == 8 and value.isdigit():
-        try:
-            date(int(value[:4]), int(value[4:6]), int(value[6:]))
+def real_date(text: str) -> bool:
+    """CCYYMMDD or YYMMDD naming a calendar date from 1800 on (earlier years are typing errors, as pyx12 holds)."""
+    if not text.isdigit() or len(text) not in (6, 8):
+        return False
+    try:
+        if len(text) == 6:
+            date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
             return True
-        except ValueError:
-            return False
-    if len(value) == 6 and value.isdigit():
-        try:
-            date(2000 + int(value[:2]), int(value[2:4]), int(value[4:]))
-            return True
-        except ValueError:
-            return False
-    return False
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8])).year >= 1800
+    except ValueError:
+        return False
 
 
 def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
@@ -74,7 +71,7 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
             return "6", 2, f"{value!r} is not a whole number (type {kind})"
         length = len(value.lstrip("-"))
     elif kind == "DT":
-        if not _valid_date(value):
+        if not real_date(value):
             return "8", 2, f"{value!r} is not a valid date (CCYYMMDD)"
         length = len(value)
     elif kind == "TM":

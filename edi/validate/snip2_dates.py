@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
 
 from edi.guide import SegmentNode
+from edi.validate._elements import real_date
 from edi.validate._engine import Context
 from edi.validate._finding import Finding
 from edi.validate._rules import segment_rule
@@ -21,17 +21,6 @@ _FORMATS = {
 _SHAPES = {"D8": "CCYYMMDD", "RD8": "CCYYMMDD-CCYYMMDD", "DT": "CCYYMMDDHHMM", "D6": "YYMMDD", "TM": "HHMM"}
 
 
-def _real(text: str) -> bool:
-    try:
-        if len(text) == 6:
-            date(2000 + int(text[:2]), int(text[2:4]), int(text[4:]))
-        else:
-            date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-        return True
-    except ValueError:
-        return False
-
-
 def date_problem(qualifier: str, value: str) -> str | None:
     pattern = _FORMATS.get(qualifier)
     if pattern is None or not value:
@@ -40,7 +29,7 @@ def date_problem(qualifier: str, value: str) -> str | None:
     if match is None:
         return f"{value!r} is not in the {qualifier} format {_SHAPES[qualifier]}"
     for part in match.groups():
-        if not _real(part):
+        if not real_date(part):
             return f"{value!r}: {part} is not a real date"
     if qualifier == "RD8" and match.group(1) > match.group(2):
         return f"{value!r}: the range ends before it starts"
