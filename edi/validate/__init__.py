@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from edi.validate import snip1_syntax, snip2_dates, snip2_hierarchy  # noqa: F401  (they register their rules)
+from edi.validate import snip2_dates, snip2_hierarchy, snip3_balancing  # noqa: F401  (they register their rules)
 from edi.validate._engine import Report, TransactionResult, Validator
 from edi.validate._finding import Finding, Location, Severity
 from edi.x12 import Source

@@ -7,30 +7,19 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from datetime import date
 
 from lxml import etree
 
 from edi.guide import ElementSpec, SegmentSpec
 from edi.guide._loader import map_dir
+from edi.validate._problem import ElementProblem
+from edi.validate.snip1_syntax import trailing_separators
 from edi.x12 import Delimiters
 
 _DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 _INTEGER = re.compile(r"-?\d+")
 _TIME = re.compile(r"([01]\d|2[0-3])[0-5]\d(?:[0-5]\d(?:\d{1,2})?)?")
-
-
-@dataclass(frozen=True, slots=True)
-class ElementProblem:
-    element: int                  # 1-based element position
-    component: int                # 1-based component position, 0 for a simple element
-    repetition: int               # 1-based repetition, 0 when the element does not repeat
-    spec: ElementSpec | None      # None for an element beyond the guide's last one
-    ik403: str                    # 999 IK403 code
-    snip: int
-    message: str
-    value: str
 
 
 @functools.cache
@@ -147,6 +136,7 @@ class SegmentChecker:
             problem = rule(elements, spec)
             if problem is not None:
                 problems.append(problem)
+        problems.extend(trailing_separators(elements, d.component))
         return problems
 
     def _element(self, n: int, value: str, element: ElementSpec, d: Delimiters) -> list[ElementProblem]:

@@ -15,6 +15,7 @@ from edi.validate._structure import count_problems
 from edi.x12 import EnvelopeFinding, Framer, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
+UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
 NUMBERED = {"2400": "LX"}                     # loops shown with their line number
 
 
@@ -122,6 +123,7 @@ class Validator:
         self.loop_rules = selected(LOOP_RULES, self.snips)
         self.transaction_rules = [fn for snip, fn in TRANSACTION_RULES if snip in self.snips]
         self._checkers: dict[int, SegmentChecker] = {}
+        self._holders: set[int] = set()
 
     def run(self, source: Source, name: str | None = None) -> Report:
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
@@ -195,17 +197,22 @@ class Validator:
                     missing=problem.child.id))
         for rule in self.loop_rules.get(loop.spec.id, ()):
             result.findings.extend(rule(ctx, loop))
+        spec_id = loop.spec.id
+        if spec_id == "2300":
+            clm = loop.children[0] if loop.children else None
+            if isinstance(clm, SegmentNode) and clm.segment.id == "CLM":
+                start = int(ctx.state.pop("claim_start", 0))  # type: ignore[call-overload]
+                result.claims.append((clm.segment[1], clm.segment, result.findings[start:]))
         parent = loop.parent
         if parent is not None:
             siblings = counts.setdefault(id(parent), {})
             siblings[loop.spec.uid] = siblings.get(loop.spec.uid, 0) + 1
-            if parent.children and parent.children[-1] is loop:
-                parent.children.pop()  # keep memory flat: a closed loop has been checked
-            if loop.spec.id in KEYED and loop.children:
-                first = loop.children[0]
-                if isinstance(first, SegmentNode) and first.segment.id == "CLM":
-                    claim_findings = [f for f in result.findings if f"[CLM01={first.segment[1]}]" in f.location.loop_path]
-                    result.claims.append((first.segment[1], first.segment, claim_findings))
+            if spec_id in UNITS or id(loop) in self._holders:
+                # keep memory flat: a closed claim (and what held claims) has been checked
+                self._holders.discard(id(loop))
+                self._holders.add(id(parent))
+                if parent.children and parent.children[-1] is loop:
+                    parent.children.pop()
 
     # -- segments ----------------------------------------------------------------------------------------
     def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
@@ -226,6 +233,8 @@ class Validator:
             result.findings.append(ctx.finding("snip2.segment.not_used", 2, f"{seg.id} ({spec.name}) is not used "
                                                "in this guide; remove it", ctx.at(seg, node.loop, position),
                                                ik304="I4"))
+        if seg.id == "CLM":
+            ctx.state["claim_start"] = len(result.findings)
         self._elements(ctx, result.findings, seg, spec, node.loop, position)
         ctx.position = position
         for rule in self.every_segment:
@@ -246,8 +255,9 @@ class Validator:
             ref = p.spec.id if p.spec is not None else f"{seg.id}{p.element:02d}"
             location = ctx.at(seg, loop, position, ref, p.spec.name if p.spec else None,
                               (p.element, p.component, p.repetition), p.spec.data_ele if p.spec else None)
-            out.append(ctx.finding(f"snip{p.snip}.element.{_IK403_NAMES.get(p.ik403, p.ik403)}", p.snip,
-                                   p.message, location, value=p.value, ik304="8", ik403=p.ik403))
+            area = "segment.trailing_separator" if p.snip == 1 else f"element.{_IK403_NAMES.get(p.ik403, p.ik403)}"
+            out.append(ctx.finding(f"snip{p.snip}.{area}", p.snip, p.message, location, value=p.value or None,
+                                   ik304="8", ik403=p.ik403))
 
     def _envelope_segment(self, ctx: Context, report: Report, seg: Segment, role: Role) -> None:
         if role is Role.STRAY or 2 not in self.snips:

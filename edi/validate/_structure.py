@@ -45,14 +45,16 @@ def count_problems(loop: LoopSpec, counts: dict[int, int]) -> Iterator[CountProb
     for rule in count_rules(loop):
         child = rule.child
         found = counts.get(child.uid, 0)
-        is_loop = isinstance(child, LoopSpec)
-        what = f"loop {child.title}" if is_loop else f"segment {child.id} ({child.name})"
         if rule.required and found == 0 and not _wrapper_satisfied(child, counts):
-            yield CountProblem(child, "3", f"required {what} is missing from {loop.title}", 0)
+            yield CountProblem(child, "3", f"required {_what(child)} is missing from {loop.title}", 0)
         elif found > rule.limit:
-            code = "4" if is_loop else "5"
-            yield CountProblem(child, code, f"{what} occurs {found} times in {loop.title}; at most "
+            code = "4" if isinstance(child, LoopSpec) else "5"
+            yield CountProblem(child, code, f"{_what(child)} occurs {found} times in {loop.title}; at most "
                                f"{rule.limit} allowed", found)
+
+
+def _what(child: LoopSpec | SegmentSpec) -> str:
+    return f"loop {child.title}" if isinstance(child, LoopSpec) else f"segment {child.id} ({child.name})"
 
 
 def _wrapper_satisfied(child: LoopSpec | SegmentSpec, counts: dict[int, int]) -> bool:
