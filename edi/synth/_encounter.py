@@ -52,8 +52,8 @@ PLACES = ("11",) * 16 + ("02", "10", "22", "19", "12", "21", "23")   # place of 
 
 @dataclass(frozen=True, slots=True)
 class Provider:
-    name: str             # organization name, or "LAST FIRST" split by ``is_person``
-    first: str            # "" for an organization
+    name: str             # organization name, or a person's last name
+    first: str            # a person's first name, "" for an organization
     npi: str
     taxonomy: str
     specialty: str
@@ -85,7 +85,7 @@ class Line:
 class OtherCoverage:
     """What the primary payer did with the claim (837P 2320/2330A/2330B); the claim goes to a secondary."""
     payer: Payer
-    insured: Person
+    member_id: str                                      # the subscriber's id with that payer
     group: str
     paid: Decimal
     adjustments: tuple[tuple[str, str, Decimal], ...]   # (group code, reason code, amount); paid + Σ = charge
@@ -186,8 +186,8 @@ def encounter(seed: int, index: int) -> Encounter:
     diagnoses = tuple(rng.sample(DIAGNOSES, rng.choice((1, 1, 2, 2, 3, 4, 5, 6, 7, 8))))
     pcn = f"P{seed % 100000:05d}{index + 1:07d}"
     lines = _lines(rng, pcn, billing.specialty, day, len(diagnoses))
-    other = _other_coverage(rng, team, payer, subscriber, lines, day)
-    received = day + timedelta(days=rng.randrange(2, 20))
+    other = _other_coverage(rng, team, payer, lines, day)
+    received = max(line.day for line in lines) + timedelta(days=rng.randrange(2, 20))
     return Encounter(index, pcn, billing, rendering, payer, group, subscriber, patient, relationship,
                      rng.choice(PLACES), frequency, original, prior_auth, onset, diagnoses, lines, other, received)
 
@@ -219,7 +219,7 @@ def _lines(rng: random.Random, pcn: str, specialty: str, day: date, diagnoses: i
     return tuple(lines)
 
 
-def _other_coverage(rng: random.Random, team: Roster, payer: Payer, subscriber: Person, lines: tuple[Line, ...],
+def _other_coverage(rng: random.Random, team: Roster, payer: Payer, lines: tuple[Line, ...],
                     day: date) -> OtherCoverage | None:
     if rng.random() >= 0.12:
         return None
@@ -229,6 +229,6 @@ def _other_coverage(rng: random.Random, team: Roster, payer: Payer, subscriber: 
     patient = fake.share(charge - contractual, rng, 0.05, 0.3)
     reason = rng.choice(("1", "2", "3"))
     adjustments = (("CO", "45", contractual), ("PR", reason, patient))
-    insured = fake.person(rng, 1945, 2003, subscriber.last, subscriber.address)
-    return OtherCoverage(primary, insured, "GRP" + fake.digits(rng, 6), charge - contractual - patient,
-                         adjustments, day + timedelta(days=rng.randrange(10, 40)))
+    member_id, group = "SYN" + fake.digits(rng, 9), "GRP" + fake.digits(rng, 6)
+    paid_on = day + timedelta(days=rng.randrange(10, 40))
+    return OtherCoverage(primary, member_id, group, charge - contractual - patient, adjustments, paid_on)

@@ -25,7 +25,7 @@ class TransactionResult:
 
     transaction: Transaction
     findings: list[Finding] = field(default_factory=list)
-    claims: list[tuple[str, Segment, list[Finding]]] = field(default_factory=list)  # (CLM01, CLM, findings)
+    claims: list[tuple[str, Segment, list[Finding]]] = field(default_factory=list)  # (CLM01/CLP01, CLM/CLP, findings)
 
     @property
     def has_errors(self) -> bool:
@@ -105,7 +105,7 @@ class Context:
         if walk is not None:
             loop_id = walk.spec.id
         return Location(self.file, self.control(), seg.index, seg.line, seg.id, self.loop_path(loop), loop_id,
-                        position, element, element_name, element_position, data_element)
+                        position, element, element_name, element_position, data_element, seg.text())
 
     def finding(self, code: str, snip: int, message: str, location: Location, *, value: str | None = None,
                 ik304: str | None = None, ik403: str | None = None, severity: Severity = Severity.ERROR,
@@ -198,11 +198,11 @@ class Validator:
         for rule in self.loop_rules.get(loop.spec.id, ()):
             result.findings.extend(rule(ctx, loop))
         spec_id = loop.spec.id
-        if spec_id == "2300":
-            clm = loop.children[0] if loop.children else None
-            if isinstance(clm, SegmentNode) and clm.segment.id == "CLM":
+        if spec_id in KEYED:
+            first = loop.children[0] if loop.children else None
+            if isinstance(first, SegmentNode) and first.segment.id == KEYED[spec_id]:
                 start = int(ctx.state.pop("claim_start", 0))  # type: ignore[call-overload]
-                result.claims.append((clm.segment[1], clm.segment, result.findings[start:]))
+                result.claims.append((first.segment[1], first.segment, result.findings[start:]))
         parent = loop.parent
         if parent is not None:
             siblings = counts.setdefault(id(parent), {})
@@ -233,7 +233,7 @@ class Validator:
             result.findings.append(ctx.finding("snip2.segment.not_used", 2, f"{seg.id} ({spec.name}) is not used "
                                                "in this guide; remove it", ctx.at(seg, node.loop, position),
                                                ik304="I4"))
-        if seg.id == "CLM":
+        if seg.id == "CLM" or seg.id == "CLP":
             ctx.state["claim_start"] = len(result.findings)
         self._elements(ctx, result.findings, seg, spec, node.loop, position)
         ctx.position = position

@@ -26,6 +26,7 @@ class Location:
     element_name: str | None = None    # "Line Item Charge Amount"
     element_position: tuple[int, int, int] | None = None  # (element, component, repetition), 0 when n/a
     data_element: str | None = None    # data element reference number, 999 IK402
+    text: str = ""                # the segment as it reads in the file, to show it in context
 
     def describe(self) -> str:
         where = f"segment {self.segment_index + 1} (line {self.line}) {self.segment_id}"
@@ -59,5 +60,5 @@ class Finding:
                 "file": loc.file, "interchange": loc.control[0], "group": loc.control[1],
                 "transaction": loc.control[2], "segment": loc.segment_index + 1, "line": loc.line,
                 "segment_id": loc.segment_id, "loop": loc.loop_path, "element": loc.element,
-                "element_name": loc.element_name, "value": self.value, "ik304": self.ik304,
+                "element_name": loc.element_name, "segment_text": loc.text, "value": self.value, "ik304": self.ik304,
                 "ik403": self.ik403, "ta1_note": self.ta1_note, **({"details": self.details} if self.details else {})}

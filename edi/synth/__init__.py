@@ -1,0 +1,34 @@
+"""Deterministic synthetic 837P and 835 interchanges for tests and benchmarks: fake people, valid structure.
+
+``synth_837p(claims, seed)`` and ``synth_835(claims, seed)`` yield built segments (ISA … IEA); the same seed
+always gives the same bytes, and the 835 of a seed remits the claims of the 837P of that seed (CLP01 = CLM01,
+REF*6R line item control numbers, SVC02 = SV102). ``write_synth`` streams a file claim by claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from edi.synth._835 import synth_835
+from edi.synth._837p import synth_837p
+from edi.synth._envelope import DELIMITERS, MAX_CLAIMS_PER_TRANSACTION
+from edi.x12 import write_to
+from edi.x12._writer import Built
+
+__all__ = ["DELIMITERS", "KINDS", "MAX_CLAIMS_PER_TRANSACTION", "synth_835", "synth_837p", "write_synth"]
+
+KINDS: dict[str, Callable[[int, int], Iterator[Built]]] = {"835": synth_835, "837p": synth_837p}
+
+
+def write_synth(kind: str, claims: int, seed: int, stream: BinaryIO, *, payer_contact: bool = False) -> None:
+    """Write a synthetic ``kind`` ("835" or "837p") interchange of ``claims`` claims to a binary stream.
+
+    ``payer_contact`` (835 only) adds the 1000A PER*BL segment the guide requires; it is off by default because
+    LinuxForHealth x12, a benchmark peer, rejects any PER in that loop.
+    """
+    generator = KINDS.get(kind.lower())
+    if generator is None:
+        raise ValueError(f"unknown synthetic kind {kind!r}; choose one of {', '.join(KINDS)}")
+    segments = synth_835(claims, seed, payer_contact) if generator is synth_835 else generator(claims, seed)
+    write_to(stream, segments, DELIMITERS)
