@@ -88,7 +88,7 @@ def _src(loop: Loop, txn: Source) -> Source | None:
 
 
 def _int(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
 def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
@@ -249,7 +249,7 @@ def _information_source(loop: Loop, txn: Source) -> InformationSource:
         else:
             extra += _flatten(child)
     receipt = receipt or {}
-    return InformationSource(name=name or _NO_NAME, trace=_trace(_first(receipt, "TRN")),
+    return InformationSource(name=name or _NO_NAME, trace=_trace(_first(receipt, "TRN"), txn),
                              received=_date(_first(receipt, "DTP*050")), processed=_date(_first(receipt, "DTP*009")),
                              receivers=tuple(receivers), extra=tuple(extra), source=_src(loop, txn))
 
@@ -268,7 +268,7 @@ def _receiver(loop: Loop, txn: Source) -> InformationReceiver:
         else:
             extra += _flatten(child)
     found = found or {}
-    return InformationReceiver(name=name or _NO_NAME, trace=_trace(_first(found, "TRN")),
+    return InformationReceiver(name=name or _NO_NAME, trace=_trace(_first(found, "TRN"), txn),
                                statuses=_statuses(found, txn), **_totals(found, "QTY*90", "QTY*AA"),
                                providers=tuple(providers), extra=tuple(extra), source=_src(loop, txn))
 
@@ -290,7 +290,7 @@ def _provider(loop: Loop, txn: Source) -> ProviderOfService:
     found = found or {}
     ref = _first(found, "REF")
     secondary = Reference(qualifier=ref[1], value=ref[2], description=ref[3]) if ref is not None else None
-    return ProviderOfService(name=name or _NO_NAME, trace=_trace(_first(found, "TRN")),
+    return ProviderOfService(name=name or _NO_NAME, trace=_trace(_first(found, "TRN"), txn),
                              statuses=_statuses(found, txn), secondary_id=secondary,
                              **_totals(found, "QTY*QA", "QTY*QC"), patients=tuple(patients), extra=tuple(extra),
                              source=_src(loop, txn))
@@ -321,7 +321,7 @@ def _claim(loop: Loop, txn: Source) -> AcknowledgedClaim:
         else:
             extra += _flatten(child)
     start, end = _period(_first(found, "DTP*472"))
-    return AcknowledgedClaim(trace=_trace(_first(found, "TRN")), statuses=_statuses(found, txn),
+    return AcknowledgedClaim(trace=_trace(_first(found, "TRN"), txn), statuses=_statuses(found, txn),
                              payer_claim_control_number=_value(found, "REF*1K"),
                              clearinghouse_trace_number=_value(found, "REF*D9"), bill_type=_value(found, "REF*BLT"),
                              service_from=start, service_to=end, lines=tuple(lines), extra=tuple(extra),
@@ -344,8 +344,10 @@ def _line(loop: Loop, txn: Source) -> AcknowledgedLine:
                             extra=tuple(extra), source=_src(loop, txn))
 
 
-def _trace(trn: Segment | None) -> Trace | None:
-    return Trace(type=trn[1], number=trn[2], originator=trn[3], reference=trn[4]) if trn is not None else None
+def _trace(trn: Segment | None, txn: Source) -> Trace | None:
+    if trn is None:
+        return None
+    return Trace(type=trn[1], number=trn[2], originator=trn[3], reference=trn[4], source=source_of(trn, txn))
 
 
 def _date(dtp: Segment | None) -> date | None:

@@ -191,6 +191,7 @@ class Trace(Model):
     number: str                          # TRN02
     originator: str = ""                 # TRN03 (not used in 005010X214)
     reference: str = ""                  # TRN04 (not used)
+    source: Source | None = None
 
 
 def _codes(statuses: tuple[Status, ...]) -> tuple[StatusInfo, ...]:
