@@ -12,7 +12,7 @@ from edi.validate._elements import SegmentChecker
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate._rules import LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate._structure import count_problems
-from edi.x12 import EnvelopeFinding, Framer, Role, Segment, Source, Transaction, tokenize
+from edi.x12 import EnvelopeFinding, Framer, Interchange, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
@@ -39,6 +39,7 @@ class Report:
     transactions: list[TransactionResult] = field(default_factory=list)
     segments: int = 0
     fatal: str | None = None      # the file could not be framed at all
+    interchanges: list[Interchange] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -136,6 +137,8 @@ class Validator:
             for role, seg, transaction, framed in framer.events():
                 report.segments += 1
                 if transaction is None or role is Role.STRAY:
+                    if role is Role.ISA and framed is not None and framed.interchange is not None:
+                        report.interchanges.append(framed.interchange)
                     self._envelope_segment(ctx, report, seg, role)
                     continue
                 if builder is None or builder.transaction is not transaction:

@@ -28,19 +28,19 @@ def hl_numbering(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
                                                  (2, 0, 0), "734"), value=parent, ik304="8", ik403="7")
     previous = ctx.state.get("hl_open")
     if isinstance(previous, tuple):
-        prev_seg, prev_loop = previous
-        has_child = parent == prev_seg[1]
-        if prev_seg[4] == "0" and has_child:
-            yield _child_code(ctx, prev_seg, prev_loop, "0", "has children")
-        elif prev_seg[4] == "1" and not has_child:
-            yield _child_code(ctx, prev_seg, prev_loop, "1", "has no children")
+        has_child = parent == previous[0][1]
+        if previous[0][4] == "0" and has_child:
+            yield _child_code(ctx, previous, "0", "has children")
+        elif previous[0][4] == "1" and not has_child:
+            yield _child_code(ctx, previous, "1", "has no children")
     seen[seg[1]] = seg[3]
-    ctx.state["hl_open"] = (seg, node.loop)
+    ctx.state["hl_open"] = (seg, node.loop, ctx.position)
 
 
-def _child_code(ctx: Context, seg, loop, code: str, truth: str) -> Finding:  # type: ignore[no-untyped-def]
+def _child_code(ctx: Context, hl: tuple, code: str, truth: str) -> Finding:  # type: ignore[type-arg]
+    seg, loop, position = hl
     return ctx.finding("snip2.hl.child_code", 2, f"HL04 is {code!r} but HL {seg[1]} {truth}; set HL04 to "
-                       f"{'1' if code == '0' else '0'}", ctx.at(seg, loop, 0, "HL04", "Hierarchical Child Code",
+                       f"{'1' if code == '0' else '0'}", ctx.at(seg, loop, position, "HL04", "Hierarchical Child Code",
                                                                 (4, 0, 0), "736"), value=code, ik304="8", ik403="7")
 
 
@@ -65,4 +65,4 @@ def lx_numbering(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 def last_hl_has_no_children(ctx: Context, result: TransactionResult) -> Iterator[Finding]:
     last = ctx.state.get("hl_open")
     if isinstance(last, tuple) and last[0][4] == "1":
-        yield _child_code(ctx, last[0], last[1], "1", "has no children")
+        yield _child_code(ctx, last, "1", "has no children")

@@ -1,0 +1,78 @@
+"""999 implementation acknowledgments built from a validation report: AK1, per transaction AK2 / IK3 (with CTX)
+/ IK4 / IK5, and AK9 — one 999 per functional group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of
+from edi.models.acks import ElementError, ErrorContext, FunctionalGroupAck, SegmentError, TransactionAck
+from edi.validate import Finding, Report, TransactionResult
+from edi.x12 import Group
+
+# IK502 transaction set syntax error codes for envelope problems of a transaction.
+_IK502 = {"snip1.envelope.se01.count": "4", "snip1.envelope.se02.control": "3", "snip1.envelope.se.missing": "2",
+          "snip1.envelope.st02.duplicate": "23", "snip1.envelope.st02.format": "7"}
+
+
+def build_999(report: Report, policy: AckPolicy = DEFAULT_POLICY) -> list[FunctionalGroupAck]:
+    """One 999 per functional group of the validated file, in file order."""
+    groups: dict[int, tuple[Group, list[TransactionResult]]] = {}
+    for result in report.transactions:
+        group = result.transaction.group
+        if group is not None:
+            groups.setdefault(id(group), (group, []))[1].append(result)
+    envelope = [f for f in report.findings if f.code in _IK502]
+    return [_group_ack(group, results, envelope, policy) for group, results in groups.values()]
+
+
+def _group_ack(group: Group, results: list[TransactionResult], envelope: list[Finding],
+               policy: AckPolicy) -> FunctionalGroupAck:
+    acks = [_transaction_ack(r, envelope, policy) for r in results]
+    accepted = sum(1 for a in acks if a.code in ("A", "E"))
+    code = "A" if accepted == len(acks) else "R" if accepted == 0 else "P"
+    included = int(group.trailer[1]) if group.trailer is not None and group.trailer[1].isdigit() else len(acks)
+    return FunctionalGroupAck(functional_id=group.functional_id, group_control_number=group.control,
+                              version=group.version, transactions=tuple(acks), code=code,
+                              included_count=included, received_count=len(acks), accepted_count=accepted,
+                              error_codes=() if code == "A" else ("5",) if included != len(acks) else ())
+
+
+def _transaction_ack(result: TransactionResult, envelope: list[Finding], policy: AckPolicy) -> TransactionAck:
+    t = result.transaction
+    own = [f for f in result.findings if policy.in_999(f)]
+    trailer = [f for f in envelope if f.location.control[2] == t.control and f.location.control[1] ==
+               (t.group.control if t.group else None)]
+    errors = tuple(_segment_errors(own))
+    codes = tuple(dict.fromkeys([_IK502[f.code] for f in trailer] + (["5"] if errors else [])))[:5]
+    rejected = bool(codes) or any(f.is_error for f in own)
+    warned = bool(own)
+    return TransactionAck(set_id=t.set_id, control_number=t.control, guide=t.header[3], segment_errors=errors,
+                          code="R" if rejected else "E" if warned else "A", error_codes=codes)
+
+
+def _segment_errors(findings: list[Finding]) -> Iterator[SegmentError]:
+    """One IK3 per segment: its elements' problems as IK4s, its own problem (missing, unexpected …) as IK304."""
+    by_segment: dict[tuple[int, str], list[Finding]] = {}
+    for f in findings:
+        missing = f.details.get("missing") if f.ik304 == "3" else None
+        key = (f.location.segment_index, str(missing or f.location.segment_id))
+        by_segment.setdefault(key, []).append(f)
+    for (_, seg_id), items in by_segment.items():
+        first = items[0]
+        loc = first.location
+        element_errors = tuple(_element_error(f) for f in items if f.ik403 and f.location.element_position)
+        own = next((f.ik304 for f in items if f.ik304 and f.ik304 != "8"), None)
+        claim = claim_of(first)
+        contexts = (ErrorContext(name="CLM01", reference=claim),) if claim else ()
+        yield SegmentError(segment_id=seg_id if len(seg_id) <= 3 else loc.segment_id,
+                           position=loc.position_in_transaction or None, loop_id=loc.loop_id[:4],
+                           code=own or "8", contexts=contexts, element_errors=element_errors[:99])
+
+
+def _element_error(f: Finding) -> ElementError:
+    element, component, repetition = f.location.element_position or (0, 0, 0)
+    bad = (f.value or "")[:99]
+    return ElementError(code=f.ik403 or "", element_position=element, component_position=component or None,
+                        repetition_position=repetition or None, element_reference=f.location.data_element or "",
+                        bad_data=bad if f.ik403 not in ("1", "I9") else "")

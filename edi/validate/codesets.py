@@ -1,0 +1,256 @@
+"""External code sets for SNIP 5, kept as data with their versions and effective dates.
+
+ICD-10-CM comes from the ``simple-icd-10-cm`` package (one fiscal year's release, named in
+``mappings/codes/icd-10-cm.toml``); place of service, CARC and RARC from CSV tables in ``mappings/codes/``; the NPI
+check digit is computed. Sources, versions and how to update each table: docs/code-sets.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import os
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import Enum
+from importlib import metadata
+from pathlib import Path
+
+from edi.errors import MappingError
+
+__all__ = ["CodeEntry", "CodeSet", "CodeStatus", "Icd10Release", "Icd10Status", "carc", "codes_dir", "icd10_children",
+           "icd10_release", "icd10_status", "known_codes", "mappings_dir", "npi_check_digit", "npi_problem",
+           "place_of_service", "rarc"]
+
+
+def mappings_dir() -> Path:
+    """The mappings/ folder: $EDI_MAPPINGS, else the one beside the edi package in the source tree."""
+    return Path(os.environ.get("EDI_MAPPINGS") or Path(__file__).resolve().parents[2] / "mappings")
+
+
+def codes_dir() -> Path:
+    return mappings_dir() / "codes"
+
+
+# -- dated code tables (POS, CARC, RARC) ----------------------------------------------------------------------
+class CodeStatus(str, Enum):
+    IN_EFFECT = "in effect"
+    UNKNOWN = "unknown"                  # not in the table (the table may be incomplete)
+    NOT_YET = "not yet in effect"        # the date is before the code's start
+    ENDED = "ended"                      # the date is on or after the code's stop
+    DEACTIVATED = "deactivated"          # deactivated on a date the table does not record
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    code: str
+    name: str                    # CMS name (POS); "" where the list's text is not ours to copy (CARC, RARC)
+    start: date | None           # first day in effect; None: long before any 5010 transaction
+    stop: date | None            # first day no longer in effect; None: still in effect (or stop unrecorded)
+    deactivated: bool = False    # True when the list marks it deactivated, with or without a stop date
+
+
+@dataclass(frozen=True)
+class CodeSet:
+    name: str                    # "CARC"
+    version: str                 # "X12 CARC list 2026-08-17": goes into findings as details["code_set"]
+    entries: Mapping[str, CodeEntry]
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def lookup(self, code: str) -> CodeEntry | None:
+        return self.entries.get(code)
+
+    def status(self, code: str, on: date) -> CodeStatus:
+        """Whether ``code`` may be used on ``on``."""
+        entry = self.entries.get(code)
+        if entry is None:
+            return CodeStatus.UNKNOWN
+        if entry.start is not None and on < entry.start:
+            return CodeStatus.NOT_YET
+        if entry.stop is not None and on >= entry.stop:
+            return CodeStatus.ENDED
+        if entry.deactivated and entry.stop is None:
+            return CodeStatus.DEACTIVATED
+        return CodeStatus.IN_EFFECT
+
+
+def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[str, list[dict[str, str]]]:
+    """(version from the '# version:' comment, rows) of a CSV whose '#' lines are comments."""
+    version = ""
+    lines: list[str] = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise MappingError(f"cannot read the code table: {exc.strerror}", str(path)) from exc
+    for line in text.splitlines():
+        if line.startswith("#"):
+            if line[1:].strip().lower().startswith("version:"):
+                version = line.split(":", 1)[1].strip()
+            continue
+        lines.append(line)
+    reader = csv.DictReader(lines)
+    if tuple(reader.fieldnames or ()) != columns:
+        raise MappingError(f"the header must be {','.join(columns)}", str(path), "header")
+    return version, list(reader)
+
+
+def _date(raw: str, path: Path, key: str) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise MappingError(f"{raw!r} is not a date (YYYY-MM-DD)", str(path), key) from None
+
+
+@functools.cache
+def place_of_service() -> CodeSet:
+    """The CMS place-of-service codes (837P CLM05-1, SV105) with effective and end dates."""
+    path = codes_dir() / "place-of-service.csv"
+    version, rows = _read_table(path, ("code", "name", "effective_date", "end_date"))
+    entries = {}
+    for n, row in enumerate(rows, start=1):
+        end = _date(row["end_date"], path, f"row {n} end_date")
+        entries[row["code"]] = CodeEntry(row["code"], row["name"], _date(row["effective_date"], path,
+                                         f"row {n} effective_date"), end + timedelta(days=1) if end else None)
+    return CodeSet("Place of Service", version or "CMS POS code set", entries)
+
+
+def _x12_list(file: str, name: str) -> CodeSet:
+    path = codes_dir() / file
+    version, rows = _read_table(path, ("code", "start_date", "stop_date", "status"))
+    entries = {}
+    for n, row in enumerate(rows, start=1):
+        if row["status"] not in ("current", "deactivated"):
+            raise MappingError(f"status {row['status']!r} must be current or deactivated", str(path), f"row {n} status")
+        entries[row["code"]] = CodeEntry(row["code"], "", _date(row["start_date"], path, f"row {n} start_date"),
+                                         _date(row["stop_date"], path, f"row {n} stop_date"),
+                                         row["status"] == "deactivated")
+    return CodeSet(name, version or f"X12 {name} list", entries)
+
+
+@functools.cache
+def carc() -> CodeSet:
+    """Claim Adjustment Reason Codes (835 CAS), X12 code source 139."""
+    return _x12_list("carc.csv", "CARC")
+
+
+@functools.cache
+def rarc() -> CodeSet:
+    """Remittance Advice Remark Codes (835 LQ*HE, MOA, MIA), X12 code source 411."""
+    return _x12_list("rarc.csv", "RARC")
+
+
+def known_codes(list_name: str) -> frozenset[str] | None:
+    """Our dated table for a pyx12 codes.xml list name ("pos", "remark_code"), for element checks; else None."""
+    tables = {"pos": place_of_service, "remark_code": rarc}
+    table = tables.get(list_name)
+    return frozenset(table()) if table is not None else None
+
+
+# -- ICD-10-CM ---------------------------------------------------------------------------------------------------
+class Icd10Status(str, Enum):
+    BILLABLE = "billable"            # a leaf code
+    NOT_BILLABLE = "not billable"    # a category or subcategory with codes below it
+    INVALID = "invalid"              # not an ICD-10-CM code (or a chapter/block range, or written with a dot)
+
+
+@dataclass(frozen=True, slots=True)
+class Icd10Release:
+    version: str                     # "ICD-10-CM FY2026"
+    package: str                     # "simple-icd-10-cm 1.5.0"
+    fiscal_year: int | None          # None: the installed package version is not in mappings/codes/icd-10-cm.toml
+    update: str = ""                 # "2026-04-01" for the April update
+
+    @property
+    def period(self) -> tuple[date, date] | None:
+        """First and last day of the fiscal year (October 1 to September 30)."""
+        if self.fiscal_year is None:
+            return None
+        return date(self.fiscal_year - 1, 10, 1), date(self.fiscal_year, 9, 30)
+
+    def covers(self, day: date) -> bool:
+        period = self.period
+        return period is not None and period[0] <= day <= period[1]
+
+
+@functools.cache
+def icd10_release() -> Icd10Release | None:
+    """The ICD-10-CM release the installed simple-icd-10-cm carries; None when the package is not installed."""
+    try:
+        installed = metadata.version("simple-icd-10-cm")
+    except metadata.PackageNotFoundError:
+        return None
+    path = codes_dir() / "icd-10-cm.toml"
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("releases", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MappingError(str(exc), str(path)) from exc
+    release = table.get(installed)
+    package = f"simple-icd-10-cm {installed}"
+    if not isinstance(release, dict) or not isinstance(release.get("fiscal_year"), int):
+        return Icd10Release(f"ICD-10-CM ({package}, release not recorded)", package, None)
+    year = release["fiscal_year"]
+    return Icd10Release(f"ICD-10-CM FY{year}", package, year, str(release.get("update", "")))
+
+
+@functools.cache
+def _icd10() -> object | None:
+    try:
+        import simple_icd_10_cm  # noqa: PLC0415  (loads ~100k codes: about 2 s, once, only when an HI is checked)
+    except ImportError:
+        return None
+    return simple_icd_10_cm
+
+
+@functools.lru_cache(maxsize=65536)
+def icd10_status(code: str) -> Icd10Status | None:
+    """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the package."""
+    cm = _icd10()
+    if cm is None:
+        return None
+    if not code or "." in code or "-" in code or not code[0].isalpha() or not code.isalnum():
+        return Icd10Status.INVALID
+    if not cm.is_valid_item(code) or cm.is_chapter_or_block(code):  # type: ignore[attr-defined]
+        return Icd10Status.INVALID
+    return Icd10Status.BILLABLE if cm.is_leaf(code) else Icd10Status.NOT_BILLABLE  # type: ignore[attr-defined]
+
+
+def icd10_children(code: str, limit: int = 3) -> list[str]:
+    """A few codes one level below a category, without dots, for a finding's suggested fix."""
+    cm = _icd10()
+    try:
+        return [child.replace(".", "") for child in cm.get_children(code)[:limit]]  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001  (a hint only; never fail a validation over it)
+        return []
+
+
+# -- NPI -------------------------------------------------------------------------------------------------------
+def npi_check_digit(first_nine: str) -> int:
+    """The Luhn check digit of an NPI, computed over the prefix 80840 and the first nine digits."""
+    total = 0
+    for n, char in enumerate(reversed("80840" + first_nine)):
+        digit = int(char)
+        if n % 2 == 0:              # every second digit from the right, starting with the rightmost, is doubled
+            digit *= 2
+            digit -= 9 if digit > 9 else 0
+        total += digit
+    return (10 - total % 10) % 10
+
+
+def npi_problem(value: str) -> tuple[str, str] | None:
+    """("format" | "check_digit", explanation) when ``value`` is not a valid NPI, else None."""
+    if len(value) != 10 or not value.isascii() or not value.isdigit():
+        return "format", f"{value!r} is not an NPI: an NPI is exactly 10 digits"
+    expected = npi_check_digit(value[:9])
+    if int(value[9]) != expected:
+        return "check_digit", (f"NPI {value} fails its check digit: the last digit should be {expected} (Luhn over "
+                               "80840 + the first nine digits); the number is mistyped")
+    return None

@@ -1,0 +1,280 @@
+"""SNIP 5 — external code sets: ICD-10-CM, place of service, CARC/RARC with their dates, NPI check digits,
+taxonomy and procedure code formats.
+
+Each finding names the code-set version it was checked against (``details["code_set"]``). Code lists pyx12 already
+attaches to elements (states, claim status category and code, POS and remark codes by membership) are checked by
+``_elements.py``; the rules here add what those lists cannot say: effective dates, billability, check digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from edi.guide import Loop, SegmentNode
+from edi.validate import codesets
+from edi.validate._engine import Context
+from edi.validate._finding import Finding, Location, Severity
+from edi.validate._rules import loop_rule, segment_rule
+from edi.validate.codesets import CodeSet, CodeStatus, Icd10Status
+
+ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN"})   # principal, other, admitting, reason, ext. cause
+ICD9_QUALIFIERS = frozenset({"BK", "BF", "BJ", "PR", "BN"})         # the same roles for ICD-9-CM codes
+ICD10_START = date(2015, 10, 1)                                     # HIPAA: ICD-10-CM for services from this day
+_TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
+_PROCEDURE = re.compile(r"\d{5}|\d{4}[FTU]|[A-Z]\d{4}")              # CPT; CPT Cat II/III, PLA; HCPCS Level II
+_REASON_POSITIONS = (2, 5, 8, 11, 14, 17)                           # CAS reason codes
+_REMARK_POSITIONS = {"MOA": (3, 4, 5, 6, 7), "MIA": (5, 20, 21, 22, 23)}
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+def _at(ctx: Context, node: SegmentNode, n: int, k: int = 0) -> Location:
+    """Location of element n (component k) of a segment, named from its guide spec; works inside loop rules."""
+    seg = node.segment
+    spec = node.element_spec(n)
+    part = spec.components[k - 1] if spec is not None and k and k <= len(spec.components) else None
+    named = part or (spec if not k else None)
+    ref = named.id if named is not None else f"{seg.id}{n:02d}" + (f"-{k:02d}" if k else "")
+    header = ctx.transaction.header if ctx.transaction is not None else None
+    position = seg.index - header.index + 1 if header is not None and seg.index >= header.index >= 0 else 0
+    return ctx.at(seg, node.loop, position, ref, named.name if named else None, (n, k, 0),
+                  named.data_ele if named else None)
+
+
+def _day(text: str) -> date | None:
+    if len(text) < 8 or not text[:8].isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def _dates(loop: Loop, qualifiers: tuple[str, ...]) -> Iterator[date]:
+    """Start dates of the DTP segments with these qualifiers anywhere in a loop (D8, RD8 or DT)."""
+    for node in loop.segments():
+        seg = node.segment
+        if seg.id == "DTP" and seg[1] in qualifiers and seg[2] in ("D8", "RD8", "DT"):
+            day = _day(seg[3])
+            if day is not None:
+                yield day
+
+
+def service_date(claim: Loop) -> date | None:
+    """The claim's date of service: its earliest DTP*472 (service) or DTP*434 (statement period) start."""
+    return min(_dates(claim, ("472", "434")), default=None)
+
+
+def _is(ctx: Context, prefix: str) -> bool:
+    return ctx.guide is not None and ctx.guide.map_name.startswith(prefix)
+
+
+# -- ICD-10-CM -------------------------------------------------------------------------------------------------
+@loop_rule("2300", snip=5)
+def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
+    """837 HI diagnoses (ABK/ABF/ABJ/APR/ABN) are ICD-10-CM codes valid and billable (leaf codes) on the date of
+    service; outside the fiscal year the code set covers, problems are warnings."""
+    release = codesets.icd10_release()
+    if release is None or not _is(ctx, "837"):
+        return
+    dos = service_date(claim)
+    day = dos or date.today()
+    for node in (c for c in claim.children if isinstance(c, SegmentNode) and c.segment.id == "HI"):
+        for n in range(1, len(node.segment.elements)):
+            qualifier, code = (*node.segment.components(n), "")[:2]
+            if qualifier in ICD9_QUALIFIERS and dos is not None and dos >= ICD10_START:
+                yield ctx.finding("snip5.icd9.after_icd10", 5, f"HI{n:02d} qualifier {qualifier} marks an ICD-9-CM "
+                                  f"code, but ICD-10-CM is required for services on or after 2015-10-01 (this claim: "
+                                  f"{dos}); send the ICD-10-CM code with qualifier A{qualifier}", _at(ctx, node, n, 1),
+                                  value=qualifier, ik304="8", ik403="7", code_set=release.version)
+            elif qualifier in ICD10_QUALIFIERS and code:
+                finding = _icd10_finding(ctx, node, n, code, day, dos is not None, release)
+                if finding is not None:
+                    yield finding
+
+
+def _icd10_finding(ctx: Context, node: SegmentNode, n: int, code: str, day: date, dated: bool,
+                   release: codesets.Icd10Release) -> Finding | None:
+    status = codesets.icd10_status(code)
+    if status in (None, Icd10Status.BILLABLE):
+        return None
+    ref = f"HI{n:02d}-2 diagnosis {code!r}"
+    if status is Icd10Status.INVALID:
+        fix = " (X12 omits the decimal point: J20.9 is sent as J209)" if "." in code else ""
+        what, message = "invalid", f"{ref} is not an ICD-10-CM code in {release.version}{fix}"
+    else:
+        children = ", ".join(codesets.icd10_children(code))
+        what, message = "not_billable", (f"{ref} is an ICD-10-CM category with more specific codes below it "
+                                         f"({children} …), not a billable code; code to the highest specificity")
+    severity = Severity.ERROR
+    if not release.covers(day):
+        severity = Severity.WARNING
+        period = release.period
+        span = f"{period[0]} to {period[1]}" if period else "an unrecorded year"
+        message += (f"; the date of service {day}{'' if dated else ' (no DTP*472/434: today)'} is outside "
+                    f"{release.version} ({span}), so check the code against that date's release")
+    return ctx.finding(f"snip5.icd10.{what}", 5, message, _at(ctx, node, n, 2), value=code, ik304="8", ik403="7",
+                       severity=severity, code_set=release.version, date_of_service=str(day))
+
+
+# -- place of service --------------------------------------------------------------------------------------------
+@loop_rule("2300", snip=5)
+def place_of_service_dates(ctx: Context, claim: Loop) -> Iterator[Finding]:
+    """837P CLM05-1 and SV105 place-of-service codes are in effect on the date of service (CMS POS code set);
+    codes outside the list are reported by the element check against pyx12's 'pos' list."""
+    if not _is(ctx, "837.5010.X222"):
+        return
+    claim_day = service_date(claim) or date.today()
+    clm = claim.first("CLM")
+    if clm is not None:
+        yield from _pos(ctx, clm, 5, 1, clm.segment.component(5, 1), claim_day)
+    for line in claim.loops("2400"):
+        sv1 = line.first("SV1")
+        if sv1 is not None and sv1.segment[5]:
+            yield from _pos(ctx, sv1, 5, 0, sv1.segment[5], min(_dates(line, ("472",)), default=claim_day))
+
+
+def _pos(ctx: Context, node: SegmentNode, n: int, k: int, code: str, day: date) -> Iterator[Finding]:
+    table = codesets.place_of_service()
+    status = table.status(code, day)
+    if status in (CodeStatus.NOT_YET, CodeStatus.ENDED):
+        entry = table.lookup(code)
+        assert entry is not None
+        when = (f"takes effect {entry.start}" if status is CodeStatus.NOT_YET
+                else f"ended {entry.stop}")
+        yield ctx.finding("snip5.pos.not_effective", 5, f"place of service {code} ({entry.name}) {when}, but the "
+                          f"date of service is {day}; use the code in effect on that date", _at(ctx, node, n, k),
+                          value=code, ik304="8", ik403="7", code_set=table.version, date_of_service=str(day))
+
+
+# -- NPI, taxonomy, procedure codes ------------------------------------------------------------------------------
+def _npi(ctx: Context, node: SegmentNode, n: int) -> Iterator[Finding]:
+    value = node.segment[n]
+    problem = codesets.npi_problem(value) if value else None
+    if problem is not None:
+        yield ctx.finding(f"snip5.npi.{problem[0]}", 5, problem[1], _at(ctx, node, n), value=value, ik304="8",
+                          ik403="7", code_set="NPI (CMS NPPES, check digit ISO/IEC 7812 Luhn)")
+
+
+@segment_rule("NM1", snip=5)
+def nm1_npi(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """An NM109 identified as an NPI (NM108 = XX) is 10 digits with a valid check digit."""
+    if node.segment[8] == "XX":
+        yield from _npi(ctx, node, 9)
+
+
+@segment_rule("N1", snip=5)
+def n1_npi(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """An N104 identified as an NPI (N103 = XX, e.g. the 835 payee) is 10 digits with a valid check digit."""
+    if node.segment[3] == "XX":
+        yield from _npi(ctx, node, 4)
+
+
+@segment_rule("REF", snip=5)
+def ref_npi(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """A REF02 qualified as an NPI (REF01 = HPI, e.g. 835 2110 rendering provider) is a valid NPI."""
+    if node.segment[1] == "HPI":
+        yield from _npi(ctx, node, 2)
+
+
+@segment_rule("PRV", snip=5)
+def taxonomy_format(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """A PRV03 taxonomy (PRV02 = PXC) is a NUCC code: 10 characters, nine letters or digits then X."""
+    value = node.segment[3]
+    if node.segment[2] == "PXC" and value and not _TAXONOMY.fullmatch(value):
+        yield ctx.finding("snip5.taxonomy.format", 5, f"PRV03 {value!r} is not a NUCC taxonomy code: taxonomy codes "
+                          "are 10 characters, nine letters or digits followed by X (e.g. 207Q00000X)",
+                          _at(ctx, node, 3), value=value, ik304="8", ik403="7", code_set="NUCC Health Care Provider "
+                          "Taxonomy (format only)")
+
+
+_PROCEDURE_ELEMENTS = {"SV1": (1,), "SV2": (2,), "SVC": (1, 6)}
+
+
+@segment_rule("SV1", snip=5)
+@segment_rule("SV2", snip=5)
+@segment_rule("SVC", snip=5)
+def procedure_format(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """A procedure code qualified HC (SV101-2, SV202-2, SVC01-2, SVC06-2) has the CPT or HCPCS Level II shape:
+    5 digits, 4 digits + F/T/U, or a letter + 4 digits (format only: CPT descriptions are the AMA's)."""
+    seg = node.segment
+    for n in _PROCEDURE_ELEMENTS.get(seg.id, ()):
+        code = seg.component(n, 2)
+        if seg.component(n, 1) == "HC" and code and not _PROCEDURE.fullmatch(code):
+            yield ctx.finding("snip5.procedure.format", 5, f"{seg.id}{n:02d}-2 {code!r} is not a CPT/HCPCS code: CPT "
+                              "codes are 5 digits (Category II/III and PLA: 4 digits + F/T/U), HCPCS Level II codes "
+                              "a capital letter + 4 digits", _at(ctx, node, n, 2), value=code, ik304="8", ik403="7",
+                              code_set="CPT/HCPCS (format only)")
+
+
+# -- CARC / RARC on the 835 ------------------------------------------------------------------------------------
+@segment_rule("BPR", snip=5)
+def remittance_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """Notes the 835 payment date (BPR16) that CARC/RARC dates are compared with; reports nothing."""
+    day = _day(node.segment[16])
+    if day is not None:
+        ctx.state["remit_date"] = day
+    return iter(())
+
+
+@segment_rule("DTM", snip=5)
+def production_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """Falls back to the 835 production date (DTM*405) when BPR16 gave no payment date; reports nothing."""
+    if node.segment[1] == "405" and "remit_date" not in ctx.state:
+        day = _day(node.segment[2])
+        if day is not None:
+            ctx.state["remit_date"] = day
+    return iter(())
+
+
+def _remit_code(ctx: Context, node: SegmentNode, n: int, table: CodeSet, kind: str,
+                report_unknown: bool) -> Iterator[Finding]:
+    code = node.segment[n]
+    day = ctx.state.get("remit_date") or date.today()
+    assert isinstance(day, date)
+    status = table.status(code, day) if code else CodeStatus.IN_EFFECT
+    if status is CodeStatus.IN_EFFECT or (status is CodeStatus.UNKNOWN and not report_unknown):
+        return
+    entry = table.lookup(code)
+    ref = f"{node.segment.id}{n:02d} {table.name} {code}"
+    severity = Severity.ERROR
+    if status is CodeStatus.UNKNOWN:
+        what, severity = "unknown", Severity.WARNING
+        message = f"{ref} is not in {table.version} (the list may be incomplete); check the code"
+    elif status is CodeStatus.NOT_YET:
+        what, message = "not_effective", f"{ref} takes effect {entry.start if entry else '?'}, after the " \
+                                         f"remittance date {day}"
+    else:
+        what = "deactivated"
+        stop = entry.stop if entry is not None else None
+        message = f"{ref} was deactivated " + (f"on {stop}, before the remittance date {day}" if stop else
+                                               "(on a date the list does not record)") + "; the payer must use a " \
+                                                                                          "current code"
+        severity = Severity.ERROR if stop else Severity.WARNING
+    yield ctx.finding(f"snip5.{kind}.{what}", 5, message, _at(ctx, node, n), value=code, ik304="8", ik403="7",
+                      severity=severity, code_set=table.version, remittance_date=str(day))
+
+
+@segment_rule("CAS", snip=5)
+def adjustment_reasons(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """835 CAS reason codes are CARCs in effect on the remittance date (unknown codes: warning)."""
+    if _is(ctx, "835"):
+        for n in _REASON_POSITIONS:
+            yield from _remit_code(ctx, node, n, codesets.carc(), "carc", True)
+
+
+@segment_rule("LQ", snip=5)
+def remark_codes(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """835 LQ*HE remark codes are RARCs in effect on the remittance date (unknown codes: warning)."""
+    if _is(ctx, "835") and node.segment[1] == "HE":
+        yield from _remit_code(ctx, node, 2, codesets.rarc(), "rarc", True)
+
+
+@segment_rule("MOA", snip=5)
+@segment_rule("MIA", snip=5)
+def claim_remark_codes(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """835 MOA/MIA remark codes are not deactivated on the remittance date (membership: the element check)."""
+    if _is(ctx, "835"):
+        for n in _REMARK_POSITIONS[node.segment.id]:
+            yield from _remit_code(ctx, node, n, codesets.rarc(), "rarc", False)
