@@ -126,17 +126,30 @@ def to_xml_command(file: Path) -> None:
 @click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--jobs", type=int, default=0, help="Files checked at once (default: one per core).")
-def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int) -> None:
+@click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
+              help="Write this acknowledgment for each file (repeatable); needs --out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files.")
+def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tuple[str, ...],
+             out_dir: Path | None) -> None:
     """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
 
     Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all.
 
-    Example: edi validate samples/837p-office-visits.x12 --snip 1-5 --format json
+    Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --out acks/
     """
     from edi.inspect._report import render_json, render_text, summary
     from edi.validate import validate_files
 
+    if acks and out_dir is None:
+        raise click.UsageError("--ack needs --out DIR")
     reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None)
+    if acks and out_dir is not None:
+        from edi.acks import write_acks
+
+        for path, report in zip(files, reports):
+            if report.fatal is None:
+                for written in write_acks(report, path, acks, out_dir):
+                    click.echo(f"wrote {written}", err=True)
     if fmt == "json":
         click.echo(json.dumps([render_json(r) for r in reports], indent=1))
     else:
