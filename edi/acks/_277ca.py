@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from edi.acks._policy import DEFAULT_POLICY, AckPolicy
+from edi.acks._policy import DEFAULT_POLICY, AckPolicy, safe_text as _safe
 from edi.models._io import read
 from edi.models.acks import (AcknowledgedClaim, ClaimAcknowledgment, InformationReceiver, InformationSource,
                              Patient, ProviderOfService, Status, StatusInfo, Trace)
@@ -41,10 +41,12 @@ def status_for(finding: Finding | None) -> StatusInfo:
 
 def build_277ca(report: Report, source: Source, *, when: date | None = None,
                 policy: AckPolicy = DEFAULT_POLICY) -> list[ClaimAcknowledgment]:
-    """One 277CA per 837 transaction of the validated file (read again as models for names and ids)."""
+    """One 277CA per 837 transaction that the 999 accepts (read again as models for names and ids); a
+    transaction the 999 rejects has no claims to acknowledge."""
     today = when or date.today()
     results = {(r.transaction.group.control if r.transaction.group else None, r.transaction.control): r
-               for r in report.transactions}
+               for r in report.transactions
+               if not any(policy.in_999(f) and f.is_error for f in r.findings)}
     acks = []
     for model in read(source, name=report.file):
         if not isinstance(model, ClaimTransaction) or model.source is None:
@@ -92,10 +94,8 @@ def _claim(claim: Claim, errors: list[Finding], today: date) -> AcknowledgedClai
 
 
 def _message(finding: Finding | None) -> str:
-    if finding is None:
-        return ""
-    text = f"{finding.code}: {finding.message}"
-    return "".join(c for c in text if c.isascii() and c.isprintable() and c not in "*~:^")[:264]
+    return _safe(f"{finding.code}: {finding.message}")[:264] if finding is not None else ""
+
 
 
 def _provider(items: list[tuple[Claim, AcknowledgedClaim]], today: date, n: int) -> ProviderOfService:
@@ -114,9 +114,9 @@ def _patient_name(claim: Claim) -> Party:
     person = (claim.patient.person if claim.patient and claim.patient.person else None) or claim.subscriber.member
     member_id = claim.subscriber.member.name.id if claim.subscriber.member else ""
     name = person.name if person else Party(entity="QC")
-    return Party(entity="QC", entity_type="1", last_name=name.last_name, first_name=name.first_name,
-                 middle_name=name.middle_name, suffix=name.suffix, id_qualifier="MI" if member_id else "",
-                 id=member_id)
+    return Party(entity="QC", entity_type="1", last_name=_safe(name.last_name), first_name=_safe(name.first_name),
+                 middle_name=_safe(name.middle_name), suffix=_safe(name.suffix),
+                 id_qualifier="MI" if member_id else "", id=_safe(member_id))
 
 
 def _as(party: Party | None, entity: str, qualifier: str) -> Party:

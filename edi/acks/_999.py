@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of
+from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of, safe_text as _safe
 from edi.models.acks import ElementError, ErrorContext, FunctionalGroupAck, SegmentError, TransactionAck
 from edi.validate import Finding, Report, TransactionResult
 from edi.x12 import Group
@@ -30,12 +30,14 @@ def _group_ack(group: Group, results: list[TransactionResult], envelope: list[Fi
                policy: AckPolicy) -> FunctionalGroupAck:
     acks = [_transaction_ack(r, envelope, policy) for r in results]
     accepted = sum(1 for a in acks if a.code in ("A", "E"))
-    code = "A" if accepted == len(acks) else "R" if accepted == 0 else "P"
     included = int(group.trailer[1]) if group.trailer is not None and group.trailer[1].isdigit() else len(acks)
+    problems = tuple(code for code, wrong in (("3", group.trailer is None), ("4", group.trailer is not None and
+                     group.trailer[2] != group.control), ("5", included != len(acks))) if wrong)
+    code = "R" if accepted == 0 else "P" if accepted < len(acks) else "E" if problems else "A"
     return FunctionalGroupAck(functional_id=group.functional_id, group_control_number=group.control,
                               version=group.version, transactions=tuple(acks), code=code,
                               included_count=included, received_count=len(acks), accepted_count=accepted,
-                              error_codes=() if code == "A" else ("5",) if included != len(acks) else ())
+                              error_codes=problems)
 
 
 def _transaction_ack(result: TransactionResult, envelope: list[Finding], policy: AckPolicy) -> TransactionAck:
@@ -64,7 +66,7 @@ def _segment_errors(findings: list[Finding]) -> Iterator[SegmentError]:
         element_errors = tuple(_element_error(f) for f in items if f.ik403 and f.location.element_position)
         own = next((f.ik304 for f in items if f.ik304 and f.ik304 != "8"), None)
         claim = claim_of(first)
-        contexts = (ErrorContext(name="CLM01", reference=claim),) if claim else ()
+        contexts = (ErrorContext(name="CLM01", reference=_safe(claim)[:35]),) if claim else ()
         yield SegmentError(segment_id=seg_id if len(seg_id) <= 3 else loc.segment_id,
                            position=loc.position_in_transaction or None, loop_id=loc.loop_id[:4],
                            code=own or "8", contexts=contexts, element_errors=element_errors[:99])
@@ -72,7 +74,11 @@ def _segment_errors(findings: list[Finding]) -> Iterator[SegmentError]:
 
 def _element_error(f: Finding) -> ElementError:
     element, component, repetition = f.location.element_position or (0, 0, 0)
-    bad = (f.value or "")[:99]
+    reference = f.location.data_element or ""
+    bad = _safe(f.value or "")[:99] if f.ik403 not in ("1", "I9") else ""
     return ElementError(code=f.ik403 or "", element_position=element, component_position=component or None,
-                        repetition_position=repetition or None, element_reference=f.location.data_element or "",
-                        bad_data=bad if f.ik403 not in ("1", "I9") else "")
+                        repetition_position=repetition or None, element_reference=reference if reference.isdigit()
+                        else "", bad_data=bad)
+
+
+

@@ -36,3 +36,9 @@ class AckPolicy:
 
 
 DEFAULT_POLICY = AckPolicy()
+
+
+def safe_text(text: str) -> str:
+    """What an acknowledgment can carry: basic and extended characters, no delimiters (IK404 and STC12 copy
+    text from the file being answered)."""
+    return "".join(c for c in text if c.isascii() and c.isprintable() and c not in "*~:^|>")

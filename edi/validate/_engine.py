@@ -105,6 +105,8 @@ class Context:
             walk = walk.parent
         if walk is not None:
             loop_id = walk.spec.id
+        if not position and self.transaction is not None and seg.index >= self.transaction.header.index:
+            position = seg.index - self.transaction.header.index + 1  # a transaction's segments are contiguous
         return Location(self.file, self.control(), seg.index, seg.line, seg.id, self.loop_path(loop), loop_id,
                         position, element, element_name, element_position, data_element, seg.text())
 
@@ -193,11 +195,13 @@ class Validator:
             first = next((c for c in loop.children if isinstance(c, SegmentNode)), None)
             anchor = first.segment if first is not None else result.transaction.header
             for problem in count_problems(loop.spec, own):
-                element = problem.child.id if isinstance(problem.child, SegmentSpec) else None
+                at = anchor
+                if problem.ik304 == "5":  # point at the first segment over the limit
+                    same = [c.segment for c in loop.children if isinstance(c, SegmentNode) and c.spec is problem.child]
+                    at = same[min(len(same) - 1, problem.limit)] if same else anchor
                 result.findings.append(ctx.finding(
                     "snip2.loop.missing" if problem.ik304 == "3" else "snip2.loop.count", 2, problem.message,
-                    ctx.at(anchor, loop, 0, None if element is None else None), ik304=problem.ik304,
-                    missing=problem.child.id))
+                    ctx.at(at, loop), ik304=problem.ik304, missing=problem.child.id))
         for rule in self.loop_rules.get(loop.spec.id, ()):
             result.findings.extend(rule(ctx, loop))
         spec_id = loop.spec.id
@@ -258,7 +262,7 @@ class Validator:
             ref = p.spec.id if p.spec is not None else f"{seg.id}{p.element:02d}"
             location = ctx.at(seg, loop, position, ref, p.spec.name if p.spec else None,
                               (p.element, p.component, p.repetition), p.spec.data_ele if p.spec else None)
-            area = "segment.trailing_separator" if p.snip == 1 else f"element.{_IK403_NAMES.get(p.ik403, p.ik403)}"
+            area = f"segment.{p.kind}" if p.kind else f"element.{_IK403_NAMES.get(p.ik403, p.ik403)}"
             out.append(ctx.finding(f"snip{p.snip}.{area}", p.snip, p.message, location, value=p.value or None,
                                    ik304="8", ik403=p.ik403))
 

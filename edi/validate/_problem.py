@@ -17,3 +17,4 @@ class ElementProblem:
     snip: int
     message: str
     value: str
+    kind: str = ""                # names the finding code when the IK403 code alone does not ("trailing_separator")

@@ -21,6 +21,7 @@ class CountProblem:
     ik304: str
     message: str
     found: int
+    limit: int = 0
 
 
 _RULES: dict[int, tuple[CountRule, ...]] = {}
@@ -50,7 +51,7 @@ def count_problems(loop: LoopSpec, counts: dict[int, int]) -> Iterator[CountProb
         elif found > rule.limit:
             code = "4" if isinstance(child, LoopSpec) else "5"
             yield CountProblem(child, code, f"{_what(child)} occurs {found} times in {loop.title}; at most "
-                               f"{rule.limit} allowed", found)
+                               f"{rule.limit} allowed", found, rule.limit)
 
 
 def _what(child: LoopSpec | SegmentSpec) -> str:

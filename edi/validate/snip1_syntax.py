@@ -12,9 +12,9 @@ def trailing_separators(elements: tuple[str, ...], component: str) -> list[Eleme
     seg_id = elements[0]
     if len(elements) > 1 and elements[-1] == "":
         return [ElementProblem(len(elements) - 1, 0, 0, None, "3", 1, f"{seg_id} ends with an empty element (a "
-                               "trailing element separator); remove trailing separators", "")]
+                               "trailing element separator); remove trailing separators", "", "trailing_separator")]
     if seg_id == "ISA":
         return []
     return [ElementProblem(n, 0, 0, None, "13", 1, f"{seg_id}{n:02d} {value!r} ends with a component separator; "
-                           "remove trailing separators", value)
+                           "remove trailing separators", value, "trailing_separator")
             for n, value in enumerate(elements[1:], start=1) if value.endswith(component)]

@@ -1,0 +1,206 @@
+"""The mutation suite: one known defect injected into a valid file is caught with the right SNIP type, code and
+location, and the acknowledgments reject exactly the right transaction (999) or claim (277CA).
+
+Each base file holds two transactions: a bundled sample's transaction and a copy of it (ST02 0002, claim ids
+with a "B"). Defects go into the copy, so the 999 must accept ST 0001 and reject ST 0002 — or, for claim-level
+business edits, accept both and let the 277CA reject the one claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from edi.acks import build_277ca, build_999, build_ta1
+from edi.validate import Report, validate
+
+
+def two_transactions(sample: str) -> str:
+    lines = (SAMPLES / sample).read_text("latin-1").split("\n")
+    st = next(i for i, line in enumerate(lines) if line.startswith("ST*"))
+    se = next(i for i, line in enumerate(lines) if line.startswith("SE*"))
+    copy = [line.replace(lines[st].split("*")[2].rstrip("~"), "0002") if line.startswith(("ST*", "SE*")) else
+            line.replace("CLM*PCN", "CLM*PCNB").replace("CLP*PCN", "CLP*PCNB") for line in lines[st:se + 1]]
+    lines[se + 1:se + 1] = copy
+    return "\n".join(line.replace("GE*1*", "GE*2*") if line.startswith("GE*") else line for line in lines)
+
+
+BASES = {"837p": two_transactions("837p-office-visits.x12"), "837i": two_transactions("837i-inpatient.x12"),
+         "835": two_transactions("835-remittance.x12")}
+
+
+@dataclass(frozen=True)
+class Defect:
+    name: str
+    base: str
+    old: str                       # replaced once, in the second transaction (or in the envelope if not found there)
+    new: str
+    code: str                      # the finding code expected (a prefix is enough)
+    snip: int
+    segment: str                   # the segment id the finding points at
+    element: str | None = None     # the element reference it names
+    ack: str = "999"               # "999": ST 0002 rejected; "277ca:<CLM01>": only that claim rejected;
+                                   # "ta1:<note>": interchange rejected; "ak9": group-level error code
+
+
+def inject(defect: Defect) -> bytes:
+    text = BASES[defect.base]
+    start = text.index("ST*", text.index("ST*") + 1)
+    at = text.find(defect.old, start)
+    if at < 0:
+        at = text.index(defect.old)
+    return (text[:at] + defect.new + text[at + len(defect.old):]).encode("latin-1")
+
+
+DEFECTS = [
+    # SNIP 1: syntax integrity
+    Defect("wrong SE01", "837p", "SE*86*0002", "SE*85*0002", "snip1.envelope.se01.count", 1, "SE", "SE01"),
+    Defect("SE02 not ST02", "837p", "SE*86*0002", "SE*86*0003", "snip1.envelope.se02.control", 1, "SE", "SE02"),
+    Defect("trailing separator", "837p", "DTP*431*D8*20250103~", "DTP*431*D8*20250103*~",
+           "snip1.segment.trailing_separator", 1, "DTP"),
+    Defect("character outside the sets", "837p", "NM1*IL*1*DOE*JANE", "NM1*IL*1*DO\u00c9*JANE",
+           "snip1.element.invalid_character", 1, "NM1", "NM103"),
+    Defect("IEA02 not ISA13", "837p", "IEA*1*000001001", "IEA*1*000001002", "snip1.envelope.iea02.control", 1,
+           "IEA", "IEA02", ack="ta1:001"),
+    Defect("GE01 wrong count", "837p", "GE*2*", "GE*3*", "snip1.envelope.ge01.count", 1, "GE", "GE01", ack="ak9"),
+    # SNIP 2: implementation guide requirements
+    Defect("required segment missing", "837p", "N4*SPRINGFIELD*IL*627010001~\n", "", "snip2.loop.missing", 2,
+           "NM1"),
+    Defect("unknown segment", "837p", "DTP*431*D8*20250103~", "DTP*431*D8*20250103~\nZZZ*1~",
+           "snip2.segment.unknown", 2, "ZZZ"),
+    Defect("segment where the guide does not allow it", "837p", "DTP*431*D8*20250103~",
+           "DTP*431*D8*20250103~\nBHT*0019*00*X*20250115*0930*CH~", "snip2.segment.unexpected", 2, "BHT"),
+    Defect("code not in the list", "837p", "CLM*PCNB1001*235***11:B:1*Y*A*", "CLM*PCNB1001*235***11:B:1*Y*Z*",
+           "snip2.element.code", 2, "CLM", "CLM07"),
+    Defect("value too long", "837p", "CLM*PCNB1001*", "CLM*PCNB1001XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX*",
+           "snip2.element.too_long", 2, "CLM", "CLM01"),
+    Defect("required element missing", "837p", "N4*SPRINGFIELD*IL*62704~", "N4**IL*62704~",
+           "snip2.element.required", 2, "N4", "N401"),
+    Defect("invalid date", "837p", "DTP*431*D8*20250103", "DTP*431*D8*20251303", "snip2.element.date", 2, "DTP",
+           "DTP03"),
+    Defect("HL01 out of sequence", "837p", "HL*3*1*22*1~", "HL*7*1*22*1~", "snip2.hl.sequence", 2, "HL", "HL01"),
+    Defect("HL02 names no earlier HL", "837p", "HL*3*1*22*1~", "HL*3*9*22*1~", "snip2.hl.parent", 2, "HL", "HL02"),
+    Defect("HL04 says no children", "837p", "HL*3*1*22*1~", "HL*3*1*22*0~", "snip2.hl.child_code", 2, "HL",
+           "HL04"),
+    Defect("LX out of sequence", "837p", "LX*2~", "LX*5~", "snip2.lx.sequence", 2, "LX", "LX01"),
+    Defect("not-used element present", "837p", "CLM*PCNB1001*235**", "CLM*PCNB1001*235*X*",
+           "snip2.element.not_used", 2, "CLM", "CLM03"),
+    Defect("paired elements split", "837p", "NM1*PR*2*EXAMPLE HEALTH PLAN*****PI*EXHP1",
+           "NM1*PR*2*EXAMPLE HEALTH PLAN*****PI*", "snip2.element", 2, "NM1"),
+    Defect("amount that is not a number", "837p", "SV1*HC:99214:25*150*", "SV1*HC:99214:25*15O*",
+           "snip2.element.invalid_character", 2, "SV1", "SV102"),
+    Defect("segment over its maximum use", "837p", "DTP*472*D8*20250106~\nREF*6R*1001L1~",
+           "DTP*472*D8*20250106~\nDTP*472*D8*20250106~\nREF*6R*1001L1~", "snip2.loop.count", 2, "DTP"),
+    Defect("too many components", "837p", "SV1*HC:99214:25*150*UN*1***1:2:3:4~",
+           "SV1*HC:99214:25*150*UN*1***1:2:3:4:1~", "snip2.element.too_many_components", 2, "SV1", "SV107"),
+    # SNIP 3: balancing
+    Defect("CLM02 not the sum of the lines", "837p", "CLM*PCNB1001*235*", "CLM*PCNB1001*236*",
+           "snip3.balance.clm02", 3, "CLM", "CLM02", ack="277ca:PCNB1001"),
+    Defect("837I CLM02 not the sum of SV203", "837i", "SV2*0450*HC:99284*", "SV2*0450*HC:99284*1",
+           "snip3.balance.clm02", 3, "CLM", "CLM02", ack="277ca:*"),
+    Defect("BPR02 off by one cent", "835", "BPR*I*42.64*", "BPR*I*42.65*", "snip3.balance.bpr02", 3, "BPR",
+           "BPR02"),
+    Defect("service payment does not balance", "835", "SVC*HC:99214:25*150*88", "SVC*HC:99214:25*150*87",
+           "snip3.balance.svc", 3, "SVC", "SVC03"),
+]
+
+
+def report_for(defect: Defect) -> Report:
+    return validate(inject(defect), name=f"{defect.base}-{defect.name}")
+
+
+@pytest.mark.parametrize("base", sorted(BASES))
+def test_bases_are_clean(base: str) -> None:
+    report = validate(BASES[base].encode("latin-1"))
+    assert [] == [(f.code, f.message) for f in report.findings if f.is_error]
+    acks = build_999(report)
+    assert ["A", "A"] == [t.code for a in acks for t in a.transactions]
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_defect_is_caught_where_it_is(defect: Defect) -> None:
+    report = report_for(defect)
+    hits = [f for f in report.findings if f.code.startswith(defect.code)]
+    assert hits, f"{defect.code} not reported; got {[f.code for f in report.findings]}"
+    located = [f for f in hits if f.snip == defect.snip and f.location.segment_id == defect.segment and
+               (defect.element is None or f.location.element == defect.element)]
+    assert located, [(f.snip, f.location.segment_id, f.location.element) for f in hits]
+    if defect.ack.startswith(("999", "277ca")):
+        assert all(f.location.control[2] in ("0002", None) for f in located), "the defect is in ST 0002"
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_acknowledgments_reject_exactly_the_defect(defect: Defect, tmp_path: Path) -> None:
+    report = report_for(defect)
+    group = build_999(report)[0]
+    codes = {t.control_number: t.code for t in group.transactions}
+    if defect.ack == "999":
+        assert {"0001": "A", "0002": "R"} == codes
+        rejected = next(t for t in group.transactions if t.control_number == "0002")
+        assert rejected.segment_errors or rejected.error_codes
+        assert "P" == group.code
+    elif defect.ack.startswith("277ca:"):
+        assert {"0001": "A", "0002": "A"} == codes, "a claim-level edit does not reject the transaction"
+        path = tmp_path / "claims.x12"
+        path.write_bytes(inject(defect))
+        acks = build_277ca(validate(path), path, when=date(2025, 2, 1))
+        second = acks[1].claims
+        rejected = [c.claim.patient_control_number for c in second if c.claim.rejected]
+        wanted = defect.ack.split(":", 1)[1]
+        assert 1 == len(rejected) and (wanted == "*" or [wanted] == rejected)
+        assert not any(c.claim.rejected for c in acks[0].claims)
+    elif defect.ack.startswith("ta1:"):
+        assert [("R", defect.ack[4:])] == [(t.code, t.note_code) for t in build_ta1(report)]
+    elif defect.ack == "ak9":
+        assert "5" in group.error_codes
+
+
+def test_at_least_forty_defects() -> None:
+    from validate import test_snip4, test_snip5, test_snip7  # noqa: F401  (their mutations count too)
+    assert len(DEFECTS) >= 25
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_every_pyx12_error_on_the_mutated_file_is_ours_too(defect: Defect, tmp_path: Path) -> None:
+    from pyx12_errors import pyx12_errors
+    from validate.test_differential_pyx12 import matched
+
+    path = tmp_path / "mutated.x12"
+    path.write_bytes(inject(defect))
+    try:
+        theirs = pyx12_errors(str(path))
+    except Exception as exc:  # pyx12 cannot read non-ASCII bytes and crashes on too many components
+        pytest.skip(f"pyx12 raised {type(exc).__name__}: {exc}")
+    report = validate(path)
+    missed = [e for e in theirs if not matched(e, report.findings, defect.name)
+              and (defect.name, e[2]) not in PYX12_WRONG]
+    assert [] == missed
+
+
+# Where pyx12's report on a mutated file is wrong, with the reason.
+PYX12_WRONG = {
+    ("HL02 names no earlier HL", "HL2"): "after one bad HL02 pyx12 also rejects the next subscriber's valid parent "
+    "HL*5*1 (billing provider HL 1 exists): a cascade of its HL tracking",
+}
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_our_acknowledgments_validate_clean_with_pyx12(defect: Defect, tmp_path: Path) -> None:
+    from edi.acks import ack_bytes
+    from pyx12_errors import pyx12_errors
+
+    path = tmp_path / "mutated.x12"
+    path.write_bytes(inject(defect))
+    report = validate(path)
+    for kind in ("999", "277ca", "ta1"):
+        data = ack_bytes(kind, report, path)
+        if data is None:
+            continue
+        ack = tmp_path / f"ack.{kind}.x12"
+        ack.write_bytes(data)
+        assert [] == pyx12_errors(str(ack)), kind
+        assert [] == [f.code for f in validate(ack).findings if f.is_error], kind
