@@ -59,17 +59,19 @@ def _remittance(seed: int, number: int) -> Remittance:
     return Remittance(payer, payee, team.start + timedelta(days=160 + number), method, trace, accounts)
 
 
-def _payments(seed: int, start: int, stop: int) -> Iterator[ClaimPayment]:
+def _payments(seed: int, remit: Remittance, start: int, stop: int) -> Iterator[ClaimPayment]:
+    """The claims of one transaction, adjudicated by its payer."""
+    filing = FILING_IN_835.get(remit.payer.filing, remit.payer.filing)
     paid = ZERO
     for index in range(start, stop):
-        payment = adjudicate(encounter(seed, index), seed, paid)
+        payment = adjudicate(encounter(seed, index), seed, filing, paid)
         paid += payment.paid
         yield payment
 
 
 def _transaction(seed: int, number: int, start: int, stop: int, payer_contact: bool) -> Iterator[Built]:
     remit = _remittance(seed, number)
-    paid = sum((payment.paid for payment in _payments(seed, start, stop)), ZERO)
+    paid = sum((payment.paid for payment in _payments(seed, remit, start, stop)), ZERO)
     provider_adjustments = _provider_adjustments(random.Random(f"{seed}/835/{number}/plb"), paid, start)
     total = paid - sum((value for _, _, value in provider_adjustments), ZERO)
     yield _bpr(remit, total)
@@ -77,7 +79,7 @@ def _transaction(seed: int, number: int, start: int, stop: int, payer_contact: b
     yield ("DTM", "405", d8(remit.paid_on - timedelta(days=2)))
     yield from _parties(remit, payer_contact)
     yield ("LX", "1")
-    for payment in _payments(seed, start, stop):
+    for payment in _payments(seed, remit, start, stop):
         yield from _claim(payment)
     yield from _plb(remit, provider_adjustments)
 
@@ -111,9 +113,8 @@ def _parties(remit: Remittance, payer_contact: bool) -> Iterator[Built]:
 
 def _claim(payment: ClaimPayment) -> Iterator[Built]:
     claim = payment.claim
-    filing = FILING_IN_835.get(claim.payer.filing, claim.payer.filing)
     yield ("CLP", claim.pcn, payment.status, amount(payment.charge), amount(payment.paid),
-           amount(payment.patient), filing, payment.payer_claim, claim.place, claim.frequency)
+           amount(payment.patient), payment.filing, payment.payer_claim, claim.place, claim.frequency)
     yield from _cas(payment.adjustments)
     patient = claim.patient or claim.subscriber
     yield ("NM1", "QC", "1", patient.last, patient.first, "", "", "", "MI", claim.subscriber.member_id)

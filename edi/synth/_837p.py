@@ -54,8 +54,10 @@ def _subscriber(hl: Iterator[int], parent: int, claim: Encounter) -> Iterator[Bu
     own = next(hl)
     responsibility = "S" if claim.other else "P"
     relationship = "18" if claim.patient is None else ""
+    # SBR05 is required when Medicare is the destination payer but not the primary one (12: working aged).
+    medicare_secondary = "12" if claim.other and claim.payer.filing == "MB" else ""
     yield ("HL", str(own), str(parent), "22", "0" if claim.patient is None else "1")
-    yield ("SBR", responsibility, relationship, claim.group, "", "", "", "", "", claim.payer.filing)
+    yield ("SBR", responsibility, relationship, claim.group, "", medicare_secondary, "", "", "", claim.payer.filing)
     yield from _person("IL", claim.subscriber, member_id=True)
     yield ("NM1", "PR", "2", claim.payer.name, "", "", "", "", "PI", claim.payer.id)
     if claim.patient is not None:

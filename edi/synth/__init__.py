@@ -1,8 +1,11 @@
 """Deterministic synthetic 837P and 835 interchanges for tests and benchmarks: fake people, valid structure.
 
 ``synth_837p(claims, seed)`` and ``synth_835(claims, seed)`` yield built segments (ISA … IEA); the same seed
-always gives the same bytes, and the 835 of a seed remits the claims of the 837P of that seed (CLP01 = CLM01,
-REF*6R line item control numbers, SVC02 = SV102). ``write_synth`` streams a file claim by claim.
+always gives the same bytes (every random choice comes from a ``random.Random`` seeded from ``seed``; dates are
+derived from it too, never from the clock). The 835 of a seed remits the claims of the 837P of that seed
+(CLP01 = CLM01, REF*6R line item control numbers, SVC02 = SV102), though each 835 transaction has a single
+payer and payee of its own rather than the claim's 837 payer and billing provider. ``write_synth`` streams a
+file claim by claim in flat memory.
 """
 
 from __future__ import annotations

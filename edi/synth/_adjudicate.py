@@ -40,6 +40,7 @@ class LinePayment:
 class ClaimPayment:
     claim: Encounter
     status: str                           # CLP02: 1 primary, 2 secondary, 4 denied, 22 reversal
+    filing: str                           # CLP06 claim filing indicator
     charge: Decimal
     paid: Decimal
     adjustments: tuple[Adjustment, ...]   # claim-level CAS
@@ -55,15 +56,16 @@ class ClaimPayment:
         return sum((value for group, _, value in everything if group == "PR"), ZERO)
 
 
-def adjudicate(claim: Encounter, seed: int, paid_so_far: Decimal) -> ClaimPayment:
-    """Pay, deny or reverse ``claim``. A reversal is only chosen when ``paid_so_far`` in this transaction covers
-    it, so the transaction's total payment never goes negative."""
+def adjudicate(claim: Encounter, seed: int, filing: str, paid_so_far: Decimal) -> ClaimPayment:
+    """Pay, deny or reverse ``claim`` as a payer with claim filing indicator ``filing`` (CLP06; MB adds
+    sequestration). A reversal is only chosen when ``paid_so_far`` in this transaction covers it, so the
+    transaction's total payment never goes negative."""
     rng = random.Random(f"{seed}/{claim.index}/835")
     status = _status(rng, claim)
     if status == "4":
-        return _denied(rng, claim)
-    lines = tuple(_pay_line(rng, line, status, claim.payer.filing) for line in claim.lines)
-    payment = _claim_payment(rng, claim, "2" if status == "2" else "1", lines)
+        return _denied(rng, claim, filing)
+    lines = tuple(_pay_line(rng, line, status, filing) for line in claim.lines)
+    payment = _claim_payment(rng, claim, "2" if status == "2" else "1", filing, lines)
     if rng.random() < 0.08:
         payment = _claim_level_only(payment)
     if status == "22" and payment.paid <= paid_so_far:
@@ -78,24 +80,26 @@ def _status(rng: random.Random, claim: Encounter) -> str:
     return "4" if roll < 0.05 else "22" if roll < 0.08 else "1"
 
 
-def _claim_payment(rng: random.Random, claim: Encounter, status: str, lines: tuple[LinePayment, ...]) -> ClaimPayment:
+def _claim_payment(rng: random.Random, claim: Encounter, status: str, filing: str,
+                   lines: tuple[LinePayment, ...]) -> ClaimPayment:
     paid = sum((line.paid for line in lines), ZERO)
     remark = rng.choice(PAID_REMARKS) if rng.random() < 0.1 else None
     inpatient = claim.place == "21" and rng.random() < 0.5
-    return ClaimPayment(claim, status, claim.charge, paid, (), lines, _payer_claim(claim), remark, inpatient)
+    return ClaimPayment(claim, status, filing, claim.charge, paid, (), lines, _payer_claim(claim), remark, inpatient)
 
 
 def _payer_claim(claim: Encounter) -> str:
     return f"SYNC{claim.index + 1:09d}{claim.pcn[-4:]}"
 
 
-def _denied(rng: random.Random, claim: Encounter) -> ClaimPayment:
+def _denied(rng: random.Random, claim: Encounter, filing: str) -> ClaimPayment:
     reason, remark = rng.choice(CLAIM_DENIALS)
+    number = _payer_claim(claim)
     if rng.random() < 0.5:
         adjustments: tuple[Adjustment, ...] = (("CO", reason, claim.charge),)
-        return ClaimPayment(claim, "4", claim.charge, ZERO, adjustments, (), _payer_claim(claim), remark, False)
+        return ClaimPayment(claim, "4", filing, claim.charge, ZERO, adjustments, (), number, remark, False)
     lines = tuple(_denied_line(line, reason, None) for line in claim.lines)
-    return ClaimPayment(claim, "4", claim.charge, ZERO, (), lines, _payer_claim(claim), remark, False)
+    return ClaimPayment(claim, "4", filing, claim.charge, ZERO, (), lines, number, remark, False)
 
 
 def _denied_line(line: Line, reason: str, remark: str | None) -> LinePayment:

@@ -1,6 +1,7 @@
 """The synthetic claims both generators share: claim ``i`` of seed ``s`` is the same encounter in the 837P and
 in the 835, so a remittance generated with the same seed pays the claims of the 837P (CLP01 = CLM01, REF*6R
 echoes the line item control numbers, SVC02 = SV102).
+The 835 regroups them by transaction, each paid by one payer to one payee.
 
 Every encounter is drawn from its own ``random.Random(f"{seed}/{index}")``, so one claim can be regenerated
 without the ones before it, and a file can be written claim by claim in flat memory.

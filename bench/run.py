@@ -1,0 +1,314 @@
+#!/usr/bin/env python
+"""Benchmark: whole-process time and peak memory of each tool on synthetic 835 and 837P files, side by side.
+
+    bin/bench                                  # 1k, 10k and 100k claims; pyx12 on 1k and 10k only
+    bin/bench --sizes 1k,10k --runs 5 --tools split,tokenize,pyx12-walk
+
+Files are generated once into ``bench/out/`` (deterministic: same seed, same bytes) and reused. Each tool runs
+as its own process: one warm-up run, then the median wall-clock time of ``--runs`` runs (``--large-runs`` for
+files of 100k claims or more). Peak RSS is the child's own ``ru_maxrss``, read with ``os.wait4`` on that child.
+The table goes to stdout and to ``bench/out/results.md``.
+
+To add a tool, append a :class:`Tool` to ``TOOLS``: a command template (``{python}``, ``{file}``), the largest
+file it should run on, an import it needs (reported "unavailable" when missing), and the keys of its JSON output
+line that must agree with other tools reporting the same keys.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WALK_KEYS = ("claims", "claim_segments", "service_lines", "cas", "charge_total")
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    command: tuple[str, ...]               # "{python}" and "{file}" are filled in
+    max_claims: int | None = None          # skip files with more claims (slow peers)
+    needs: str | None = None               # "module:attribute" the tool imports; missing -> unavailable
+    compare: tuple[str, ...] = ()          # JSON keys that must match other tools' values for the same file
+    default: bool = True                   # run unless --tools names it (or says "all")
+
+
+TOOLS = (
+    Tool("bare split", ("{python}", "bench/drivers/bare_split.py", "{file}"), compare=("segments",)),
+    Tool("edi tokenize", ("{python}", "bench/drivers/edi_tokenize.py", "{file}"), compare=("segments",)),
+    Tool("edi loop trees", ("{python}", "bench/drivers/edi_walk.py", "{file}"), needs="edi.guide:iter_loop_trees",
+         compare=WALK_KEYS),
+    Tool("pyx12 walk", ("{python}", "bench/peers/pyx12_walk.py", "{file}"), max_claims=10_000,
+         needs="pyx12.x12context:X12ContextReader", compare=WALK_KEYS),
+    Tool("pyx12 validate", ("{python}", "bench/peers/pyx12_validate.py", "{file}"), max_claims=10_000,
+         needs="pyx12.x12n_document:x12n_document", default=False),
+)
+ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi loop trees",
+           "pyx12-walk": "pyx12 walk", "pyx12-validate": "pyx12 validate"}
+BASELINE, PEER = "bare split", "pyx12 walk"
+
+
+@dataclass
+class Result:
+    tool: Tool
+    status: str = "ok"                     # ok, unavailable, failed, skipped
+    note: str = ""
+    seconds: list[float] = field(default_factory=list)
+    rss_kib: list[int] = field(default_factory=list)
+    output: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+@dataclass(frozen=True)
+class Sample:
+    kind: str
+    label: str
+    claims: int
+    path: Path
+
+    @property
+    def megabytes(self) -> float:
+        return self.path.stat().st_size / 1e6
+
+
+# ---- files ---------------------------------------------------------------------------------------------------
+
+def claims_in(label: str) -> int:
+    """"1k" -> 1000, "10k" -> 10000, "1m" -> 1000000, "2500" -> 2500."""
+    text = label.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def ensure_sample(kind: str, label: str, seed: int, out: Path) -> Sample:
+    """The cached synthetic file, generated (to a temporary name, then renamed) only when missing."""
+    path = out / f"synth-{kind}-{label}-seed{seed}.x12"
+    sample = Sample(kind, label, claims_in(label), path)
+    if not path.exists():
+        from edi.synth import write_synth
+
+        started = time.perf_counter()
+        partial = path.with_suffix(".partial")
+        with partial.open("wb") as stream:
+            write_synth(kind, sample.claims, seed, stream)
+        os.replace(partial, path)
+        log(f"generated {path.name} ({sample.megabytes:.1f} MB) in {time.perf_counter() - started:.1f} s")
+    return sample
+
+
+# ---- running -------------------------------------------------------------------------------------------------
+
+def run_once(command: list[str]) -> tuple[float, int, int, str, str]:
+    """(wall seconds, child's peak RSS in KiB, exit status, stdout, stderr) of one whole process."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)   # rusage of this child only
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        rss = usage.ru_maxrss // 1024 if sys.platform == "darwin" else usage.ru_maxrss   # macOS reports bytes
+        return elapsed, rss, child.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace")
+
+
+def unavailable_reason(tool: Tool, python: str) -> str | None:
+    script = ROOT / tool.command[1] if len(tool.command) > 1 else None
+    if script is not None and script.suffix == ".py" and not script.exists():
+        return f"{tool.command[1]} does not exist yet"
+    if tool.needs:
+        module, _, attribute = tool.needs.partition(":")
+        check = f"from {module} import {attribute}" if attribute else f"import {module}"
+        probe = subprocess.run([python, "-c", check], cwd=ROOT, capture_output=True, text=True)
+        if probe.returncode != 0:
+            return f"cannot `{check}`"
+    return None
+
+
+def measure(tool: Tool, sample: Sample, python: str, runs: int) -> Result:
+    command = [part.format(python=python, file=str(sample.path)) for part in tool.command]
+    result = Result(tool)
+    for attempt in range(runs + 1):                 # the first run warms caches and is not counted
+        seconds, rss, status, stdout, stderr = run_once(command)
+        if status != 0:
+            result.status, result.note = "failed", f"exit {status}: {last_line(stderr or stdout)}"
+            result.output = parse_output(stdout)
+            return result
+        if attempt:
+            result.seconds.append(seconds)
+            result.rss_kib.append(rss)
+        result.output = parse_output(stdout)
+    return result
+
+
+def parse_output(stdout: str) -> dict[str, object]:
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        return value if isinstance(value, dict) else {}
+    return {}
+
+
+def last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "(no output)"
+
+
+def bench_sample(sample: Sample, tools: list[Tool], python: str, runs: int,
+                 unavailable: dict[str, str | None]) -> list[Result]:
+    results = []
+    for tool in tools:
+        if tool.max_claims is not None and sample.claims > tool.max_claims:
+            results.append(Result(tool, "skipped", f"only run up to {tool.max_claims:,} claims"))
+        elif unavailable[tool.name]:
+            results.append(Result(tool, "unavailable", unavailable[tool.name] or ""))
+        else:
+            log(f"{sample.path.name}: {tool.name} x{runs} (+1 warm-up)")
+            results.append(measure(tool, sample, python, runs))
+    return results
+
+
+def compare_counts(sample: Sample, results: list[Result]) -> tuple[list[str], list[str]]:
+    """(notes, warnings) on the count keys tools report: every tool reporting a key must give the same value,
+    and ``claims`` must be the number of claims the file was generated with. One note per file lists what agreed."""
+    agreed, warnings = [], []
+    ok = [r for r in results if r.status == "ok"]
+    for key in sorted({key for r in ok for key in r.tool.compare}):
+        values = {r.tool.name: r.output.get(key) for r in ok if key in r.tool.compare}
+        if key == "claims":
+            values["generator"] = sample.claims
+        if len(set(map(str, values.values()))) > 1:
+            shown = ", ".join(f"{name}={value}" for name, value in values.items())
+            warnings.append(f"WARNING {sample.path.name}: tools disagree on {key}: {shown}")
+        elif len(values) > 1:
+            agreed.append(f"{key}={next(iter(values.values()))} ({len(values)} reports)")
+    notes = [f"- {sample.path.name}: counts agree: {', '.join(agreed)}"] if agreed else []
+    return notes, warnings
+
+
+# ---- report --------------------------------------------------------------------------------------------------
+
+HEADER = ("| file | claims | MB | tool | median s | MB/s | peak RSS MiB | × bare split | pyx12 walk ÷ tool |\n"
+          "|---|---:|---:|---|---:|---:|---:|---:|---:|")
+
+
+def table_rows(sample: Sample, results: list[Result]) -> list[str]:
+    by_name = {r.tool.name: r for r in results if r.status == "ok"}
+    base, peer = by_name.get(BASELINE), by_name.get(PEER)
+    rows = []
+    for r in results:
+        lead = f"| {sample.kind} {sample.label} | {sample.claims:,} | {sample.megabytes:.1f} | {r.tool.name} |"
+        if r.status != "ok":
+            rows.append(f"{lead} {r.status} | | | | |")
+            continue
+        ratio = f"{r.median / base.median:.1f}×" if base else ""
+        speedup = f"{peer.median / r.median:.1f}×" if peer else ""
+        rows.append(f"{lead} {r.median:.3f} | {sample.megabytes / r.median:.1f} | {max(r.rss_kib) / 1024:.0f} |"
+                    f" {ratio} | {speedup} |")
+    return rows
+
+
+def notes(samples_results: list[tuple[Sample, list[Result]]]) -> list[str]:
+    lines = []
+    for sample, results in samples_results:
+        split = next((r for r in results if r.tool.name == BASELINE and r.status == "ok"), None)
+        if split:
+            lines.append(f"- {sample.path.name}: {sample.megabytes:.2f} MB, {split.output.get('segments'):,} segments")
+        for r in results:
+            if r.status in ("failed", "unavailable"):
+                lines.append(f"- {sample.path.name}: {r.tool.name} {r.status}: {r.note}")
+            if r.tool.name == "pyx12 validate" and r.status == "ok":
+                lines.append(f"- {sample.path.name}: pyx12 validate: {r.output.get('errors')} error(s)")
+    return lines
+
+
+def report(args: argparse.Namespace, samples_results: list[tuple[Sample, list[Result]]], checks: list[str],
+           warnings: list[str]) -> str:
+    rows = [row for sample, results in samples_results for row in table_rows(sample, results)]
+    when = datetime.now().strftime("%Y-%m-%d %H:%M")
+    about = (f"Run {when} on {platform.machine()} with {os.cpu_count()} CPUs, Python {platform.python_version()}; "
+             f"median of {args.runs} runs ({args.large_runs} at 100k claims or more) after one warm-up; "
+             f"seed {args.seed}. Whole-process wall clock; peak RSS is each child's own ru_maxrss.")
+    caveats = ["- The synthetic 835s leave out the 1000A PER segment, which LinuxForHealth x12 rejects; the "
+               "guide requires PER*BL, so pyx12 reports it missing once per 835 transaction.",
+               "- pyx12 runs only on files up to its size limit (it takes minutes on 100k claims)."]
+    body = [about, "", HEADER, *rows, "", *notes(samples_results), *caveats, *checks, *warnings]
+    return "\n".join(body) + "\n"
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---- command line --------------------------------------------------------------------------------------------
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1k,10k,100k", help="claims per file, e.g. 1k,10k,100k")
+    parser.add_argument("--kinds", default="835,837p", help="file kinds: 835, 837p")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per tool below 100k claims")
+    parser.add_argument("--large-runs", type=int, default=3, help="timed runs per tool at 100k claims or more")
+    names = ", ".join(ALIASES)
+    parser.add_argument("--tools", default="default", help=f"comma list of {names}; 'default' or 'all'")
+    parser.add_argument("--pyx12-max", default="10k", help="largest file pyx12 runs on (claims)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic files")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="where files and results go")
+    return parser.parse_args(argv)
+
+
+def chosen_tools(args: argparse.Namespace) -> list[Tool]:
+    limit = claims_in(args.pyx12_max)
+    tools = [Tool(t.name, t.command, limit if t.max_claims else None, t.needs, t.compare, t.default) for t in TOOLS]
+    if args.tools == "all":
+        return tools
+    if args.tools == "default":
+        return [t for t in tools if t.default]
+    wanted = {ALIASES.get(name.strip(), name.strip()) for name in args.tools.split(",")}
+    unknown = wanted - {t.name for t in tools}
+    if unknown:
+        raise SystemExit(f"unknown tool(s): {', '.join(sorted(unknown))}; choose from {', '.join(ALIASES)}")
+    return [t for t in tools if t.name in wanted]
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    python, tools = sys.executable, chosen_tools(args)
+    unavailable = {tool.name: unavailable_reason(tool, python) for tool in tools}
+    samples_results: list[tuple[Sample, list[Result]]] = []
+    checks: list[str] = []
+    warnings: list[str] = []
+    for label in args.sizes.split(","):
+        for kind in args.kinds.split(","):
+            sample = ensure_sample(kind.strip(), label.strip(), args.seed, args.out)
+            runs = args.large_runs if sample.claims >= 100_000 else args.runs
+            results = bench_sample(sample, tools, python, runs, unavailable)
+            samples_results.append((sample, results))
+            agreed, disagreed = compare_counts(sample, results)
+            checks += agreed
+            warnings += disagreed
+    text = report(args, samples_results, checks, warnings)
+    (args.out / "results.md").write_text(text)
+    print(text)
+    for warning in warnings:
+        log(warning)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
