@@ -103,7 +103,8 @@ def ensure_sample(kind: str, label: str, seed: int, out: Path) -> Sample:
         started = time.perf_counter()
         partial = path.with_suffix(".partial")
         with partial.open("wb") as stream:
-            write_synth(kind, sample.claims, seed, stream)
+            # no 1000A PER in the 835: LinuxForHealth x12 rejects it (the guide requires PER*BL; pyx12 says so once)
+            write_synth(kind, sample.claims, seed, stream, payer_contact=False)
         os.replace(partial, path)
         log(f"generated {path.name} ({sample.megabytes:.1f} MB) in {time.perf_counter() - started:.1f} s")
     return sample

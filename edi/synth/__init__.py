@@ -1,4 +1,5 @@
-"""Deterministic synthetic 837P and 835 interchanges for tests and benchmarks: fake people, valid structure.
+"""Deterministic synthetic interchanges (837P, 837I, 835, 999, 277CA) for tests and benchmarks: fake people,
+valid structure.
 
 ``synth_837p(claims, seed)`` and ``synth_835(claims, seed)`` yield built segments (ISA … IEA); the same seed
 always gives the same bytes (every random choice comes from a ``random.Random`` seeded from ``seed``; dates are
@@ -21,14 +22,31 @@ from edi.x12._writer import Built
 
 __all__ = ["DELIMITERS", "KINDS", "MAX_CLAIMS_PER_TRANSACTION", "synth_835", "synth_837p", "write_synth"]
 
-KINDS: dict[str, Callable[[int, int], Iterator[Built]]] = {"835": synth_835, "837p": synth_837p}
+
+def _837i(claims: int, seed: int) -> Iterator[Built]:
+    from edi.synth._837i import synth_837i
+    return synth_837i(claims, seed)
 
 
-def write_synth(kind: str, claims: int, seed: int, stream: BinaryIO, *, payer_contact: bool = False) -> None:
-    """Write a synthetic ``kind`` ("835" or "837p") interchange of ``claims`` claims to a binary stream.
+def _999(claims: int, seed: int) -> Iterator[Built]:
+    from edi.synth._acks import synth_999
+    return synth_999(claims, seed)
 
-    ``payer_contact`` (835 only) adds the 1000A PER*BL segment the guide requires; it is off by default because
-    LinuxForHealth x12, a benchmark peer, rejects any PER in that loop.
+
+def _277ca(claims: int, seed: int) -> Iterator[Built]:
+    from edi.synth._acks import synth_277ca
+    return synth_277ca(claims, seed)
+
+
+KINDS: dict[str, Callable[[int, int], Iterator[Built]]] = {
+    "837p": synth_837p, "837i": _837i, "835": synth_835, "999": _999, "277ca": _277ca}
+
+
+def write_synth(kind: str, claims: int, seed: int, stream: BinaryIO, *, payer_contact: bool = True) -> None:
+    """Write a synthetic ``kind`` interchange of ``claims`` claims to a binary stream, claim by claim.
+
+    ``payer_contact`` (835 only) writes the 1000A PER*BL segment the guide requires; the benchmark turns it off
+    because LinuxForHealth x12, a peer it is timed against, rejects any PER in that loop.
     """
     generator = KINDS.get(kind.lower())
     if generator is None:
