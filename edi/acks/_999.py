@@ -57,8 +57,9 @@ def _segment_errors(findings: list[Finding]) -> Iterator[SegmentError]:
     """One IK3 per segment: its elements' problems as IK4s, its own problem (missing, unexpected …) as IK304."""
     by_segment: dict[tuple[int, str], list[Finding]] = {}
     for f in findings:
-        missing = f.details.get("missing") if f.ik304 == "3" else None
-        key = (f.location.segment_index, str(missing or f.location.segment_id))
+        missing = str(f.details.get("missing") or "").split("*")[0] if f.ik304 in ("3", "I6") else ""
+        named = missing if 2 <= len(missing) <= 3 and missing.isalnum() and not missing.isdigit() else ""
+        key = (f.location.segment_index, named or f.location.segment_id)
         by_segment.setdefault(key, []).append(f)
     for (_, seg_id), items in by_segment.items():
         first = items[0]

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from edi.validate import snip2_dates, snip2_hierarchy, snip3_balancing  # noqa: F401  (they register their rules)
+from edi.validate import snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835, snip4_837  # noqa: F401  (rules)
 from edi.validate._engine import Report, TransactionResult, Validator
 from edi.validate._finding import Finding, Location, Severity
 from edi.x12 import Source

@@ -70,6 +70,7 @@ class Context:
         self.guide: TransactionSpec | None = None
         self.group_guide: TransactionSpec | None = None
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
+        self.file_state: dict[str, object] = {}     # per-file scratch space (e.g. trace numbers seen)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
 
     def control(self) -> tuple[str | None, str | None, str | None]:

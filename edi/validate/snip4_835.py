@@ -78,7 +78,7 @@ def trace_number_unique(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     seg = node.segment
     if kind(ctx) != "835" or not seg[2]:
         return
-    traces: dict[tuple[str, str], str] = vars(ctx).setdefault("snip4_trace_numbers", {})
+    traces: dict[tuple[str, str], str] = ctx.file_state.setdefault("snip4_trace_numbers", {})  # type: ignore[assignment]
     key = (seg[3], seg[2])
     earlier = traces.get(key)
     if earlier is not None:

@@ -225,19 +225,22 @@ def statement_period_covers_lines(ctx: Context, claim: Loop) -> Iterator[Finding
                                       "(DTP*434); correct the line date or the statement period", dtp, 3, ik403="8")
 
 
+def _destination_and_other_payers(claim: Loop) -> tuple[SegmentNode | None, list[SegmentNode]]:
+    """The claim's 2000B SBR (the payer it is sent to) and the SBR of each 2320 other payer."""
+    subscriber = ancestor(claim, "2000B")
+    others = [node for other in claim.children if isinstance(other, Loop) and other.spec.id == "2320"
+              for node in segments(other, "SBR")]
+    return (subscriber.first("SBR") if subscriber is not None else None), others
+
+
 @loop_rule("2300", snip=4)
 def other_payer_sequence(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """2320 SBR01: each other payer's responsibility (P, S, T …) differs from the destination payer's (2000B
-    SBR01) and from every other 2320 of the claim; a claim to a secondary or later payer names the payers before
-    it in 2320."""
-    subscriber = ancestor(claim, "2000B")
-    sbr = subscriber.first("SBR") if subscriber is not None else None
-    clm = claim.first("CLM")
-    if not _is_837(ctx) or sbr is None or clm is None:
+    SBR01) and from every other 2320 of the claim."""
+    sbr, others = _destination_and_other_payers(claim)
+    if not _is_837(ctx) or sbr is None:
         return
     seen = {sbr.segment[1]: "the destination payer (2000B SBR01)"}
-    others = [node for other in claim.children if isinstance(other, Loop) and other.spec.id == "2320"
-              for node in segments(other, "SBR")]
     for node in others:
         code = node.segment[1]
         if code in seen:
@@ -245,7 +248,15 @@ def other_payer_sequence(ctx: Context, claim: Loop) -> Iterator[Finding]:
                                   f"responsibility of {seen[code]}; each payer of a claim needs its own sequence "
                                   "(P, S, T …)", node, 1, ik403="7")
         seen.setdefault(code, "another other payer of this claim (2320 SBR01)")
-    if sbr.segment[1] not in ("P", "U", "") and not others:
+
+
+@loop_rule("2300", snip=4)
+def other_payers_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
+    """2320: "Required when other payers are known to potentially be involved in paying on this claim" — a claim
+    sent to a secondary or later payer (2000B SBR01 not P or U) names the payers before it."""
+    sbr, others = _destination_and_other_payers(claim)
+    clm = claim.first("CLM")
+    if _is_837(ctx) and sbr is not None and clm is not None and sbr.segment[1] not in ("P", "U", "") and not others:
         yield segment_finding(ctx, "snip4.cob.other_payer_missing", f"the claim goes to the payer responsible "
                               f"{sbr.segment[1]!r} (2000B SBR01, not primary) but names no other payer; send loop "
                               "2320/2330 for each payer before it", clm, ik304="I6", missing="2320")

@@ -2,7 +2,7 @@
 location, and the acknowledgments reject exactly the right transaction (999) or claim (277CA).
 
 Each base file holds two transactions: a bundled sample's transaction and a copy of it (ST02 0002, claim ids
-with a "B"). Defects go into the copy, so the 999 must accept ST 0001 and reject ST 0002 — or, for claim-level
+and the 835 trace number with a "B"). Defects go into the copy, so the 999 must accept ST 0001 and reject ST 0002 — or, for claim-level
 business edits, accept both and let the 277CA reject the one claim.
 """
 
@@ -24,7 +24,8 @@ def two_transactions(sample: str) -> str:
     st = next(i for i, line in enumerate(lines) if line.startswith("ST*"))
     se = next(i for i, line in enumerate(lines) if line.startswith("SE*"))
     copy = [line.replace(lines[st].split("*")[2].rstrip("~"), "0002") if line.startswith(("ST*", "SE*")) else
-            line.replace("CLM*PCN", "CLM*PCNB").replace("CLP*PCN", "CLP*PCNB") for line in lines[st:se + 1]]
+            line.replace("CLM*PCN", "CLM*PCNB").replace("CLP*PCN", "CLP*PCNB").replace("TRN*1*", "TRN*1*B")
+            for line in lines[st:se + 1]]
     lines[se + 1:se + 1] = copy
     return "\n".join(line.replace("GE*1*", "GE*2*") if line.startswith("GE*") else line for line in lines)
 
@@ -45,6 +46,7 @@ class Defect:
     element: str | None = None     # the element reference it names
     ack: str = "999"               # "999": ST 0002 rejected; "277ca:<CLM01>": only that claim rejected;
                                    # "ta1:<note>": interchange rejected; "ak9": group-level error code
+    recount: bool = True           # fix SE01 after adding or removing segments (off for defects in SE itself)
 
 
 def inject(defect: Defect) -> bytes:
@@ -52,14 +54,29 @@ def inject(defect: Defect) -> bytes:
     start = text.index("ST*", text.index("ST*") + 1)
     at = text.find(defect.old, start)
     if at < 0:
+        assert defect.ack.startswith(("ta1", "ak9")), f"{defect.old!r} is not in the second transaction"
         at = text.index(defect.old)
-    return (text[:at] + defect.new + text[at + len(defect.old):]).encode("latin-1")
+    text = text[:at] + defect.new + text[at + len(defect.old):]
+    return (_recount(text) if defect.recount else text).encode("latin-1")
+
+
+def _recount(text: str) -> str:
+    """Set the second transaction's SE01 to its segment count, so one defect stays one defect."""
+    lines = text.split("\n")
+    st = [i for i, line in enumerate(lines) if line.startswith("ST*")][1]
+    se = next(i for i in range(st, len(lines)) if lines[i].startswith("SE*"))
+    parts = lines[se].split("*")
+    parts[1] = str(se - st + 1)
+    lines[se] = "*".join(parts)
+    return "\n".join(lines)
 
 
 DEFECTS = [
     # SNIP 1: syntax integrity
-    Defect("wrong SE01", "837p", "SE*86*0002", "SE*85*0002", "snip1.envelope.se01.count", 1, "SE", "SE01"),
-    Defect("SE02 not ST02", "837p", "SE*86*0002", "SE*86*0003", "snip1.envelope.se02.control", 1, "SE", "SE02"),
+    Defect("wrong SE01", "837p", "SE*86*0002", "SE*85*0002", "snip1.envelope.se01.count", 1, "SE", "SE01",
+           recount=False),
+    Defect("SE02 not ST02", "837p", "SE*86*0002", "SE*86*0003", "snip1.envelope.se02.control", 1, "SE", "SE02",
+           recount=False),
     Defect("trailing separator", "837p", "DTP*431*D8*20250103~", "DTP*431*D8*20250103*~",
            "snip1.segment.trailing_separator", 1, "DTP"),
     Defect("character outside the sets", "837p", "NM1*IL*1*DOE*JANE", "NM1*IL*1*DO\u00c9*JANE",
@@ -106,6 +123,25 @@ DEFECTS = [
            "BPR02"),
     Defect("service payment does not balance", "835", "SVC*HC:99214:25*150*88", "SVC*HC:99214:25*150*87",
            "snip3.balance.svc", 3, "SVC", "SVC03"),
+    # SNIP 4: situational rules the guides state in prose
+    Defect("replacement claim without REF*F8", "837p", "CLM*PCNB1001*235***11:B:1", "CLM*PCNB1001*235***11:B:7",
+           "snip4.claim.ref_f8_required", 4, "CLM", ack="277ca:PCNB1001"),
+    Defect("date of service in the future", "837p", "DTP*472*D8*20250106~\nREF*6R*1001L1",
+           "DTP*472*D8*20990106~\nREF*6R*1001L1", "snip4.date.future", 4, "DTP", "DTP03", ack="277ca:PCNB1001"),
+    Defect("diagnosis pointer past the diagnoses", "837p", "SV1*HC:99214:25*150*UN*1***1:2:3:4~",
+           "SV1*HC:99214:25*150*UN*1***1:2:3:9~", "snip4.line.dx_pointer_range", 4, "SV1", ack="277ca:PCNB1001"),
+    Defect("billing provider at a PO box", "837p", "N3*100 MAIN STREET*SUITE 200~", "N3*PO BOX 200~",
+           "snip4.billing.po_box", 4, "N3"),
+    Defect("billing provider ZIP of five digits", "837p", "N4*SPRINGFIELD*IL*627010001~",
+           "N4*SPRINGFIELD*IL*62701~", "snip4.billing.zip9", 4, "N4", "N403"),
+    Defect("837I inpatient claim without admission date", "837i", "DTP*435*DT*202501011430~\n", "",
+           "snip4.claim.admission_date_required", 4, "CLM", ack="277ca:HOSP0001"),
+    Defect("reversal with a positive payment", "835", "CLP*PCNB0950*22*-120*-76*", "CLP*PCNB0950*22*-120*76*",
+           "snip4.reversal.positive_amount", 4, "CLP"),
+    Defect("notification-only 835 that pays", "835", "BPR*I*42.64*C*ACH", "BPR*H*42.64*C*ACH",
+           "snip4.payment.notification_amount", 4, "BPR"),
+    Defect("trace number used twice", "835", "TRN*1*BEFT2025020500017", "TRN*1*EFT2025020500017",
+           "snip4.trace.duplicate", 4, "TRN", "TRN02"),
 ]
 
 
