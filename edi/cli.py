@@ -129,8 +129,10 @@ def to_xml_command(file: Path) -> None:
 @click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
               help="Write this acknowledgment for each file (repeatable); needs --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files.")
+@click.option("--payer", "payers", multiple=True, help="Payer profile (a name in mappings/payers/ or a .toml path); "
+              "adds its trading-partner rules (SNIP 7). Repeatable.")
 def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tuple[str, ...],
-             out_dir: Path | None) -> None:
+             out_dir: Path | None, payers: tuple[str, ...]) -> None:
     """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
 
     Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all.
@@ -142,7 +144,10 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tup
 
     if acks and out_dir is None:
         raise click.UsageError("--ack needs --out DIR")
-    reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None)
+    from edi.validate import load_profile
+
+    profiles = [load_profile(payer) for payer in payers]
+    reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None, profiles=profiles)
     if acks and out_dir is not None:
         from edi.acks import write_acks
 

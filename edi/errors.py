@@ -37,3 +37,13 @@ class FramingError(EdiError):
 
 class GuideError(EdiError):
     """An implementation guide cannot be found or compiled, or a segment cannot be placed when building."""
+
+
+class MappingError(EdiError):
+    """A file under mappings/ (payer profile, code table) that fails its schema, named by file and key."""
+
+    def __init__(self, message: str, source: str = "<mapping>", key: str | None = None) -> None:
+        self.reason = message
+        self.source = source
+        self.key = key
+        super().__init__(f"{source}: {key}: {message}" if key else f"{source}: {message}")

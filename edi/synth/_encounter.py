@@ -19,7 +19,7 @@ from edi.synth import _random as fake
 from edi.synth._random import Address, Person
 
 # ICD-10-CM leaf codes (public code set), written without the dot as X12 requires.
-DIAGNOSES = ("J069", "R051", "R509", "J029", "I10", "E119", "E785", "M545", "M25561", "M25562", "S83241A",
+DIAGNOSES = ("J069", "R051", "R509", "J029", "I10", "E119", "E785", "R1030", "M25561", "M25562", "S83241A",
              "M1711", "Z0000", "Z23", "Z00129", "F419", "F329", "G4700", "R42", "K219", "N390", "J45909",
              "H6691", "L309", "M6281", "M5450", "R0602", "G43909", "E039", "Z1231")
 

@@ -22,7 +22,7 @@ FIRST_NAMES = (
     ("ALPHA", "F"), ("BRAVO", "M"), ("CHARLIE", "F"), ("DELTA", "F"), ("ECHO", "M"), ("FOXTROT", "M"),
     ("GOLF", "M"), ("HOTEL", "F"), ("INDIA", "F"), ("JULIETT", "F"), ("KILO", "M"), ("LIMA", "F"), ("MIKE", "M"),
     ("NOVEMBER", "F"), ("OSCAR", "M"), ("PAPA", "M"), ("QUEBEC", "F"), ("ROMEO", "M"), ("SIERRA", "F"),
-    ("TANGO", "M"), ("UNIFORM", "U"), ("VICTOR", "M"), ("WHISKEY", "M"), ("XRAY", "U"), ("YANKEE", "M"),
+    ("TANGO", "M"), ("UNIFORM", "F"), ("VICTOR", "M"), ("WHISKEY", "M"), ("XRAY", "M"), ("YANKEE", "M"),
     ("ZULU", "F"),
 )
 STREETS = ("TEST", "SAMPLE", "MOCK", "DEMO", "PLACEHOLDER", "EXAMPLE", "FICTION", "DUMMY")

@@ -35,6 +35,14 @@ def external_codes() -> dict[str, frozenset[str]]:
     return lists
 
 
+@functools.cache
+def _external(name: str) -> frozenset[str] | None:
+    """Our dated tables where we keep one (place of service, RARC), else pyx12's codes.xml list."""
+    from edi.validate.codesets import known_codes
+
+    return known_codes(name) or external_codes().get(name)
+
+
 def real_date(text: str) -> bool:
     """CCYYMMDD or YYMMDD naming a calendar date from 1800 on (earlier years are typing errors, as pyx12 holds)."""
     if not text.isdigit() or len(text) not in (6, 8):
@@ -80,7 +88,7 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
         listed = ", ".join(sorted(spec.codes)[:12]) + (" …" if len(spec.codes) > 12 else "")
         return "7", 2, f"{value!r} is not a valid code here; the guide allows {listed}"
     if spec.external:
-        codes = external_codes().get(spec.external)
+        codes = _external(spec.external)
         if codes is not None and value not in codes:
             return "7", 5, f"{value!r} is not in the {spec.external!r} code list (pyx12 codes.xml)"
     if spec.regex and not re.fullmatch(spec.regex, value):

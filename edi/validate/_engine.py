@@ -11,6 +11,7 @@ from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuild
 from edi.validate._elements import SegmentChecker
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate._rules import LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
+from edi.validate.profiles import PayerProfile
 from edi.validate._structure import count_problems
 from edi.x12 import EnvelopeFinding, Framer, Interchange, Role, Segment, Source, Transaction, tokenize
 
@@ -120,11 +121,17 @@ class Context:
 class Validator:
     """Run with :meth:`run`; the rules come from the registries the SNIP modules fill (edi.validate._rules)."""
 
-    def __init__(self, snips: Iterable[int]) -> None:
+    def __init__(self, snips: Iterable[int], profiles: Iterable[PayerProfile] = ()) -> None:
         self.snips = frozenset(snips)
         self.segment_rules = selected(SEGMENT_RULES, self.snips)
         self.every_segment = self.segment_rules.pop("*", [])
         self.loop_rules = selected(LOOP_RULES, self.snips)
+        if 7 in self.snips and profiles:
+            from edi.validate.snip7_partner import snip7_rules  # rules built from each payer profile
+
+            for profile in profiles:
+                for loop_id, rules in snip7_rules(profile).items():
+                    self.loop_rules.setdefault(loop_id, []).extend(rules)
         self.transaction_rules = [fn for snip, fn in TRANSACTION_RULES if snip in self.snips]
         self._checkers: dict[int, SegmentChecker] = {}
         self._holders: set[int] = set()

@@ -11,6 +11,7 @@ import csv
 import functools
 import os
 import tomllib
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -204,7 +205,9 @@ def icd10_release() -> Icd10Release | None:
 @functools.cache
 def _icd10() -> object | None:
     try:
-        import simple_icd_10_cm  # noqa: PLC0415  (loads ~100k codes: about 2 s, once, only when an HI is checked)
+        with warnings.catch_warnings():      # the package reads its data with importlib.resources' legacy API
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import simple_icd_10_cm  # noqa: PLC0415  (loads ~100k codes: about 2 s, once, when an HI is checked)
     except ImportError:
         return None
     return simple_icd_10_cm
@@ -245,6 +248,7 @@ def npi_check_digit(first_nine: str) -> int:
     return (10 - total % 10) % 10
 
 
+@functools.lru_cache(maxsize=8192)
 def npi_problem(value: str) -> tuple[str, str] | None:
     """("format" | "check_digit", explanation) when ``value`` is not a valid NPI, else None."""
     if len(value) != 10 or not value.isascii() or not value.isdigit():

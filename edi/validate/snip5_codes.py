@@ -52,18 +52,27 @@ def _day(text: str) -> date | None:
 
 
 def _dates(loop: Loop, qualifiers: tuple[str, ...]) -> Iterator[date]:
-    """Start dates of the DTP segments with these qualifiers anywhere in a loop (D8, RD8 or DT)."""
-    for node in loop.segments():
-        seg = node.segment
+    """Start dates (D8, RD8 or DT) of the DTP segments with these qualifiers in a loop and its 2400 lines."""
+    for child in loop.children:
+        if isinstance(child, Loop):
+            if child.spec.id == "2400":
+                yield from _dates(child, qualifiers)
+            continue
+        seg = child.segment
         if seg.id == "DTP" and seg[1] in qualifiers and seg[2] in ("D8", "RD8", "DT"):
             day = _day(seg[3])
             if day is not None:
                 yield day
 
 
-def service_date(claim: Loop) -> date | None:
+def service_date(ctx: Context, claim: Loop) -> date | None:
     """The claim's date of service: its earliest DTP*472 (service) or DTP*434 (statement period) start."""
-    return min(_dates(claim, ("472", "434")), default=None)
+    cached = ctx.state.get("snip5_dos")
+    if isinstance(cached, tuple) and cached[0] is claim:
+        return cached[1]  # type: ignore[no-any-return]
+    day = min(_dates(claim, ("472", "434")), default=None)
+    ctx.state["snip5_dos"] = (claim, day)
+    return day
 
 
 def _is(ctx: Context, prefix: str) -> bool:
@@ -78,7 +87,7 @@ def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
     release = codesets.icd10_release()
     if release is None or not _is(ctx, "837"):
         return
-    dos = service_date(claim)
+    dos = service_date(ctx, claim)
     day = dos or date.today()
     for node in (c for c in claim.children if isinstance(c, SegmentNode) and c.segment.id == "HI"):
         for n in range(1, len(node.segment.elements)):
@@ -125,7 +134,7 @@ def place_of_service_dates(ctx: Context, claim: Loop) -> Iterator[Finding]:
     codes outside the list are reported by the element check against pyx12's 'pos' list."""
     if not _is(ctx, "837.5010.X222"):
         return
-    claim_day = service_date(claim) or date.today()
+    claim_day = service_date(ctx, claim) or date.today()
     clm = claim.first("CLM")
     if clm is not None:
         yield from _pos(ctx, clm, 5, 1, clm.segment.component(5, 1), claim_day)
@@ -231,36 +240,37 @@ def production_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 def _remit_code(ctx: Context, node: SegmentNode, n: int, table: CodeSet, kind: str,
                 report_unknown: bool) -> Iterator[Finding]:
     code = node.segment[n]
-    day = ctx.state.get("remit_date") or date.today()
-    assert isinstance(day, date)
+    day = ctx.state.get("remit_date")
+    day = day if isinstance(day, date) else date.today()
     status = table.status(code, day) if code else CodeStatus.IN_EFFECT
     if status is CodeStatus.IN_EFFECT or (status is CodeStatus.UNKNOWN and not report_unknown):
         return
-    entry = table.lookup(code)
-    ref = f"{node.segment.id}{n:02d} {table.name} {code}"
-    severity = Severity.ERROR
-    if status is CodeStatus.UNKNOWN:
-        what, severity = "unknown", Severity.WARNING
-        message = f"{ref} is not in {table.version} (the list may be incomplete); check the code"
-    elif status is CodeStatus.NOT_YET:
-        what, message = "not_effective", f"{ref} takes effect {entry.start if entry else '?'}, after the " \
-                                         f"remittance date {day}"
-    else:
-        what = "deactivated"
-        stop = entry.stop if entry is not None else None
-        message = f"{ref} was deactivated " + (f"on {stop}, before the remittance date {day}" if stop else
-                                               "(on a date the list does not record)") + "; the payer must use a " \
-                                                                                          "current code"
-        severity = Severity.ERROR if stop else Severity.WARNING
-    yield ctx.finding(f"snip5.{kind}.{what}", 5, message, _at(ctx, node, n), value=code, ik304="8", ik403="7",
-                      severity=severity, code_set=table.version, remittance_date=str(day))
+    what, severity, why = _remit_problem(status, table.lookup(code), table, day)
+    yield ctx.finding(f"snip5.{kind}.{what}", 5, f"{node.segment.id}{n:02d} {table.name} {code} {why}",
+                      _at(ctx, node, n), value=code, ik304="8", ik403="7", severity=severity,
+                      code_set=table.version, remittance_date=str(day))
+
+
+def _remit_problem(status: CodeStatus, entry: codesets.CodeEntry | None, table: CodeSet,
+                   day: date) -> tuple[str, Severity, str]:
+    """(finding code suffix, severity, what is wrong) for a CARC/RARC that is not in effect on ``day``."""
+    if status is CodeStatus.UNKNOWN or entry is None:
+        return "unknown", Severity.WARNING, f"is not in {table.version} (the list may be incomplete); check the code"
+    if status is CodeStatus.NOT_YET:
+        return "not_effective", Severity.ERROR, f"takes effect {entry.start}, after the remittance date {day}"
+    if entry.stop is None:
+        return "deactivated", Severity.WARNING, ("is deactivated (on a date the list does not record); the payer "
+                                                 "should use a current code")
+    return "deactivated", Severity.ERROR, (f"was deactivated on {entry.stop}, before the remittance date {day}; "
+                                           "the payer must use a current code")
 
 
 @segment_rule("CAS", snip=5)
 def adjustment_reasons(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """835 CAS reason codes are CARCs in effect on the remittance date (unknown codes: warning)."""
     if _is(ctx, "835"):
-        for n in _REASON_POSITIONS:
+        elements = node.segment.elements
+        for n in _REASON_POSITIONS[:(len(elements) + 1) // 3]:
             yield from _remit_code(ctx, node, n, codesets.carc(), "carc", True)
 
 
