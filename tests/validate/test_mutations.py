@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SAMPLES
 from edi.acks import build_277ca, build_999, build_ta1
-from edi.validate import Report, validate
+from edi.validate import Report, load_profile, validate
 
 
 def two_transactions(sample: str) -> str:
@@ -47,11 +47,15 @@ class Defect:
     ack: str = "999"               # "999": ST 0002 rejected; "277ca:<CLM01>": only that claim rejected;
                                    # "ta1:<note>": interchange rejected; "ak9": group-level error code
     recount: bool = True           # fix SE01 after adding or removing segments (off for defects in SE itself)
+    payer: str | None = None       # a payer profile from mappings/payers/ (SNIP 7)
+    setup: tuple[tuple[str, str], ...] = ()   # harmless edits first (e.g. a date of service in the code set's year)
 
 
 def inject(defect: Defect) -> bytes:
     text = BASES[defect.base]
     start = text.index("ST*", text.index("ST*") + 1)
+    for old, new in defect.setup:
+        text = text[:start] + text[start:].replace(old, new)
     at = text.find(defect.old, start)
     if at < 0:
         assert defect.ack.startswith(("ta1", "ak9")), f"{defect.old!r} is not in the second transaction"
@@ -70,6 +74,10 @@ def _recount(text: str) -> str:
     lines[se] = "*".join(parts)
     return "\n".join(lines)
 
+
+# The bundled 837P's services are dated January 2025; ICD-10-CM findings are errors for dates inside the code
+# set's fiscal year (FY2026: 2025-10-01 to 2026-09-30) and warnings outside it.
+IN_FY2026 = (("*D8*20250106~", "*D8*20260106~"), ("*D8*20250103~", "*D8*20260103~"))
 
 DEFECTS = [
     # SNIP 1: syntax integrity
@@ -142,11 +150,43 @@ DEFECTS = [
            "snip4.payment.notification_amount", 4, "BPR"),
     Defect("trace number used twice", "835", "TRN*1*BEFT2025020500017", "TRN*1*EFT2025020500017",
            "snip4.trace.duplicate", 4, "TRN", "TRN02"),
+    # SNIP 5: external code sets
+    Defect("rendering NPI with a bad check digit", "837p", "XX*1234567901~", "XX*1234567902~",
+           "snip5.npi.check_digit", 5, "NM1", "NM109", ack="277ca:PCNB1001"),
+    Defect("billing provider NPI with a bad check digit", "837p", "XX*1234567893~", "XX*1234567894~",
+           "snip5.npi.check_digit", 5, "NM1", "NM109"),
+    Defect("ICD-10-CM code that does not exist", "837p", "HI*ABK:J069*", "HI*ABK:J0699*", "snip5.icd10.invalid", 5,
+           "HI", ack="277ca:PCNB1001", setup=IN_FY2026),
+    Defect("ICD-10-CM category that is not billable", "837p", "HI*ABK:J069*", "HI*ABK:J06*",
+           "snip5.icd10.not_billable", 5, "HI", ack="277ca:PCNB1001", setup=IN_FY2026),
+    Defect("taxonomy of nine characters", "837p", "PRV*PE*PXC*207Q00000X", "PRV*PE*PXC*207Q0000X",
+           "snip5.taxonomy.format", 5, "PRV", "PRV03", ack="277ca:PCNB1001"),
+    Defect("procedure code of four digits", "837p", "SV1*HC:99214:25*", "SV1*HC:9921:25*", "snip5.procedure.format",
+           5, "SV1", ack="277ca:PCNB1001"),
+    Defect("CARC deactivated before the remittance", "835", "CAS*CO*45*40~", "CAS*CO*17*40~",
+           "snip5.carc.deactivated", 5, "CAS"),
+    # SNIP 7: a payer profile's companion-guide rules, as data (mappings/payers/example-commercial.toml)
+    Defect("unit basis the payer does not accept", "837p", "SV1*HC:99214:25*150*UN*", "SV1*HC:99214:25*150*MJ*",
+           "snip7.payer.value_not_allowed", 7, "SV1", ack="277ca:PCNB1001", payer="example-commercial"),
+    Defect("line without the REF*6R the payer requires", "837p", "REF*6R*1001L1~\n", "",
+           "snip7.payer.required_segment", 7, "LX", ack="277ca:PCNB1001", payer="example-commercial"),
+    Defect("check payment to an EFT-only payer", "835", "BPR*I*42.64*C*ACH", "BPR*I*42.64*C*CHK",
+           "snip7.payer.value_not_allowed", 7, "BPR", payer="example-commercial"),
 ]
 
 
-def report_for(defect: Defect) -> Report:
-    return validate(inject(defect), name=f"{defect.base}-{defect.name}")
+def report_for(defect: Defect, data: bytes | Path | None = None) -> Report:
+    profiles = [load_profile(defect.payer)] if defect.payer else []
+    return validate(data if data is not None else inject(defect), name=f"{defect.base}-{defect.name}",
+                    profiles=profiles)
+
+
+def test_setups_alone_are_clean() -> None:
+    for defect in DEFECTS:
+        if defect.setup:
+            clean = Defect(defect.name, defect.base, defect.old, defect.old, defect.code, defect.snip, defect.segment,
+                           setup=defect.setup)
+            assert [] == [f.code for f in report_for(clean).findings if f.is_error], defect.name
 
 
 @pytest.mark.parametrize("base", sorted(BASES))
@@ -183,7 +223,7 @@ def test_acknowledgments_reject_exactly_the_defect(defect: Defect, tmp_path: Pat
         assert {"0001": "A", "0002": "A"} == codes, "a claim-level edit does not reject the transaction"
         path = tmp_path / "claims.x12"
         path.write_bytes(inject(defect))
-        acks = build_277ca(validate(path), path, when=date(2025, 2, 1))
+        acks = build_277ca(report_for(defect, path), path, when=date(2025, 2, 1))
         second = acks[1].claims
         rejected = [c.claim.patient_control_number for c in second if c.claim.rejected]
         wanted = defect.ack.split(":", 1)[1]
@@ -195,9 +235,9 @@ def test_acknowledgments_reject_exactly_the_defect(defect: Defect, tmp_path: Pat
         assert "5" in group.error_codes
 
 
-def test_at_least_forty_defects() -> None:
-    from validate import test_snip4, test_snip5, test_snip7  # noqa: F401  (their mutations count too)
-    assert len(DEFECTS) >= 25
+def test_at_least_forty_defects_across_the_snip_types() -> None:
+    assert len(DEFECTS) >= 40
+    assert {1, 2, 3, 4, 5, 7} == {d.snip for d in DEFECTS}
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
@@ -231,7 +271,7 @@ def test_our_acknowledgments_validate_clean_with_pyx12(defect: Defect, tmp_path:
 
     path = tmp_path / "mutated.x12"
     path.write_bytes(inject(defect))
-    report = validate(path)
+    report = report_for(defect, path)
     for kind in ("999", "277ca", "ta1"):
         data = ack_bytes(kind, report, path)
         if data is None:
