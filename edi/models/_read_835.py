@@ -38,19 +38,28 @@ def read_835(tree: TransactionTree) -> Remittance:
     txn = transaction_source(tree)
     fields: dict[str, Any] = {}
     extra: list[RawSegment] = []
+    headers: list[HeaderNumber] = []
+    plbs: list[ProviderAdjustment] = []
+    footer_extra: list[RawSegment] = []
     for child in tree.root.children:
         if isinstance(child, Loop):
             kind = child.spec.id
             if kind == "HEADER":
                 _header(child, txn, fields, extra)
             elif kind == "DETAIL":
-                fields["headers"] = tuple(_header_number(loop, txn) for loop in child.children
-                                          if isinstance(loop, Loop))
-            elif kind == "FOOTER":
-                _footer(child, txn, fields)
+                for loop in child.children:
+                    if isinstance(loop, Loop) and loop.spec.id == "2000":
+                        headers.append(_header_number(loop, txn))
+                    else:
+                        extra += _raw(loop)
+            elif kind == "FOOTER":  # each PLB may come in a FOOTER of its own
+                _footer(child, txn, plbs, footer_extra)
+            else:
+                extra += _raw(child)
         elif child.segment.id not in ("ST", "SE"):
             extra.append(RawSegment(elements=child.segment.elements))
-    return Remittance(**fields, extra=tuple(extra), source=txn)
+    return Remittance(**fields, extra=tuple(extra), headers=tuple(headers), provider_adjustments=tuple(plbs),
+                      footer_extra=tuple(footer_extra), source=txn)
 
 
 # -- header: BPR … DTM*405, payer, payee ------------------------------------------------------------------
@@ -63,6 +72,8 @@ def _header(loop: Loop, txn: Source, fields: dict[str, Any], extra: list[RawSegm
             elif child.spec.id == "1000B" and "payee" not in fields:
                 fields["payee"] = party_of(child, txn)
                 fields["payee_extra"] = _party_extra(child, fields)
+            else:
+                extra += _raw(child)
             continue
         seg = child.segment
         if child.spec is None or not _header_segment(seg, fields):
@@ -104,17 +115,13 @@ def _party_extra(loop: Loop, fields: dict[str, Any]) -> tuple[RawSegment, ...]:
     return tuple(extra)
 
 
-def _footer(loop: Loop, txn: Source, fields: dict[str, Any]) -> None:
-    plbs: list[ProviderAdjustment] = []
-    extra: list[RawSegment] = []
+def _footer(loop: Loop, txn: Source, plbs: list[ProviderAdjustment], extra: list[RawSegment]) -> None:
     for child in loop.children:
         if isinstance(child, SegmentNode):
             if child.spec is not None and child.segment.id == "PLB":
                 plbs.append(_plb(child.segment, txn))
             else:
                 extra.append(RawSegment(elements=child.segment.elements))
-    fields["provider_adjustments"] = tuple(plbs)
-    fields["footer_extra"] = tuple(extra)
 
 
 def _plb(seg: Segment, txn: Source) -> ProviderAdjustment:
@@ -296,6 +303,12 @@ def _adjustments(e: tuple[str, ...]) -> list[Adjustment]:
 def _amt(el: tuple[str, ...]) -> Amount:
     value = money(el[2])
     return Amount(qualifier=el[1], amount=value if value is not None else ZERO)
+
+
+def _raw(node: Loop | SegmentNode) -> list[RawSegment]:
+    """Everything in a loop (or one segment) that no model field can take, kept as raw segments."""
+    nodes = node.segments() if isinstance(node, Loop) else (node,)
+    return [RawSegment(elements=n.segment.elements) for n in nodes]
 
 
 def _source(seg: Segment, txn: Source) -> Source:

@@ -4,7 +4,10 @@ Header: BPR, TRN, CUR, REF*EV, REF*F2, DTM*405; 1000A N1*PR N3 N4 REF PER; 1000B
 LX, TS3, TS2; per claim (2100): CLP, CAS, NM1 QC/IL/74/82/TT/PR/GB, MIA, MOA, REF, DTM 232/233/036/050, PER, AMT,
 QTY; per line (2110): SVC, DTM 150/151/472, CAS, REF (service ids, 6R, then the others), AMT, QTY, LQ. Then PLB.
 A loop's ``extra`` segments follow its own segments, before its child loops. Consecutive adjustments of one group
-share a CAS (six to a segment), so the adjustments read back in the same order.
+share a CAS (six to a segment), so adjustments read back in the order they were written.
+
+Claims are built into a list each (``out.append``) and yielded one claim at a time: nested generators per line
+cost more than the segments themselves on a large remittance.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -25,104 +29,124 @@ if TYPE_CHECKING:
 
 # 2110 REF*… that the guide puts before REF*6R ("Service Identification")
 SERVICE_ID_REFS = frozenset({"1S", "APC", "BB", "E9", "G1", "G3", "LU", "RB"})
+Out = list[Built]
 
 
 def remittance_segments(remit: Remittance) -> Iterator[Built]:
-    yield from _present(("BPR", *table_elements(remit.BPR, remit)))
-    yield from _present(("TRN", *table_elements(remit.TRN, remit)))
-    yield from _present(("CUR", remit.currency_entity, remit.currency_code))
-    yield from _present(("REF", "EV", remit.receiver_id), 2)
-    yield from _present(("REF", "F2", remit.version_id), 2)
-    yield from _present(("DTM", "405", text(remit.production_date)), 2)
-    yield from _raw(remit.extra)
+    out: Out = []
+    _present(out, ("BPR", *table_elements(remit.BPR, remit)))
+    _present(out, ("TRN", *table_elements(remit.TRN, remit)))
+    _present(out, ("CUR", remit.currency_entity, remit.currency_code))
+    _present(out, ("REF", "EV", remit.receiver_id), 2)
+    _present(out, ("REF", "F2", remit.version_id), 2)
+    _present(out, ("DTM", "405", _day(remit.production_date)), 2)
+    _raw(out, remit.extra)
     if remit.payer is not None:
-        yield from name_segments(remit.payer, n1=True)
-    yield from _raw(remit.payer_extra)
+        out += name_segments(remit.payer, n1=True)
+    _raw(out, remit.payer_extra)
     if remit.payee is not None:
-        yield from name_segments(remit.payee, n1=True)
+        out += name_segments(remit.payee, n1=True)
     if remit.remittance_delivery is not None:
-        yield ("RDM", *table_elements(remit.remittance_delivery.ELEMENTS, remit.remittance_delivery))
-    yield from _raw(remit.payee_extra)
+        out.append(("RDM", *table_elements(remit.remittance_delivery.ELEMENTS, remit.remittance_delivery)))
+    _raw(out, remit.payee_extra)
+    yield from out
     for n, header in enumerate(remit.headers, 1):
         yield from header_segments(header, str(n))
     for plb in remit.provider_adjustments:
         yield provider_adjustment_segment(plb)
-    yield from _raw(remit.footer_extra)
+    for seg in remit.footer_extra:
+        yield seg.elements
 
 
 def header_segments(header: HeaderNumber, default_number: str) -> Iterator[Built]:
-    yield ("LX", header.number or default_number)
+    out: Out = [("LX", header.number or default_number)]
     if header.provider_summary is not None:
-        yield ("TS3", *table_elements(header.provider_summary.ELEMENTS, header.provider_summary))
+        out.append(("TS3", *table_elements(header.provider_summary.ELEMENTS, header.provider_summary)))
     if header.supplemental_summary is not None:
-        yield ("TS2", *table_elements(header.supplemental_summary.ELEMENTS, header.supplemental_summary))
-    yield from _raw(header.extra)
+        out.append(("TS2", *table_elements(header.supplemental_summary.ELEMENTS, header.supplemental_summary)))
+    _raw(out, header.extra)
+    yield from out
     for claim in header.claims:
-        yield from claim_segments(claim)
+        out = []
+        claim_segments(claim, out)
+        yield from out
 
 
-def claim_segments(claim: ClaimPayment) -> Iterator[Built]:
-    yield ("CLP", claim.patient_control_number, claim.status_code, text(claim.total_charge),
-           text(claim.paid_amount), text(claim.patient_responsibility), claim.filing_indicator_code,
-           claim.payer_claim_control_number, claim.facility_type_code, claim.frequency_code, "", claim.drg_code,
-           text(claim.drg_weight), text(claim.discharge_fraction))
-    yield from adjustment_segments(claim.adjustments)
+def claim_segments(claim: ClaimPayment, out: Out) -> None:
+    append = out.append
+    append(("CLP", claim.patient_control_number, claim.status_code, _num(claim.total_charge),
+            _num(claim.paid_amount), _num(claim.patient_responsibility), claim.filing_indicator_code,
+            claim.payer_claim_control_number, claim.facility_type_code, claim.frequency_code, "", claim.drg_code,
+            _num(claim.drg_weight), _num(claim.discharge_fraction)))
+    if claim.adjustments:
+        adjustment_segments(claim.adjustments, out)
     for party in (claim.patient, claim.insured, claim.corrected_patient, claim.service_provider,
                   claim.crossover_carrier, claim.corrected_priority_payer, claim.other_subscriber):
         if party is not None:
-            yield from name_segments(party)
+            out += name_segments(party)
     if claim.inpatient is not None:
-        yield ("MIA", *table_elements(claim.inpatient.ELEMENTS, claim.inpatient))
+        append(("MIA", *table_elements(claim.inpatient.ELEMENTS, claim.inpatient)))
     if claim.outpatient is not None:
-        yield ("MOA", *table_elements(claim.outpatient.ELEMENTS, claim.outpatient))
-    yield from _references(claim.references)
+        append(("MOA", *table_elements(claim.outpatient.ELEMENTS, claim.outpatient)))
+    _references(out, claim.references)
     for qualifier, when in (("232", claim.statement_from), ("233", claim.statement_to),
                             ("036", claim.coverage_expiration), ("050", claim.received_date)):
         if when is not None:
-            yield ("DTM", qualifier, text(when))
+            append(("DTM", qualifier, _day(when)))
     for contact in claim.contacts:
-        yield ("PER", contact.function, contact.name, *[v for pair in contact.channels for v in pair])
-    yield from _amounts(claim.amounts, claim.quantities)
-    yield from _raw(claim.extra)
+        append(("PER", contact.function, contact.name, *[v for pair in contact.channels for v in pair]))
+    _amounts(out, claim.amounts, claim.quantities)
+    _raw(out, claim.extra)
     for service in claim.services:
-        yield from service_segments(service)
+        service_segments(service, out)
 
 
-def service_segments(service: ServicePayment) -> Iterator[Built]:
+def service_segments(service: ServicePayment, out: Out) -> None:
+    append = out.append
     original = service.original_procedure
-    yield ("SVC", _procedure(service.procedure), text(service.charge), text(service.paid_amount),
-           service.revenue_code, text(service.units), _procedure(original) if original is not None else "",
-           text(service.original_units))
+    append(("SVC", _procedure(service.procedure), _num(service.charge), _num(service.paid_amount),
+            service.revenue_code, _num(service.units), _procedure(original) if original is not None else "",
+            _num(service.original_units)))
     for qualifier, when in (("150", service.service_from), ("151", service.service_to),
                             ("472", service.service_date)):
         if when is not None:
-            yield ("DTM", qualifier, text(when))
-    yield from adjustment_segments(service.adjustments)
+            append(("DTM", qualifier, _day(when)))
+    if service.adjustments:
+        adjustment_segments(service.adjustments, out)
     refs = service.references
     lead = 0
     while lead < len(refs) and refs[lead].qualifier in SERVICE_ID_REFS:
         lead += 1
-    yield from _references(refs[:lead])
+    _references(out, refs[:lead])
     if service.line_item_control_number:
-        yield ("REF", "6R", service.line_item_control_number)
-    yield from _references(refs[lead:])
-    yield from _amounts(service.amounts, service.quantities)
+        append(("REF", "6R", service.line_item_control_number))
+    _references(out, refs[lead:])
+    _amounts(out, service.amounts, service.quantities)
     for qualifier, code in service.remarks:
-        yield ("LQ", qualifier, code)
-    yield from _raw(service.extra)
+        append(("LQ", qualifier, code))
+    _raw(out, service.extra)
 
 
 def provider_adjustment_segment(plb: ProviderAdjustment) -> Built:
     pairs: list[Any] = []
     for item in plb.items:
-        pairs += [(item.reason, item.reference), text(item.amount)]
-    return ("PLB", plb.provider_id, text(plb.fiscal_period_date), *pairs)
+        pairs += [(item.reason, item.reference), _num(item.amount)]
+    return ("PLB", plb.provider_id, _day(plb.fiscal_period_date), *pairs)
 
 
-def adjustment_segments(adjustments: Iterable[Adjustment]) -> Iterator[Built]:
+def adjustment_segments(adjustments: tuple[Adjustment, ...], out: Out) -> None:
     """CAS segments: one per run of adjustments with the same group code (six triplets to a segment)."""
-    for _, run in groupby(adjustments, key=lambda adj: adj.group):
-        yield from cas_segments(run)
+    for _, group in groupby(adjustments, key=_group):
+        run = tuple(group)
+        if len(run) == 1:  # the usual case, without cas_segments' grouping
+            adj = run[0]
+            out.append(("CAS", adj.group, adj.reason, _num(adj.amount), _num(adj.quantity)))
+        else:
+            out += cas_segments(run)
+
+
+def _group(adjustment: Adjustment) -> str:
+    return adjustment.group
 
 
 def table_elements(table: Any, model: Any) -> list[Any]:
@@ -153,24 +177,38 @@ def _procedure(proc: ProcedureIdentifier | None) -> tuple[str, ...] | str:
     return (proc.qualifier, proc.code, *proc.modifiers)
 
 
-def _references(refs: Iterable[Reference]) -> Iterator[Built]:
+def _references(out: Out, refs: Iterable[Reference]) -> None:
     for ref in refs:
-        yield ("REF", ref.qualifier, ref.value, ref.description)
+        out.append(("REF", ref.qualifier, ref.value, ref.description))
 
 
-def _amounts(amounts: Iterable[Amount], quantities: Iterable[SupplementalQuantity]) -> Iterator[Built]:
+def _amounts(out: Out, amounts: Iterable[Amount], quantities: Iterable[SupplementalQuantity]) -> None:
     for amount in amounts:
-        yield ("AMT", amount.qualifier, text(amount.amount))
+        out.append(("AMT", amount.qualifier, _num(amount.amount)))
     for qty in quantities:
-        yield ("QTY", qty.qualifier, text(qty.quantity))
+        out.append(("QTY", qty.qualifier, _num(qty.quantity)))
 
 
-def _present(seg: tuple[str | Decimal | date, ...], start: int = 1) -> Iterator[Built]:
-    """The segment, unless every element from ``start`` on is empty (an absent segment stays absent)."""
+def _present(out: Out, seg: tuple[str, ...], start: int = 1) -> None:
+    """Add the segment unless every element from ``start`` on is empty (an absent segment stays absent)."""
     if any(seg[start:]):
-        yield seg  # type: ignore[misc]
+        out.append(seg)
 
 
-def _raw(extra: Iterable[RawSegment]) -> Iterator[Built]:
+def _raw(out: Out, extra: Iterable[RawSegment]) -> None:
     for seg in extra:
-        yield seg.elements
+        out.append(seg.elements)
+
+
+def _num(value: Decimal | None) -> str:
+    """``text`` for a Decimal (digits kept), without its type tests: this runs for every amount."""
+    return "" if value is None else str(value)
+
+
+@lru_cache(maxsize=1 << 12)
+def _ccyymmdd(value: date) -> str:
+    return text(value)
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else _ccyymmdd(value)
