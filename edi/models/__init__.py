@@ -7,7 +7,7 @@ with readers from loop trees and writers back to X12.
 """
 
 from edi.models._base import Model, RawSegment, Source, TransactionModel
-from edi.models._io import iter_write, read, reader_for, write, write_to
+from edi.models._io import iter_claims, iter_write, read, reader_for, write, write_to
 from edi.models._raw import RawTransaction
 from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem, ElementError,
                              ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource, InterchangeAck,
@@ -28,6 +28,7 @@ __all__ = [
     "PaymentMethod", "ProcedureIdentifier", "ProviderAdjustment", "ProviderAdjustmentItem", "ProviderOfService",
     "ProviderSummary", "ProviderSupplementalSummary", "RawSegment", "RawTransaction", "Reference", "Remittance",
     "RemittanceDelivery", "SegmentError", "ServicePayment", "Source", "Status", "StatusInfo", "SupplementalQuantity",
-    "Trace", "TransactionAck", "TransactionHandling", "TransactionModel", "iter_write", "read", "reader_for",
+    "Trace", "TransactionAck", "TransactionHandling", "TransactionModel", "iter_claims", "iter_write", "read",
+    "reader_for",
     "write", "write_to",
 ]

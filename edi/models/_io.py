@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import groupby
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from edi.guide import TransactionTree, iter_transactions
-from edi.models._base import TransactionModel
+from edi.guide import Loop, TransactionSpec, TransactionTree, TreeBuilder, iter_transactions
+from edi.guide._tree import Fold
+from edi.models._base import Model, TransactionModel
 from edi.models._raw import read_raw
-from edi.x12 import (ControlNumbers, Delimiters, GroupContent, InterchangeHeader, Source, TransactionContent,
-                     build_interchange, iter_bytes)
+from edi.x12 import (ControlNumbers, Delimiters, Framer, GroupContent, InterchangeHeader, Role, Source, Transaction,
+                     TransactionContent, build_interchange, iter_bytes, tokenize)
 
 # pyx12 map → "module:function" that reads its transactions into typed models (imported on first use).
 READERS = {
@@ -22,24 +23,36 @@ READERS = {
     "999.5010.xml": "edi.models._read_acks:read_999",
     "277.5010.X214.xml": "edi.models._read_acks:read_277ca",
 }
-_loaded: dict[str, Callable[[TransactionTree], TransactionModel]] = {}
+# pyx12 map → "module:mapping" of loops folded into models as soon as they close (claims), so reading a
+# 5,000-claim transaction holds one claim's segments at a time.
+FOLDS = {
+    "835.5010.X221.A1.xml": "edi.models._read_835:FOLDS",
+}
+_loaded: dict[str, Any] = {}
+
+
+def _load(target: str) -> Any:
+    found = _loaded.get(target)
+    if found is None:
+        module, _, name = target.partition(":")
+        found = _loaded[target] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def folds_for(guide: TransactionSpec | None) -> Mapping[str, Fold]:
+    target = FOLDS.get(guide.map_name) if guide is not None else None
+    return _load(target) if target else {}
 
 
 def reader_for(tree: TransactionTree) -> Callable[[TransactionTree], TransactionModel]:
     """The typed reader for a transaction's guide, or the raw reader when no model covers it."""
     target = READERS.get(tree.guide.map_name) if tree.guide is not None else None
-    if target is None:
-        return read_raw
-    fn = _loaded.get(target)
-    if fn is None:
-        module, _, name = target.partition(":")
-        fn = _loaded[target] = getattr(importlib.import_module(module), name)
-    return fn
+    return _load(target) if target is not None else read_raw
 
 
 def read(source: Source, *, name: str | None = None) -> Iterator[TransactionModel]:
     """Yield each transaction of a file (Path or bytes) as a typed model, one at a time (streaming)."""
-    for tree in iter_transactions(source, name=name):
+    for tree in iter_transactions(source, name=name, folds=folds_for):
         yield reader_for(tree)(tree)
 
 
@@ -78,3 +91,36 @@ def write_to(stream: BinaryIO, models: Iterable[TransactionModel], header: Inter
         stream.write(chunk)
         total += len(chunk)
     return total
+
+
+def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
+    """Every claim — 837 ``Claim`` or 835 ``ClaimPayment`` — the moment its loop closes, one at a time: memory
+    stays flat on files of any size, however many claims a transaction holds (the 835's ClaimPayments carry
+    their transaction's control numbers in ``source``; read the header with :func:`read` on small files)."""
+    produced: list[Model] = []
+
+    def folds(guide: TransactionSpec | None) -> Mapping[str, Fold]:
+        return {loop_id: _collecting(fold, produced) for loop_id, fold in folds_for(guide).items()}
+
+    builder: TreeBuilder | None = None
+    for role, seg, transaction, _ in Framer(tokenize(source, name=name)).events():
+        if transaction is None or role is Role.STRAY:
+            continue
+        if builder is None or builder.transaction is not transaction:
+            builder = TreeBuilder(transaction, folds=folds)
+        builder.add(seg)
+        if role is Role.SE:
+            builder.finish()
+            builder = None
+        if produced:
+            yield from produced
+            produced.clear()
+    if builder is not None:
+        builder.finish()
+        yield from produced
+
+
+def _collecting(fold: Fold, produced: list[Model]) -> Fold:
+    def collect(loop: Loop, envelope: Transaction) -> None:
+        produced.append(fold(loop, envelope))  # type: ignore[arg-type]
+    return collect

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from edi.guide import TransactionTree
 from edi.models._base import RawSegment, Source, TransactionModel
+from edi.x12 import Transaction
 from edi.x12._writer import Built
 
 
@@ -33,7 +34,11 @@ def read_raw(tree: TransactionTree) -> RawTransaction:
 
 
 def transaction_source(tree: TransactionTree) -> Source:
-    envelope = tree.envelope
+    return envelope_source(tree.envelope)
+
+
+def envelope_source(envelope: Transaction) -> Source:
+    """Where a transaction came from: its ISA13, GS06, ST02 and the ST's segment index."""
     group = envelope.group
     interchange = group.interchange if group else None
     return Source(interchange=interchange.control if interchange else "", group=group.control if group else "",

@@ -10,16 +10,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from edi.guide import Loop, SegmentNode, TransactionTree
+from edi.guide import FoldedLoop, Loop, SegmentNode, TransactionTree
 from edi.models import _base
 from edi.models._base import RawSegment, Source
-from edi.models._raw import transaction_source
+from edi.models._raw import envelope_source, transaction_source
 from edi.models.common import Adjustment, Amount, Party, Reference, contact_of, party_of
 from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
                                    ProcedureIdentifier, ProviderAdjustment, ProviderAdjustmentItem, ProviderSummary,
                                    ProviderSupplementalSummary, Remittance, RemittanceDelivery, ServicePayment,
                                    SupplementalQuantity, Table)
-from edi.x12 import Segment
+from edi.x12 import Segment, Transaction
 
 # NM1 entity code → ClaimPayment field
 CLAIM_NAMES = {"QC": "patient", "IL": "insured", "74": "corrected_patient", "82": "service_provider",
@@ -29,8 +29,16 @@ SERVICE_DATES = {"150": "service_from", "151": "service_to", "472": "service_dat
 HEADER_REFS = {"EV": "receiver_id", "F2": "version_id"}
 ZERO = Decimal(0)
 # Amounts and dates repeat a lot in a remittance; Decimal and date are immutable, so parsed values are shared.
-money = lru_cache(maxsize=1 << 16)(_base.money)
-day = lru_cache(maxsize=1 << 16)(_base.day)
+money = lru_cache(maxsize=1 << 12)(_base.money)
+day = lru_cache(maxsize=1 << 12)(_base.day)
+
+
+def fold_claim(loop: Loop, envelope: Transaction) -> ClaimPayment:
+    """A 2100 loop into its ClaimPayment the moment it closes (see edi.guide.walk_file's ``folds``)."""
+    return _claim(loop, envelope_source(envelope))
+
+
+FOLDS = {"2100": fold_claim}
 
 
 def read_835(tree: TransactionTree) -> Remittance:
@@ -144,7 +152,7 @@ def _header_number(loop: Loop, txn: Source) -> HeaderNumber:
     ts3 = ts2 = None
     for child in loop.children[1:]:
         if isinstance(child, Loop):
-            claims.append(_claim(child, txn))
+            claims.append(child.value if isinstance(child, FoldedLoop) else _claim(child, txn))  # type: ignore[arg-type]
             continue
         seg = child.segment
         if child.spec is not None and seg.id == "TS3" and ts3 is None:
