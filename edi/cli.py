@@ -82,29 +82,55 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 
 @cli.command("to-json")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
-def to_json_command(file: Path) -> None:
+@click.option("--models", is_flag=True, help="Emit the typed models (claims, remittances, acks) instead of the "
+              "lossless segment tree.")
+def to_json_command(file: Path, models: bool) -> None:
     """Write the lossless JSON form of FILE ('-' reads standard input) to standard output.
 
     Example: edi to-json samples/835-remittance.x12 > remit.json
     """
+    source, name = _read_source(file)
+    if models:
+        from edi.models._json import encode
+
+        sys.stdout.buffer.write(encode(source, name) + b"\n")
+        sys.stdout.buffer.flush()
+        return
     from edi.inspect import to_json
 
-    source, name = _read_source(file)
     to_json(source, sys.stdout, name=name)
 
 
 @cli.command("from-json")
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
-def from_json_command(file: Path) -> None:
+@click.option("--models", is_flag=True, help="The document holds typed models (from `edi to-json --models`).")
+def from_json_command(file: Path, models: bool) -> None:
     """Write the X12 bytes a JSON document (from `edi to-json`) was made from to standard output.
 
     Example: edi from-json remit.json > remit.x12
     """
-    from edi.inspect import from_json
-
     text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    sys.stdout.buffer.write(from_json(text))
+    if models:
+        from edi.models._json import from_document
+
+        sys.stdout.buffer.write(from_document(text))
+    else:
+        from edi.inspect import from_json
+
+        sys.stdout.buffer.write(from_json(text))
     sys.stdout.buffer.flush()
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1"]))
+def schema(kind: str) -> None:
+    """Print the JSON Schema of a model, as `edi to-json --models` writes it.
+
+    Example: edi schema 835 > remittance.schema.json
+    """
+    from edi.models._json import schema as model_schema
+
+    click.echo(json.dumps(model_schema(kind), indent=1))
 
 
 @cli.command("to-xml")
