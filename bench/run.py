@@ -31,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WALK_KEYS = ("claims", "claim_segments", "service_lines", "cas", "charge_total")
+MODEL_KEYS = ("claims", "service_lines", "charge_total")
+LFH_PYTHON = ROOT / "bench" / ".venv-lfh" / "bin" / "python"   # LinuxForHealth x12 needs pydantic 1: its own venv
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Tool:
     needs: str | None = None               # "module:attribute" the tool imports; missing -> unavailable
     compare: tuple[str, ...] = ()          # JSON keys that must match other tools' values for the same file
     default: bool = True                   # run unless --tools names it (or says "all")
+    peer: str = "pyx12 walk"               # the tool this one is compared with in the last column
 
 
 TOOLS = (
@@ -51,11 +54,19 @@ TOOLS = (
     Tool("pyx12 walk", ("{python}", "bench/peers/pyx12_walk.py", "{file}"), max_claims=10_000,
          needs="pyx12.x12context:X12ContextReader", compare=WALK_KEYS),
     Tool("pyx12 validate", ("{python}", "bench/peers/pyx12_validate.py", "{file}"), max_claims=10_000,
-         needs="pyx12.x12n_document:x12n_document", default=False),
+         needs="pyx12.x12n_document:x12n_document", peer="pyx12 validate"),
+    Tool("edi validate + 999", ("{python}", "bench/drivers/edi_validate.py", "{file}"), needs="edi.validate:validate",
+         peer="pyx12 validate"),
+    Tool("LinuxForHealth models", ("{lfh}", "bench/peers/lfh_models.py", "{file}"), max_claims=10_000,
+         compare=MODEL_KEYS, peer="LinuxForHealth models"),
+    Tool("edi models (stream)", ("{python}", "bench/drivers/edi_models.py", "{file}"),
+         needs="edi.models:iter_claims", compare=MODEL_KEYS, peer="LinuxForHealth models"),
+    Tool("edi models + X12", ("{python}", "bench/drivers/edi_models.py", "{file}", "--write"),
+         needs="edi.models:read", compare=MODEL_KEYS, peer="LinuxForHealth models"),
 )
 ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi loop trees",
            "pyx12-walk": "pyx12 walk", "pyx12-validate": "pyx12 validate"}
-BASELINE, PEER = "bare split", "pyx12 walk"
+BASELINE = "bare split"
 
 
 @dataclass
@@ -127,6 +138,8 @@ def run_once(command: list[str]) -> tuple[float, int, int, str, str]:
 
 
 def unavailable_reason(tool: Tool, python: str) -> str | None:
+    if tool.command[0] == "{lfh}" and not LFH_PYTHON.exists():
+        return "bench/.venv-lfh is missing (bin/bench makes it: linuxforhealth-x12 with pydantic<2)"
     script = ROOT / tool.command[1] if len(tool.command) > 1 else None
     if script is not None and script.suffix == ".py" and not script.exists():
         return f"{tool.command[1]} does not exist yet"
@@ -140,7 +153,7 @@ def unavailable_reason(tool: Tool, python: str) -> str | None:
 
 
 def measure(tool: Tool, sample: Sample, python: str, runs: int) -> Result:
-    command = [part.format(python=python, file=str(sample.path)) for part in tool.command]
+    command = [part.format(python=python, lfh=str(LFH_PYTHON), file=str(sample.path)) for part in tool.command]
     result = Result(tool)
     for attempt in range(runs + 1):                 # the first run warms caches and is not counted
         seconds, rss, status, stdout, stderr = run_once(command)
@@ -204,13 +217,13 @@ def compare_counts(sample: Sample, results: list[Result]) -> tuple[list[str], li
 
 # ---- report --------------------------------------------------------------------------------------------------
 
-HEADER = ("| file | claims | MB | tool | median s | MB/s | peak RSS MiB | × bare split | pyx12 walk ÷ tool |\n"
+HEADER = ("| file | claims | MB | tool | median s | MB/s | peak RSS MiB | × bare split | peer ÷ tool |\n"
           "|---|---:|---:|---|---:|---:|---:|---:|---:|")
 
 
 def table_rows(sample: Sample, results: list[Result]) -> list[str]:
     by_name = {r.tool.name: r for r in results if r.status == "ok"}
-    base, peer = by_name.get(BASELINE), by_name.get(PEER)
+    base = by_name.get(BASELINE)
     rows = []
     for r in results:
         lead = f"| {sample.kind} {sample.label} | {sample.claims:,} | {sample.megabytes:.1f} | {r.tool.name} |"
@@ -218,7 +231,8 @@ def table_rows(sample: Sample, results: list[Result]) -> list[str]:
             rows.append(f"{lead} {r.status} | | | | |")
             continue
         ratio = f"{r.median / base.median:.1f}×" if base else ""
-        speedup = f"{peer.median / r.median:.1f}×" if peer else ""
+        peer = by_name.get(r.tool.peer)
+        speedup = f"{peer.median / r.median:.1f}× ({r.tool.peer})" if peer and peer is not r else ""
         rows.append(f"{lead} {r.median:.3f} | {sample.megabytes / r.median:.1f} | {max(r.rss_kib) / 1024:.0f} |"
                     f" {ratio} | {speedup} |")
     return rows
