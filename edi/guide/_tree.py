@@ -124,7 +124,7 @@ Fold = Callable[[Loop, "Transaction"], object]
 Folds = Callable[[TransactionSpec | None], Mapping[str, Fold]]
 
 
-def _dismantle(loop: Loop) -> None:
+def dismantle(loop: Loop) -> None:
     """Empty a finished subtree so reference counting frees it at once (its loops point at their parents)."""
     pending = [loop]
     while pending:
@@ -205,8 +205,6 @@ class TreeBuilder:
         return self.root
 
     def _close(self, loop: Loop) -> None:
-        if self.on_close is not None:
-            self.on_close(loop)
         fold = self.folds.get(loop.spec.id)
         parent = loop.parent
         if fold is not None and parent is not None and parent.children and parent.children[-1] is loop:
@@ -215,7 +213,9 @@ class TreeBuilder:
                 parent.children.pop()  # the fold kept what it needed elsewhere
             else:
                 parent.children[-1] = FoldedLoop(loop.spec, parent, value)
-            _dismantle(loop)
+            dismantle(loop)
+        if self.on_close is not None:
+            self.on_close(loop)
 
     def tree(self) -> TransactionTree:
         root = self.finish()

@@ -12,6 +12,10 @@ from edi.models._raw import RawTransaction
 from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem, ElementError,
                              ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource, InterchangeAck,
                              ProviderOfService, SegmentError, Status, StatusInfo, Trace, TransactionAck)
+from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, Contract, DateReference, Drug,
+                              HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, Insurance,
+                              LineAdjudication, Note, OtherPayer, Patient, PatientInformation, Person,
+                              ProfessionalClaim, ProfessionalClaimTransaction, Provider, ServiceLine, Subscriber)
 from edi.models.codes import (AckCode, CasGroup, ClaimFrequency, ClaimStatus, HierarchicalLevel, PaymentMethod,
                               TransactionHandling)
 from edi.models.common import Address, Adjustment, Amount, Contact, Party, Reference
@@ -21,6 +25,10 @@ from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudica
                                    SupplementalQuantity)
 
 __all__ = [
+    "Attachment", "BillingProvider", "Claim", "ClaimTransaction", "Contract", "DateReference", "Drug",
+    "HealthCareCode", "InstitutionalClaim", "InstitutionalClaimTransaction", "Insurance", "LineAdjudication", "Note",
+    "OtherPayer", "Patient", "PatientInformation", "Person", "ProfessionalClaim", "ProfessionalClaimTransaction",
+    "Provider", "ServiceLine", "Subscriber",
     "AckCode", "AcknowledgedClaim", "AcknowledgedLine", "Address", "Adjustment", "Amount", "CasGroup",
     "ClaimAcknowledgment", "ClaimFrequency", "ClaimPayment", "ClaimStatus", "ClaimStatusItem", "Contact",
     "ElementError", "ErrorContext", "FunctionalGroupAck", "HeaderNumber", "HierarchicalLevel", "InformationReceiver",

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any, BinaryIO
 
 from edi.guide import Loop, TransactionSpec, TransactionTree, TreeBuilder, iter_transactions
-from edi.guide._tree import Fold
+from edi.guide._tree import Fold, dismantle
 from edi.models._base import Model, TransactionModel
 from edi.models._raw import read_raw
 from edi.x12 import (ControlNumbers, Delimiters, Framer, GroupContent, InterchangeHeader, Role, Source, Transaction,
@@ -26,6 +26,8 @@ READERS = {
 # pyx12 map → "module:mapping" of loops folded into models as soon as they close (claims), so reading a
 # 5,000-claim transaction holds one claim's segments at a time.
 FOLDS = {
+    "837.5010.X222.A1.xml": "edi.models._read_837:FOLDS",
+    "837Q3.I.5010.X223.A1.xml": "edi.models._read_837:FOLDS",
     "835.5010.X221.A1.xml": "edi.models._read_835:FOLDS",
 }
 _loaded: dict[str, Any] = {}
@@ -99,15 +101,32 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
     their transaction's control numbers in ``source``; read the header with :func:`read` on small files)."""
     produced: list[Model] = []
 
+    unit_ids: set[str] = set()
+
     def folds(guide: TransactionSpec | None) -> Mapping[str, Fold]:
-        return {loop_id: _collecting(fold, produced) for loop_id, fold in folds_for(guide).items()}
+        found = folds_for(guide)
+        unit_ids.update(found)
+        return {loop_id: _collecting(fold, produced) for loop_id, fold in found.items()}
+
+    holders: set[int] = set()  # open loops that held a claim: dropped when they close (their claims are read)
+
+    def drop(loop: Loop) -> None:
+        parent = loop.parent
+        if parent is None:
+            return
+        if loop.spec.id in unit_ids or id(loop) in holders:
+            holders.discard(id(loop))
+            holders.add(id(parent))
+            if parent.children and parent.children[-1] is loop:
+                parent.children.pop()
+                dismantle(loop)
 
     builder: TreeBuilder | None = None
     for role, seg, transaction, _ in Framer(tokenize(source, name=name)).events():
         if transaction is None or role is Role.STRAY:
             continue
         if builder is None or builder.transaction is not transaction:
-            builder = TreeBuilder(transaction, folds=folds)
+            builder = TreeBuilder(transaction, drop, folds=folds)
         builder.add(seg)
         if role is Role.SE:
             builder.finish()

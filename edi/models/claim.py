@@ -5,8 +5,10 @@ subscriber, payer, patient) as shared model objects, so a claim can be handled o
 (HL numbers, parent pointers, child codes) and LX numbers are not stored: the writer rebuilds them, grouping
 consecutive claims of one billing provider under one 2000A and of one subscriber and payer under one 2000B.
 
-Segments a model does not cover are kept in its ``extra`` and written back at their guide position (by the
-pyx12 map's ``pos``), or after the loop's own segments when the guide has no place for them there.
+Segments a model does not cover are kept in its ``extra`` and written back in their order at their guide
+position in that loop (the pyx12 map's ``pos``); one the guide has no place for there follows the extra before
+it, or the loop's first segment. An HL level under which no claim was read is kept raw in the transaction's
+``extra`` and written after the claims.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ class Provider(Model):
 class BillingProvider(Model):
     """2000A: the billing provider (2010AA) with its pay-to address (2010AB) and pay-to plan (2010AC)."""
 
-    provider: Party                 # 2010AA NM1*85, N3, N4, REF*EI tax id, PER
+    provider: Party | None = None   # 2010AA NM1*85, N3, N4, REF*EI tax id, PER
     specialty: str = ""             # PRV01: BI
     taxonomy: str = ""              # PRV03
     currency: str = ""              # CUR02
@@ -138,11 +140,13 @@ class BillingProvider(Model):
 
     @property
     def npi(self) -> str | None:
-        return self.provider.npi
+        return self.provider.npi if self.provider is not None else None
 
     @property
     def tax_id(self) -> str | None:
         """REF*EI (employer id), else REF*SY (social security number)."""
+        if self.provider is None:
+            return None
         return self.provider.reference("EI") or self.provider.reference("SY")
 
 
@@ -157,19 +161,19 @@ class Insurance(Model):
     claim_filing_indicator: str = ""  # SBR09: 11–17, AM, BL, CH, CI, DS, FI, HM, LM, MA, MB, MC, OF, TV, VA, WC, ZZ
 
 
-class Subscriber(Insurance, kw_only=True):
+class Subscriber(Insurance):
     """2000B: the subscriber's coverage (SBR) and name (2010BA)."""
 
-    member: Person                  # 2010BA NM1*IL with DMG
+    member: Person | None = None    # 2010BA NM1*IL with DMG
     patient_information: PatientInformation | None = None  # PAT in 2000B (837P, when the subscriber is the patient)
     extra: tuple[RawSegment, ...] = ()
     source: Source | None = None    # the HL
 
 
-class Patient(PatientInformation, kw_only=True):
+class Patient(PatientInformation):
     """2000C: the patient when not the subscriber (PAT) and the patient's name (2010CA)."""
 
-    person: Person                  # 2010CA NM1*QC with DMG
+    person: Person | None = None    # 2010CA NM1*QC with DMG
     extra: tuple[RawSegment, ...] = ()
     source: Source | None = None    # the HL
 
@@ -291,7 +295,7 @@ class Claim(Model):
 
     billing_provider: BillingProvider  # 2000A
     subscriber: Subscriber             # 2000B
-    payer: Party                       # 2010BB NM1*PR
+    payer: Party | None = None         # 2010BB NM1*PR
     patient: Patient | None = None     # 2000C, when the patient is not the subscriber
     patient_control_number: str = ""   # CLM01
     total_charge: Decimal | None = None  # CLM02
@@ -460,7 +464,7 @@ class InstitutionalClaim(Claim):
         return found.time if found is not None else ""
 
 
-class ClaimTransaction(TransactionModel, kw_only=True):
+class ClaimTransaction(TransactionModel):
     """An 837 (ST–SE): BHT, submitter, receiver, and the claims in file order. Subclassed per guide."""
 
     hierarchical_structure: str = "0019"   # BHT01
@@ -469,10 +473,11 @@ class ClaimTransaction(TransactionModel, kw_only=True):
     creation_date: date | None = None      # BHT04
     creation_time: str = ""                # BHT05: HHMM[SS[D..]]
     transaction_type: str = ""             # BHT06: CH chargeable, RP reporting, 31 subrogation demand
-    submitter: Party                       # 1000A NM1*41 + PER
-    receiver: Party                        # 1000B NM1*40
+    submitter: Party | None = None         # 1000A NM1*41 + PER
+    receiver: Party | None = None          # 1000B NM1*40
     claims: tuple[Claim, ...] = ()
-    extra: tuple[RawSegment, ...] = ()
+    extra: tuple[RawSegment, ...] = ()     # outside any claim: written after 1000B, and from the first HL on
+                                           # (an HL level with no claim under it) after the claims
     source: Source | None = None           # the ST
 
     SET_ID: ClassVar[str] = "837"

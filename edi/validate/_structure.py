@@ -24,20 +24,20 @@ class CountProblem:
     limit: int = 0
 
 
-_RULES: dict[int, tuple[CountRule, ...]] = {}
+_RULES: dict[int, tuple[LoopSpec, tuple[CountRule, ...]]] = {}
 
 
 def count_rules(loop: LoopSpec) -> tuple[CountRule, ...]:
     """The children of a loop spec that need counting: required ones, and those with a finite limit."""
-    key = id(loop)
-    rules = _RULES.get(key)
-    if rules is None:
-        rules = tuple(
-            CountRule(child, child.usage == "R",
-                      child.repeat if isinstance(child, LoopSpec) else child.max_use)
-            for child in loop.children
-            if child.usage == "R" or (child.repeat if isinstance(child, LoopSpec) else child.max_use) < (1 << 30))
-        _RULES[key] = rules
+    cached = _RULES.get(id(loop))
+    if cached is not None and cached[0] is loop:  # the spec is kept alive with its rules, so its id stays its own
+        return cached[1]
+    rules = tuple(
+        CountRule(child, child.usage == "R",
+                  child.repeat if isinstance(child, LoopSpec) else child.max_use)
+        for child in loop.children
+        if child.usage == "R" or (child.repeat if isinstance(child, LoopSpec) else child.max_use) < (1 << 30))
+    _RULES[id(loop)] = (loop, rules)
     return rules
 
 

@@ -1,0 +1,345 @@
+"""837 models → built segments (between ST and SE), in guide order, with HL and LX numbers filled in.
+
+Claims are grouped as they come: consecutive claims with an equal billing provider share one 2000A HL, and
+consecutive claims with an equal subscriber, payer and "has a patient loop" share one 2000B HL (so a 2000B
+holds either its subscriber's own claims or 2000C patients, never both); consecutive claims of an equal
+patient share one 2000C. A model's ``extra`` segments are merged in at their position in the pyx12 map
+(see :func:`placed`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Sequence
+
+from edi.guide import LoopSpec, SegmentSpec, guide_named
+from edi.models._base import RawSegment, text
+from edi.models.claim import (BillingProvider, Claim, ClaimTransaction, DateReference, Drug, HealthCareCode,
+                              InstitutionalClaim, LineAdjudication, OtherPayer, Patient, PatientInformation, Person,
+                              ProfessionalClaim, Provider, ServiceLine, Subscriber)
+from edi.models.common import Party, cas_segments, name_segments
+from edi.x12._writer import Built
+
+Parts = list[tuple[int, Iterable[Built]]]
+
+
+def transaction_body(t: ClaimTransaction) -> Iterator[Built]:
+    """BHT, 1000A, 1000B, extra segments, the HL hierarchy with its claims, then HL levels that hold no claim."""
+    guide = "837i" if t.INSTITUTIONAL else "837p"
+    yield ("BHT", t.hierarchical_structure, t.purpose, t.originator_id, text(t.creation_date), t.creation_time,
+           t.transaction_type)
+    for party in (t.submitter, t.receiver):
+        if party is not None:
+            yield from name_segments(party)
+    ids = [raw.elements[0] for raw in t.extra]
+    split = ids.index("HL") if "HL" in ids else len(ids)
+    for raw in t.extra[:split]:
+        yield raw.elements
+    yield from _hierarchy(t.claims, guide)
+    for raw in t.extra[split:]:      # HL levels that hold no claim, kept raw
+        yield raw.elements
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
+
+
+def _hierarchy(claims: Iterable[Claim], guide: str) -> Iterator[Built]:
+    hl = billing_hl = subscriber_hl = 0
+    billing: BillingProvider | None = None
+    subscriber: tuple[object, ...] = ()
+    patient: Patient | None = None
+    for claim in claims:
+        new_billing = billing is None or not _same(claim.billing_provider, billing)
+        if new_billing:
+            hl += 1
+            billing_hl, billing = hl, claim.billing_provider
+            yield from _billing(billing, hl, guide)
+        key = (claim.subscriber, claim.payer, claim.patient is None)
+        new_subscriber = new_billing or not all(_same(a, b) for a, b in zip(key, subscriber))
+        if new_subscriber:
+            hl += 1
+            subscriber_hl, subscriber = hl, key
+            yield from _subscriber(claim.subscriber, claim.payer, claim.patient is not None, hl, billing_hl, guide)
+        if claim.patient is not None and (new_subscriber or not _same(claim.patient, patient)):
+            hl += 1
+            patient = claim.patient
+            yield from _patient(patient, hl, subscriber_hl, guide)
+        yield from _claim(claim, guide)
+
+
+# -- placing extra segments ---------------------------------------------------------------------------------
+@functools.cache
+def positions(guide: str, loop_id: str) -> tuple[dict[str, int], int]:
+    """Segment id → pyx12 map position in a loop (child loops by their first segment), and the loop's first one."""
+    spec = guide_named(guide).loop(loop_id)
+    assert spec is not None, f"{guide} has no loop {loop_id}"
+    table: dict[str, int] = {}
+    for child in spec.children:
+        if isinstance(child, SegmentSpec):
+            table.setdefault(child.id, child.pos)
+    for child in spec.children:
+        if isinstance(child, LoopSpec):
+            trigger = next(c for c in child.children if isinstance(c, SegmentSpec))
+            table.setdefault(trigger.id, child.pos)
+    return table, min(table.values())
+
+
+def placed(parts: Parts, extra: tuple[RawSegment, ...], guide: str, loop_id: str) -> Iterator[Built]:
+    """The parts, each (map position, segments), with the extra segments merged in at their map positions.
+
+    Extras keep their order: one the map does not place in this loop, or places before the extra ahead of
+    it, follows that extra (the first one follows the loop's first segment), as a segment reader would see it.
+    """
+    if not extra:
+        for _, segments in parts:
+            yield from segments
+        return
+    table, previous = positions(guide, loop_id)
+    queue: list[tuple[int, Built]] = []
+    for raw in extra:
+        previous = max(previous, table.get(raw.elements[0], previous))
+        queue.append((previous, raw.elements))
+    i = 0
+    for pos, segments in parts:
+        while i < len(queue) and queue[i][0] < pos:
+            yield queue[i][1]
+            i += 1
+        yield from segments
+    for _, elements in queue[i:]:
+        yield elements
+
+
+# -- hierarchy levels ---------------------------------------------------------------------------------------
+def _billing(b: BillingProvider, hl: int, guide: str) -> Iterator[Built]:
+    prv = [("PRV", b.specialty, "PXC", b.taxonomy)] if b.specialty or b.taxonomy else []
+    cur = [("CUR", "85", b.currency)] if b.currency else []
+    names = [name_segments(p) for p in (b.provider, b.pay_to_address, b.pay_to_plan) if p is not None]
+    parts: Parts = [(10, [("HL", str(hl), "", "20", "1")]), (30, prv), (100, cur),
+                    (150, (s for segments in names for s in segments))]
+    return placed(parts, b.extra, guide, "2000A")
+
+
+def _sbr(s: Subscriber | OtherPayer) -> Built:
+    return ("SBR", s.payer_responsibility, s.relationship, s.group_number, s.group_name, s.insurance_type, "", "",
+            "", s.claim_filing_indicator)
+
+
+def _pat(p: PatientInformation) -> Built:
+    return ("PAT", p.relationship, "", "", "", "D8" if p.death_date else "", text(p.death_date), p.weight_unit,
+            text(p.weight), p.pregnant)
+
+
+def _subscriber(s: Subscriber, payer: Party | None, has_patient: bool, hl: int, parent: int,
+                guide: str) -> Iterator[Built]:
+    pat = [_pat(s.patient_information)] if s.patient_information is not None else []
+    names: list[Built] = [*_person(s.member), *(name_segments(payer) if payer is not None else ())]
+    parts: Parts = [(10, [("HL", str(hl), str(parent), "22", "1" if has_patient else "0")]), (50, [_sbr(s)]),
+                    (70, pat), (150, names)]
+    return placed(parts, s.extra, guide, "2000B")
+
+
+def _patient(p: Patient, hl: int, parent: int, guide: str) -> Iterator[Built]:
+    parts: Parts = [(10, [("HL", str(hl), str(parent), "23", "0")]), (70, [_pat(p)]), (150, _person(p.person))]
+    return placed(parts, p.extra, guide, "2000C")
+
+
+def _inserted(segments: Iterable[Built], insert: Sequence[Built]) -> Iterator[Built]:
+    """Name segments with ``insert`` placed after the address (before the first REF or PER)."""
+    pending = bool(insert)
+    for seg in segments:
+        if pending and seg[0] in ("REF", "PER"):
+            yield from insert
+            pending = False
+        yield seg
+    if pending:
+        yield from insert
+
+
+def _person(p: Person | None) -> Iterator[Built]:
+    if p is None:
+        return
+    dmg = [("DMG", "D8", text(p.birth_date), p.gender)] if p.birth_date or p.gender else []
+    yield from _inserted(name_segments(p.name), dmg)
+    for raw in p.extra:
+        yield raw.elements
+
+
+def _provider(p: Provider) -> Iterator[Built]:
+    segments = name_segments(p.party)
+    yield next(segments)
+    if p.specialty or p.taxonomy:
+        yield ("PRV", p.specialty, "PXC", p.taxonomy)
+    yield from segments
+    for raw in p.extra:
+        yield raw.elements
+
+
+# -- claim --------------------------------------------------------------------------------------------------
+def _claim(c: Claim, guide: str) -> Iterator[Built]:
+    table = positions(guide, "2300")[0]
+    parts: Parts = [(1300, [_clm(c)]), (1350, [_dtp(d) for d in c.dates])]
+    if isinstance(c, InstitutionalClaim) and (c.admission_type or c.admission_source or c.patient_status):
+        parts.append((1400, [("CL1", c.admission_type, c.admission_source, c.patient_status)]))
+    parts += [
+        (1550, [("PWK", a.report_type, a.transmission, "", "", a.id_qualifier, a.control_number)
+                for a in c.attachments]),
+        (1600, [_cn1(c)] if c.contract is not None else []),
+        (1750, [("AMT", a.qualifier, text(a.amount)) for a in c.amounts]),
+        (1800, [("REF", r.qualifier, r.value, r.description) for r in c.references]),
+        (1850, [("K3", k3) for k3 in c.file_information]),
+        (1900, [("NTE", n.qualifier, n.text) for n in c.notes]),
+        (2310, _hi_segments(c.health_care_codes, guide)),
+        (table.get("NM1", 2500), (s for p in c.providers for s in _provider(p))),
+        (table.get("SBR", 2900), (s for o in c.other_payers for s in _other_payer(o, guide))),
+        (table.get("LX", 3650), (s for n, line in enumerate(c.lines, 1) for s in _line(line, n, guide))),
+    ]
+    return placed(parts, c.extra, guide, "2300")
+
+
+def _clm(c: Claim) -> Built:
+    clm: list[str | tuple[str, ...]] = [
+        "CLM", c.patient_control_number, text(c.total_charge), "", "",
+        (c.facility_code, c.facility_code_qualifier, c.frequency_code), c.provider_signature, c.assignment,
+        c.benefits_assignment, c.release_of_information]
+    if isinstance(c, ProfessionalClaim):
+        causes = (*c.related_causes, "", "", "")[:3]
+        clm += [c.patient_signature_source, (*causes, c.accident_state, c.accident_country), c.special_program]
+    if c.delay_reason:
+        clm += [""] * (20 - len(clm)) + [c.delay_reason]
+    return tuple(clm)
+
+
+def _cn1(c: Claim) -> Built:
+    k = c.contract
+    assert k is not None
+    return ("CN1", k.contract_type, text(k.amount), text(k.percent), k.code, text(k.terms_discount), k.version)
+
+
+def _dtp(d: DateReference) -> Built:
+    if d.format == "RD8":
+        value = f"{text(d.start)}-{text(d.end)}"
+    elif d.format == "DT":
+        value = text(d.start) + d.time
+    elif d.format == "TM":
+        value = d.time
+    else:
+        value = text(d.start)
+    return ("DTP", d.qualifier, d.format, value)
+
+
+@functools.cache
+def hi_groups(guide: str) -> dict[str, tuple[int, int]]:
+    """HI qualifier → (which HI segment of the guide carries it, how many composites that HI holds)."""
+    spec = guide_named(guide).loop("2300")
+    assert spec is not None
+    his = [c for c in spec.children if isinstance(c, SegmentSpec) and c.id == "HI"]
+    groups: dict[str, tuple[int, int]] = {}
+    for n, hi in enumerate(his):
+        used = [e for e in hi.elements if e.usage != "N"]
+        for element in used:
+            for code in element.components[0].codes if element.components else ():
+                groups.setdefault(code, (n, len(used)))
+    return groups
+
+
+def _hi_segments(codes: tuple[HealthCareCode, ...], guide: str) -> Iterator[Built]:
+    groups = hi_groups(guide)
+    segment: list[Built | str] = []
+    key: object = None
+    capacity = 12
+    for code in codes:
+        group, size = groups.get(code.qualifier, (code.qualifier, 12))
+        if not segment or group != key or len(segment) > capacity:
+            if segment:
+                yield tuple(segment)  # type: ignore[arg-type]
+            segment, key, capacity = ["HI"], group, size
+        segment.append(_hi_composite(code))
+    if segment:
+        yield tuple(segment)  # type: ignore[arg-type]
+
+
+def _hi_composite(c: HealthCareCode) -> tuple[str, ...]:
+    if c.date_format == "RD8" and c.end is not None:
+        when = f"{text(c.start)}-{text(c.end)}"
+    else:
+        when = text(c.start)
+    return (c.qualifier, c.code, c.date_format, when, text(c.amount), text(c.quantity), c.version, c.industry_code,
+            c.present_on_admission)
+
+
+def _other_payer(o: OtherPayer, guide: str) -> Iterator[Built]:
+    oi = [("OI", "", "", o.benefits_assignment, o.patient_signature_source, "", o.release_of_information)]
+    names: list[Built] = []
+    if o.subscriber is not None:
+        names += name_segments(o.subscriber)
+    if o.payer is not None:
+        paid = [("DTP", "573", "D8", text(o.adjudication_date))] if o.adjudication_date else []
+        names += _inserted(name_segments(o.payer), paid)
+    for party in o.providers:
+        names += name_segments(party)
+    parts: Parts = [(2900, [_sbr(o)]), (2950, cas_segments(o.adjustments)),
+                    (3000, [("AMT", a.qualifier, text(a.amount)) for a in o.amounts]),
+                    (3100, oi if o.benefits_assignment or o.patient_signature_source or o.release_of_information
+                     else []),
+                    (3250, names)]
+    return placed(parts, o.extra, guide, "2320")
+
+
+# -- service line -------------------------------------------------------------------------------------------
+def _procedure(qualifier: str, code: str, modifiers: tuple[str, ...], description: str) -> tuple[str, ...] | str:
+    if description:
+        return (qualifier, code, *(modifiers + ("", "", "", ""))[:4], description)
+    if modifiers:
+        return (qualifier, code, *modifiers)
+    return (qualifier, code) if code else qualifier
+
+
+def _service(line: ServiceLine, guide: str) -> Built:
+    procedure = _procedure(line.procedure_qualifier, line.procedure_code, line.procedure_modifiers,
+                           line.description)
+    if guide == "837i":
+        return ("SV2", line.revenue_code, procedure, text(line.charge), line.unit_basis, text(line.units), "",
+                text(line.non_covered_charge))
+    pointers = tuple(str(p) for p in line.diagnosis_pointers)
+    return ("SV1", procedure, text(line.charge), line.unit_basis, text(line.units), line.place_of_service, "",
+            pointers, "", line.emergency, "", line.epsdt, line.family_planning, "", "", line.copay_status)
+
+
+def _line(line: ServiceLine, number: int, guide: str) -> Iterator[Built]:
+    table = positions(guide, "2400")[0]
+    parts: Parts = [
+        (3650, [("LX", str(number))]),
+        (table["SV2" if guide == "837i" else "SV1"], [_service(line, guide)]),
+        (4550, [_dtp(d) for d in line.dates]),
+        (4700, [("REF", r.qualifier, r.value, r.description) for r in line.references]),
+        (4750, [("AMT", a.qualifier, text(a.amount)) for a in line.amounts]),
+        (4850, [("NTE", n.qualifier, n.text) for n in line.notes]),
+        (table["LIN"], _drug(line.drug) if line.drug is not None else []),
+        (table["NM1"], (s for p in line.providers for s in _provider(p))),
+        (table["SVD"], (s for a in line.adjudications for s in _adjudication(a))),
+    ]
+    return placed(parts, line.extra, guide, "2400")
+
+
+def _drug(d: Drug) -> Iterator[Built]:
+    yield ("LIN", "", d.qualifier, d.code)
+    yield ("CTP", "", "", text(d.unit_price), text(d.quantity), (d.unit,))
+    for r in d.references:
+        yield ("REF", r.qualifier, r.value, r.description)
+    for raw in d.extra:
+        yield raw.elements
+
+
+def _adjudication(a: LineAdjudication) -> Iterator[Built]:
+    procedure = _procedure(a.procedure_qualifier, a.procedure_code, a.procedure_modifiers, a.description)
+    yield ("SVD", a.payer_id, text(a.paid_amount), procedure, a.revenue_code, text(a.paid_units),
+           "" if a.bundled_line is None else str(a.bundled_line))
+    yield from cas_segments(a.adjustments)
+    if a.adjudication_date is not None:
+        yield ("DTP", "573", "D8", text(a.adjudication_date))
+    if a.remaining_patient_liability is not None:
+        yield ("AMT", "EAF", text(a.remaining_patient_liability))
+    for raw in a.extra:
+        yield raw.elements
+
