@@ -17,6 +17,7 @@ line that must agree with other tools reporting the same keys.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -288,7 +289,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def chosen_tools(args: argparse.Namespace) -> list[Tool]:
     limit = claims_in(args.pyx12_max)
-    tools = [Tool(t.name, t.command, limit if t.max_claims else None, t.needs, t.compare, t.default) for t in TOOLS]
+    tools = [dataclasses.replace(t, max_claims=limit if t.max_claims else None) for t in TOOLS]
     if args.tools == "all":
         return tools
     if args.tools == "default":

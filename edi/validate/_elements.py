@@ -107,8 +107,13 @@ class SegmentChecker:
         self.spec = spec
         self.rules = [_syntax_rule(text) for text in spec.syntax]
         self._memo: dict[tuple[str, ...], list[ElementProblem]] = {}
+        from edi.validate._fastpath import compile_clean
+
+        self.clean = compile_clean(spec)
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
+        if self.clean(elements, d.component):
+            return []
         memo = self._memo
         found = memo.get(elements)
         if found is None:

@@ -8,6 +8,7 @@ check digit is computed. Sources, versions and how to update each table: docs/co
 from __future__ import annotations
 
 import csv
+import bisect
 import functools
 import os
 import tomllib
@@ -202,37 +203,72 @@ def icd10_release() -> Icd10Release | None:
     return Icd10Release(f"ICD-10-CM FY{year}", package, year, str(release.get("update", "")))
 
 
+ICD10_TABLE = "icd-10-cm.txt"
+
+
 @functools.cache
-def _icd10() -> object | None:
-    try:
-        with warnings.catch_warnings():      # the package reads its data with importlib.resources' legacy API
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import simple_icd_10_cm  # noqa: PLC0415  (loads ~100k codes: about 2 s, once, when an HI is checked)
-    except ImportError:
+def _icd10() -> dict[str, bool] | None:
+    """Every ICD-10-CM category and code → billable, from mappings/codes/icd-10-cm.txt (exported from
+    simple-icd-10-cm: the table loads in milliseconds and a few MiB, where the package takes ~2 s and ~150 MiB)."""
+    path = codes_dir() / ICD10_TABLE
+    if not path.is_file():
         return None
-    return simple_icd_10_cm
+    table: dict[str, bool] = {}
+    with path.open(encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, _, flag = line.strip().partition(" ")
+            table[code] = flag != "N"
+    return table
 
 
 @functools.lru_cache(maxsize=65536)
 def icd10_status(code: str) -> Icd10Status | None:
-    """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the package."""
-    cm = _icd10()
-    if cm is None:
+    """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the table."""
+    table = _icd10()
+    if table is None:
         return None
-    if not code or "." in code or "-" in code or not code[0].isalpha() or not code.isalnum():
+    billable = table.get(code)
+    if billable is None:
         return Icd10Status.INVALID
-    if not cm.is_valid_item(code) or cm.is_chapter_or_block(code):  # type: ignore[attr-defined]
-        return Icd10Status.INVALID
-    return Icd10Status.BILLABLE if cm.is_leaf(code) else Icd10Status.NOT_BILLABLE  # type: ignore[attr-defined]
+    return Icd10Status.BILLABLE if billable else Icd10Status.NOT_BILLABLE
+
+
+@functools.cache
+def _icd10_sorted() -> list[str]:
+    return sorted(_icd10() or ())
 
 
 def icd10_children(code: str, limit: int = 3) -> list[str]:
-    """A few codes one level below a category, without dots, for a finding's suggested fix."""
-    cm = _icd10()
-    try:
-        return [child.replace(".", "") for child in cm.get_children(code)[:limit]]  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001  (a hint only; never fail a validation over it)
-        return []
+    """A few billable codes under a category, to suggest in a finding."""
+    codes = _icd10_sorted()
+    start = bisect.bisect_left(codes, code)
+    found = []
+    for candidate in codes[start:]:
+        if not candidate.startswith(code) or len(found) >= limit:
+            break
+        if candidate != code and (_icd10() or {}).get(candidate):
+            found.append(candidate)
+    return found
+
+
+def export_icd10(path: Path) -> int:
+    """Write the ICD-10-CM table from the installed simple-icd-10-cm (run when CMS publishes a new year)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm as cm  # noqa: PLC0415
+    codes = sorted(c for c in cm.get_all_codes(with_dots=False) if not cm.is_chapter_or_block(c))
+    release = icd10_release()
+    with path.open("w", encoding="ascii") as fh:
+        fh.write(f"# {release.version if release else 'ICD-10-CM'} codes (categories and codes, no dots), from "
+                 f"{release.package if release else 'simple-icd-10-cm'}.\n# A code followed by ' N' is not billable "
+                 "(it has codes below it); all others are billable.\n# Regenerate: python -m edi.validate.codesets "
+                 "--export-icd10 (see docs/code-sets.md).\n")
+        for code in codes:
+            fh.write(code + ("" if cm.is_leaf(code) else " N") + "\n")
+    return len(codes)
+
 
 
 # -- NPI -------------------------------------------------------------------------------------------------------
@@ -258,3 +294,10 @@ def npi_problem(value: str) -> tuple[str, str] | None:
         return "check_digit", (f"NPI {value} fails its check digit: the last digit should be {expected} (Luhn over "
                                "80840 + the first nine digits); the number is mistyped")
     return None
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--export-icd10"]:
+        print(export_icd10(codes_dir() / ICD10_TABLE), "codes written")

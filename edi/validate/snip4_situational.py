@@ -7,6 +7,8 @@ reference date for "not in the future" rules (tests replace it with ``monkeypatc
 
 from __future__ import annotations
 
+import functools
+
 import re
 from datetime import date
 
@@ -32,8 +34,12 @@ def in_future(day: date) -> bool:
 
 def kind(ctx: Context) -> str | None:
     """"837P", "837I" or "835" for the transaction being read, else None (no SNIP 4 rules)."""
-    name = ctx.guide.map_name if ctx.guide is not None else ""
-    return next((k for prefix, k in _MAPS.items() if name.startswith(prefix)), None)
+    return _kind(ctx.guide.map_name if ctx.guide is not None else "")
+
+
+@functools.cache
+def _kind(map_name: str) -> str | None:
+    return next((k for prefix, k in _MAPS.items() if map_name.startswith(prefix)), None)
 
 
 # -- locations and findings ------------------------------------------------------------------------------
