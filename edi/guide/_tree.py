@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -305,6 +306,17 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
                 parent.children.remove(loop)
         holders.discard(id(loop))
 
+    def builder_for(transaction: Transaction) -> TreeBuilder:
+        holders.clear()
+        return TreeBuilder(transaction, on_close)
+
+    return stream_closed(source, name, builder_for, done)
+
+
+def stream_closed(source: Source | Framer, name: str | None, builder_for: Callable[[Transaction], TreeBuilder],
+                  ready: list[Any]) -> Iterator[Any]:
+    """Feed each transaction's segments to the builder ``builder_for`` makes for it, and yield what its loop
+    hooks put in ``ready`` as soon as they put it there (a closed claim loop, a claim model …)."""
     builder: TreeBuilder | None = None
     for role, seg, transaction, _ in _framer(source, name).events():
         if transaction is None or role is Role.STRAY:
@@ -312,18 +324,18 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
         if builder is None or builder.transaction is not transaction:
             if builder is not None:
                 builder.finish()
-            builder = TreeBuilder(transaction, on_close)
-            holders.clear()
+            builder = builder_for(transaction)
         builder.add(seg)
         if role is Role.SE:
             builder.finish()
             builder = None
-        if done:
-            yield from done
-            done.clear()
+        if ready:
+            yield from ready
+            ready.clear()
     if builder is not None:
         builder.finish()
-        yield from done
+    yield from ready
+    ready.clear()
 
 
 def control_guide() -> TransactionSpec:

@@ -8,11 +8,11 @@ from itertools import groupby
 from typing import Any, BinaryIO
 
 from edi.guide import Loop, TransactionSpec, TransactionTree, TreeBuilder, iter_transactions
-from edi.guide._tree import Fold, dismantle
+from edi.guide._tree import Fold, dismantle, stream_closed
 from edi.models._base import Model, TransactionModel
 from edi.models._raw import read_raw
-from edi.x12 import (ControlNumbers, Delimiters, Framer, GroupContent, InterchangeHeader, Role, Source, Transaction,
-                     TransactionContent, build_interchange, iter_bytes, tokenize)
+from edi.x12 import (ControlNumbers, Delimiters, GroupContent, InterchangeHeader, Source, Transaction,
+                     TransactionContent, build_interchange, iter_bytes)
 
 # pyx12 map → "module:function" that reads its transactions into typed models (imported on first use).
 READERS = {
@@ -121,22 +121,7 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
                 parent.children.pop()
                 dismantle(loop)
 
-    builder: TreeBuilder | None = None
-    for role, seg, transaction, _ in Framer(tokenize(source, name=name)).events():
-        if transaction is None or role is Role.STRAY:
-            continue
-        if builder is None or builder.transaction is not transaction:
-            builder = TreeBuilder(transaction, drop, folds=folds)
-        builder.add(seg)
-        if role is Role.SE:
-            builder.finish()
-            builder = None
-        if produced:
-            yield from produced
-            produced.clear()
-    if builder is not None:
-        builder.finish()
-        yield from produced
+    return stream_closed(source, name, lambda transaction: TreeBuilder(transaction, drop, folds=folds), produced)
 
 
 def _collecting(fold: Fold, produced: list[Model]) -> Fold:

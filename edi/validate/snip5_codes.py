@@ -16,6 +16,7 @@ from edi.guide import Loop, SegmentNode
 from edi.validate import codesets
 from edi.validate._engine import Context
 from edi.validate._finding import Finding, Location, Severity
+from edi.validate.snip4_situational import parse_date
 from edi.validate._rules import loop_rule, segment_rule
 from edi.validate.codesets import CodeSet, CodeStatus, Icd10Status
 
@@ -42,15 +43,6 @@ def _at(ctx: Context, node: SegmentNode, n: int, k: int = 0) -> Location:
                   named.data_ele if named else None)
 
 
-def _day(text: str) -> date | None:
-    if len(text) < 8 or not text[:8].isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
-    except ValueError:
-        return None
-
-
 def _dates(loop: Loop, qualifiers: tuple[str, ...]) -> Iterator[date]:
     """Start dates (D8, RD8 or DT) of the DTP segments with these qualifiers in a loop and its 2400 lines."""
     for child in loop.children:
@@ -60,7 +52,7 @@ def _dates(loop: Loop, qualifiers: tuple[str, ...]) -> Iterator[date]:
             continue
         seg = child.segment
         if seg.id == "DTP" and seg[1] in qualifiers and seg[2] in ("D8", "RD8", "DT"):
-            day = _day(seg[3])
+            day = parse_date(seg[3])
             if day is not None:
                 yield day
 
@@ -221,7 +213,7 @@ def procedure_format(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 @segment_rule("BPR", snip=5)
 def remittance_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """Notes the 835 payment date (BPR16) that CARC/RARC dates are compared with; reports nothing."""
-    day = _day(node.segment[16])
+    day = parse_date(node.segment[16])
     if day is not None:
         ctx.state["remit_date"] = day
     return iter(())
@@ -231,7 +223,7 @@ def remittance_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 def production_date(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """Falls back to the 835 production date (DTM*405) when BPR16 gave no payment date; reports nothing."""
     if node.segment[1] == "405" and "remit_date" not in ctx.state:
-        day = _day(node.segment[2])
+        day = parse_date(node.segment[2])
         if day is not None:
             ctx.state["remit_date"] = day
     return iter(())

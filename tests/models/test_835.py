@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pyx12_errors import pyx12_errors as shared_pyx12_errors
 from conftest import CORPUS, SAMPLES, corpus_files, corpus_id
 from edi.guide import iter_transactions
 from edi.models._base import RawSegment
@@ -80,30 +81,8 @@ def plain(value: Any) -> Any:
 
 
 def pyx12_errors(path: Path) -> list[str]:
-    """Every error item pyx12's validator records for a file (no 999 is written: pyx12 cannot for 835s)."""
-    logging.getLogger("pyx12").disabled = True
-    kept: list[Any] = []
-    base = pyx12.error_handler.err_handler
-
-    class Kept(base):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            kept.append(self)
-
-    pyx12.error_handler.err_handler = Kept
-    try:
-        pyx12.x12n_document.x12n_document(param=pyx12.params.params(), src_file=str(path), fd_997=None,
-                                          fd_html=None)
-    finally:
-        pyx12.error_handler.err_handler = base
-    return _error_items(kept[-1])
-
-
-def _error_items(node: Any) -> list[str]:
-    found = [f"{getattr(node, 'id', '?')}: {err[1]}" for err in getattr(node, "errors", None) or []]
-    for child in (getattr(node, "children", None) or []) + (getattr(node, "elements", None) or []):
-        found += _error_items(child)
-    return found
+    """Every error item pyx12's validator records for a file (tests/pyx12_errors.py; no 999 is written)."""
+    return [f"{seg_id}: {message}" for _, seg_id, _, message in shared_pyx12_errors(str(path))]
 
 
 # -- the corpus --------------------------------------------------------------------------------------------
