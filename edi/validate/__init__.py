@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+
+import structlog
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from edi.validate.profiles import PayerProfile, load_profile
 from edi.x12 import Source
 
 ALL_SNIPS = (1, 2, 3, 4, 5, 7)
+_log = structlog.get_logger("edi.validate")  # events carry file names, counts and control numbers: never PHI
 
 __all__ = ["ALL_SNIPS", "Finding", "Location", "PayerProfile", "Report", "Severity", "TransactionResult",
            "load_profile", "validate", "validate_files"]
@@ -24,7 +27,11 @@ def validate(source: Source, *, snips: Iterable[int] = ALL_SNIPS, name: str | No
     """Check a file (Path or bytes) and return every finding; raises nothing on bad data. ``profiles`` add the
     trading-partner rules (SNIP 7) of payer profiles from mappings/payers/."""
     validator = Validator(snips, profiles)
-    return validator.run(source, name=name or (str(source) if isinstance(source, Path) else None))
+    report = validator.run(source, name=name or (str(source) if isinstance(source, Path) else None))
+    _log.info("validated", file=report.file, transactions=len(report.transactions), claims=report.claims,
+              errors=len(report.errors), warnings=len(report.warnings), fatal=report.fatal is not None,
+              controls=[t.transaction.control for t in report.transactions][:20])
+    return report
 
 
 def _validate_path(args: tuple[Path, tuple[int, ...], tuple[PayerProfile, ...]]) -> Report:
