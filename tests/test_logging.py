@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from structlog.testing import capture_logs
 
 from conftest import SAMPLES
-from edi.logging import PHI_KEYS, redact_phi
+from edi.logging import PHI_KEYS, configure_logging, redact_phi
 from edi.validate import validate
 
 
 def test_validation_logs_counts_and_control_numbers_only() -> None:
-    with capture_logs() as events:
-        validate(SAMPLES / "837p-office-visits.x12")
+    configure_logging(logging.INFO)
+    try:
+        with capture_logs() as events:
+            validate(SAMPLES / "837p-office-visits.x12")
+    finally:
+        configure_logging()
     assert events, "validation logs one event per file"
     assert not any(PHI_KEYS & event.keys() for event in events)
     text = repr(events)
