@@ -4,7 +4,7 @@ from edi.guide._loader import load_guide
 from edi.guide._placer import LoopPlacer, Move
 from edi.guide._select import NAMED, guide_for, guide_named, map_name_for
 from edi.guide._spec import ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
-from edi.guide._tree import (FoldedLoop, Folds, Loop, SegmentNode, TransactionTree, TreeBuilder, control_guide, control_segment,
+from edi.guide._tree import (FoldedLoop, Folds, Loop, dismantle, SegmentNode, TransactionTree, TreeBuilder, control_guide, control_segment,
                              iter_loop_trees,
                              walk_file,
                              iter_transactions, read_trees)
@@ -12,5 +12,5 @@ from edi.guide._tree import (FoldedLoop, Folds, Loop, SegmentNode, TransactionTr
 __all__ = [
     "NAMED", "ElementSpec", "FoldedLoop", "Folds", "Loop", "LoopPlacer", "LoopSpec", "Move", "SegmentNode", "SegmentSpec",
     "TransactionSpec", "TransactionTree", "TreeBuilder", "control_guide", "control_segment", "guide_for", "guide_named",
-    "iter_loop_trees", "iter_transactions", "load_guide", "map_name_for", "read_trees", "walk_file",
+    "dismantle", "iter_loop_trees", "iter_transactions", "load_guide", "map_name_for", "read_trees", "walk_file",
 ]

@@ -263,15 +263,12 @@ def walk_file(source: Source | Framer, *, name: str | None = None,
 
 
 def _handed_over(item: Framed | TransactionTree, enabled: bool) -> Iterator[Framed | TransactionTree]:
-    """Yield with the collector in the caller's state; pause it again when the walk resumes, after freeing the
-    tree the caller is done with (its loops point at their parents: only the collector frees them)."""
+    """Yield with the collector in the caller's state; pause it again when the walk resumes. (A tree's loops
+    point at their parents: a caller done with a tree can free it at once with ``dismantle(tree.root)``.)"""
     if enabled:
         gc.enable()
     yield item
     gc.disable()
-    if isinstance(item, TransactionTree):
-        del item
-        gc.collect(0)  # everything since the last collection is young: this pass is small
 
 
 def iter_transactions(source: Source | Framer, *, name: str | None = None,
@@ -280,6 +277,7 @@ def iter_transactions(source: Source | Framer, *, name: str | None = None,
     for item in walk_file(source, name=name, folds=folds):
         if isinstance(item, TransactionTree):
             yield item
+        del item  # let the walker free the tree when it resumes
 
 
 def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None = None) -> Iterator[Loop]:

@@ -55,7 +55,10 @@ def reader_for(tree: TransactionTree) -> Callable[[TransactionTree], Transaction
 def read(source: Source, *, name: str | None = None) -> Iterator[TransactionModel]:
     """Yield each transaction of a file (Path or bytes) as a typed model, one at a time (streaming)."""
     for tree in iter_transactions(source, name=name, folds=folds_for):
-        yield reader_for(tree)(tree)
+        model = reader_for(tree)(tree)
+        dismantle(tree.root)  # break the tree's parent links: it is freed now, not at some later collection
+        del tree
+        yield model
 
 
 def interchange_segments(models: Iterable[TransactionModel], header: InterchangeHeader, numbers: ControlNumbers,
