@@ -147,6 +147,7 @@ def _descend(loop: LoopSpec, seg: Segment) -> tuple[SegmentSpec, tuple[LoopSpec,
 
 @dataclass
 class _Tables:
+    guide: TransactionSpec  # the moves point into this guide's specs: a reloaded guide gets tables of its own
     key_fields: dict[str, tuple[tuple[int, int, frozenset[str]], ...]]
     simple_keys: dict[str, frozenset[str]]  # segment ids whose only qualifier is element 01: its codes
     moves: dict[tuple[object, ...], Move | None]
@@ -158,7 +159,7 @@ _TABLES: dict[str, _Tables] = {}
 def _tables(guide: TransactionSpec) -> _Tables:
     """Per guide: which qualifier fields matter for each segment id, and the memo of moves (shared)."""
     tables = _TABLES.get(guide.map_name)
-    if tables is None:
+    if tables is None or tables.guide is not guide:
         fields: dict[str, dict[tuple[int, int], set[str]]] = {}
         for node in guide.nodes:
             if isinstance(node, SegmentSpec) and node.key is not None:
@@ -167,5 +168,5 @@ def _tables(guide: TransactionSpec) -> _Tables:
         key_fields = {seg_id: tuple((e, c, frozenset(codes)) for (e, c), codes in sorted(by_field.items()))
                       for seg_id, by_field in fields.items()}
         simple = {seg_id: f[0][2] for seg_id, f in key_fields.items() if len(f) == 1 and f[0][:2] == (1, 0)}
-        tables = _TABLES[guide.map_name] = _Tables(key_fields, simple, {})
+        tables = _TABLES[guide.map_name] = _Tables(guide, key_fields, simple, {})
     return tables
