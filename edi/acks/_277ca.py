@@ -59,8 +59,8 @@ def build_277ca(report: Report, source: Source, *, when: date | None = None,
 
 def _acknowledge(model: ClaimTransaction, result: TransactionResult, today: date,
                  policy: AckPolicy) -> ClaimAcknowledgment:
-    errors = {clm01_index: [f for f in findings if policy.in_277ca(f)]
-              for clm01_index, (_, _, findings) in enumerate(result.claims)}
+    errors = {index: [f for f in findings if policy.in_277ca(f)]
+              for index, (_, findings) in result.claim_findings.items()}
     by_provider: dict[str, list[tuple[Claim, AcknowledgedClaim]]] = {}
     for index, claim in enumerate(model.claims):
         acked = _claim(claim, errors.get(index, []), today)

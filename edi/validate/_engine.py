@@ -26,7 +26,9 @@ class TransactionResult:
 
     transaction: Transaction
     findings: list[Finding] = field(default_factory=list)
-    claims: list[tuple[str, Segment, list[Finding]]] = field(default_factory=list)  # (CLM01/CLP01, CLM/CLP, findings)
+    claims: int = 0                                   # claims (CLM) or claim payments (CLP) read
+    claim_findings: dict[int, tuple[str, tuple[Finding, ...]]] = field(default_factory=dict)
+    # ^ by the claim's 0-based position in the transaction: (CLM01/CLP01, its findings) — only claims with some
 
     @property
     def has_errors(self) -> bool:
@@ -56,7 +58,7 @@ class Report:
 
     @property
     def claims(self) -> int:
-        return sum(len(t.claims) for t in self.transactions)
+        return sum(t.claims for t in self.transactions)
 
 
 
@@ -217,7 +219,9 @@ class Validator:
             first = loop.children[0] if loop.children else None
             if isinstance(first, SegmentNode) and first.segment.id == KEYED[spec_id]:
                 start = int(ctx.state.pop("claim_start", 0))  # type: ignore[call-overload]
-                result.claims.append((first.segment[1], first.segment, result.findings[start:]))
+                if len(result.findings) > start:
+                    result.claim_findings[result.claims] = (first.segment[1], tuple(result.findings[start:]))
+                result.claims += 1
         parent = loop.parent
         if parent is not None:
             siblings = counts.setdefault(id(parent), {})
