@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import os
-
-import structlog
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from edi.validate import (snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835,  # noqa: F401  (rules)
                           snip4_837, snip5_codes)
 from edi.validate._engine import Report, TransactionResult, Validator
+from edi.logging import get_logger
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate.profiles import PayerProfile, load_profile
 from edi.x12 import Source
 
 ALL_SNIPS = (1, 2, 3, 4, 5, 7)
-_log = structlog.get_logger("edi.validate")  # events carry file names, counts and control numbers: never PHI
+
 
 __all__ = ["ALL_SNIPS", "Finding", "Location", "PayerProfile", "Report", "Severity", "TransactionResult",
            "load_profile", "validate", "validate_files"]
@@ -28,7 +27,8 @@ def validate(source: Source, *, snips: Iterable[int] = ALL_SNIPS, name: str | No
     trading-partner rules (SNIP 7) of payer profiles from mappings/payers/."""
     validator = Validator(snips, profiles)
     report = validator.run(source, name=name or (str(source) if isinstance(source, Path) else None))
-    _log.info("validated", file=report.file, transactions=len(report.transactions), claims=report.claims,
+    # events carry file names, counts and control numbers: never PHI
+    get_logger("edi.validate").info("validated", file=report.file, transactions=len(report.transactions), claims=report.claims,
               errors=len(report.errors), warnings=len(report.warnings), fatal=report.fatal is not None,
               controls=[t.transaction.control for t in report.transactions][:20])
     return report
