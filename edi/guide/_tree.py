@@ -291,9 +291,11 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
     holders: set[int] = set()  # loops that held a yielded loop: dropped from their parent when they close
 
     def on_close(loop: Loop) -> None:
+        held = id(loop) in holders
+        holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
         if loop.spec.id == loop_id:
             done.append(loop)
-        elif id(loop) not in holders:
+        elif not held:
             return
         parent = loop.parent
         if parent is not None:
@@ -302,7 +304,6 @@ def iter_loop_trees(source: Source | Framer, loop_id: str, *, name: str | None =
                 parent.children.pop()
             else:
                 parent.children.remove(loop)
-        holders.discard(id(loop))
 
     def builder_for(transaction: Transaction) -> TreeBuilder:
         holders.clear()

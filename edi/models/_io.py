@@ -114,17 +114,20 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
     holders: set[int] = set()  # open loops that held a claim: dropped when they close (their claims are read)
 
     def drop(loop: Loop) -> None:
+        held = id(loop) in holders
+        holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
         parent = loop.parent
-        if parent is None:
-            return
-        if loop.spec.id in unit_ids or id(loop) in holders:
-            holders.discard(id(loop))
+        if parent is not None and (loop.spec.id in unit_ids or held):
             holders.add(id(parent))
             if parent.children and parent.children[-1] is loop:
                 parent.children.pop()
                 dismantle(loop)
 
-    return stream_closed(source, name, lambda transaction: TreeBuilder(transaction, drop, folds=folds), produced)
+    def builder_for(transaction: Transaction) -> TreeBuilder:
+        holders.clear()
+        return TreeBuilder(transaction, drop, folds=folds)
+
+    return stream_closed(source, name, builder_for, produced)
 
 
 def _collecting(fold: Fold, produced: list[Model]) -> Fold:

@@ -173,6 +173,7 @@ class Validator:
     # -- transactions ------------------------------------------------------------------------------------
     def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
         ctx.transaction, ctx.state = transaction, {}
+        self._holders.clear()
         counts: dict[int, dict[int, int]] = {}
 
         def on_close(loop: Loop) -> None:
@@ -223,12 +224,13 @@ class Validator:
                     result.claim_findings[result.claims] = (first.segment[1], tuple(result.findings[start:]))
                 result.claims += 1
         parent = loop.parent
+        held = id(loop) in self._holders
+        self._holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
         if parent is not None:
             siblings = counts.setdefault(id(parent), {})
             siblings[loop.spec.uid] = siblings.get(loop.spec.uid, 0) + 1
-            if spec_id in UNITS or id(loop) in self._holders:
+            if spec_id in UNITS or held:
                 # keep memory flat: a closed claim (and what held claims) has been checked
-                self._holders.discard(id(loop))
                 self._holders.add(id(parent))
                 if parent.children and parent.children[-1] is loop:
                     parent.children.pop()
