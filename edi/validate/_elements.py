@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date
+from decimal import Decimal
 
 from lxml import etree
 
@@ -41,6 +42,11 @@ def _external(name: str) -> frozenset[str] | None:
     from edi.validate.codesets import known_codes
 
     return known_codes(name) or external_codes().get(name)
+
+
+def amount(raw: str) -> Decimal | None:
+    """An X12 decimal (type R) as Decimal, or None when empty or not a number (SNIP 2 reports that)."""
+    return Decimal(raw) if raw and _DECIMAL.fullmatch(raw) else None
 
 
 def real_date(text: str) -> bool:

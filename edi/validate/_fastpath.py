@@ -4,7 +4,6 @@ is not sure of goes to the full checker (edi.validate._elements), which alone wr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from edi.guide import ElementSpec, SegmentSpec
@@ -17,7 +16,7 @@ def compile_clean(spec: SegmentSpec) -> Clean:
     """Generate ``clean(elements, component_separator) -> bool`` for one segment spec."""
     names: dict[str, object] = {"DEC": _DECIMAL.fullmatch, "INT": _INTEGER.fullmatch, "TIME": _TIME.fullmatch,
                                 "real_date": real_date}
-    lines = ["def clean(e, c):", f"    n = len(e)", f"    if n > {len(spec.elements) + 1} or (n > 1 and e[-1] == ''):",
+    lines = ["def clean(e, c):", "    n = len(e)", f"    if n > {len(spec.elements) + 1} or (n > 1 and e[-1] == ''):",
              "        return False"]
     for seq, element in enumerate(spec.elements, start=1):
         lines += _element_lines(seq, element, names)
@@ -40,8 +39,8 @@ def _element_lines(seq: int, element: ElementSpec, names: dict[str, object]) -> 
         return head + ["    if v: return False"]  # repetitions: leave them to the full checker
     if element.is_composite:
         body = ["    if v:", "        if v[-1] == c: return False",
-                f"        p = v.split(c)", f"        if len(p) > {len(element.components)}: return False",
-                f"        m = len(p)"]
+                "        p = v.split(c)", f"        if len(p) > {len(element.components)}: return False",
+                "        m = len(p)"]
         for k, comp in enumerate(element.components, start=1):
             test = _value_test("w", comp, names, f"e{seq}_{k}")
             body.append(f"        w = p[{k - 1}] if m > {k - 1} else ''")

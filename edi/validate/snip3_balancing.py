@@ -8,22 +8,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from edi.guide import Loop, SegmentNode
+from edi.validate._elements import amount
 from edi.validate._engine import Context, TransactionResult
 from edi.validate._finding import Finding, Severity
 from edi.validate._rules import loop_rule, segment_rule, transaction_rule
 from edi.x12 import Segment
 
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 ZERO = Decimal(0)
 
-
-def amount(raw: str) -> Decimal | None:
-    return Decimal(raw) if raw and _NUMBER.fullmatch(raw) else None
 
 
 def cas_totals(loop: Loop) -> tuple[Decimal, Decimal]:
@@ -65,13 +61,20 @@ def _unbalanced(ctx: Context, code: str, seg: Segment, loop: Loop, element: str,
 
 
 # -- 837 -------------------------------------------------------------------------------------------------
+def _claim_total(claim: Loop) -> tuple[SegmentNode, Decimal] | None:
+    """The claim's CLM and its CLM02, when both are there."""
+    clm = claim.first("CLM")
+    total = amount(clm.segment[2]) if clm is not None else None
+    return (clm, total) if clm is not None and total is not None else None
+
+
 @loop_rule("2300", snip=3)
 def claim_charge_equals_line_charges(ctx: Context, claim: Loop) -> Iterable[Finding]:
     """CLM02 (total claim charge) equals the sum of the service line charges (SV102 or SV203)."""
-    clm = claim.first("CLM")
-    total = amount(clm.segment[2]) if clm is not None else None
-    if clm is None or total is None:
+    found = _claim_total(claim)
+    if found is None:
         return
+    clm, total = found
     charges = [_line_charge(line) for line in claim.loops("2400")]
     if not charges or any(c is None for c in charges):
         return
@@ -86,10 +89,10 @@ def claim_charge_equals_line_charges(ctx: Context, claim: Loop) -> Iterable[Find
 @loop_rule("2300", snip=3)
 def other_payer_accounts_for_the_charge(ctx: Context, claim: Loop) -> Iterable[Finding]:
     """For each other payer (2320): CLM02 = AMT*D paid + Σ its claim-level CAS + Σ its line-level (2430) CAS."""
-    clm = claim.first("CLM")
-    total = amount(clm.segment[2]) if clm is not None else None
-    if clm is None or total is None:
+    found = _claim_total(claim)
+    if found is None:
         return
+    total = found[1]
     for other in claim.loops("2320"):
         paid_node = next((c for c in other.children if isinstance(c, SegmentNode) and c.segment.id == "AMT"
                           and c.segment[1] == "D"), None)

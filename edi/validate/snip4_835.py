@@ -5,11 +5,10 @@ on the Context, since a payment is traced once per file whatever transaction car
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from decimal import Decimal
 
 from edi.guide import Loop, SegmentNode
+from edi.validate._elements import amount
 from edi.validate._engine import Context
 from edi.validate._finding import Finding, Severity
 from edi.validate._rules import loop_rule, segment_rule
@@ -21,11 +20,6 @@ FORWARDED = {"19": "primary", "20": "secondary", "21": "tertiary"}
 TRANSFERS = ("ACH", "BOP", "FWT")
 BANK_ELEMENTS = (6, 7, 8, 9, 12, 13, 14, 15)    # sender and receiver DFI ids and accounts
 SERVICE_DATES = {"472": "service date", "150": "service period start", "151": "service period end"}
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-
-
-def _amount(raw: str) -> Decimal | None:
-    return Decimal(raw) if _NUMBER.fullmatch(raw) else None
 
 
 def _dtm(loop: Loop, qualifier: str) -> SegmentNode | None:
@@ -41,7 +35,7 @@ def payment_amount_matches_handling(ctx: Context, node: SegmentNode) -> Iterator
         return
     seg = node.segment
     ctx.state["snip4.payment_date"] = parse_date(seg[16]) if len(seg[16]) == 8 else None
-    total = _amount(seg[2])
+    total = amount(seg[2])
     if total is None:
         return
     if seg[1] == "H" and total != 0:
@@ -97,7 +91,7 @@ def reversal_amounts(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     if kind(ctx) != "835" or seg[2] != "22":
         return
     for n, what in ((3, "charge"), (4, "payment")):
-        value = _amount(seg[n])
+        value = amount(seg[n])
         if value is not None and value > 0:
             yield element_finding(ctx, "snip4.reversal.positive_amount", f"CLP02 is 22 (reversal) but the {what} "
                                   f"CLP0{n} is {seg[n]}; a reversal repeats the original claim's amounts with "
@@ -108,7 +102,7 @@ def reversal_amounts(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 def unpaid_status_pays_nothing(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """CLP02 4 (denied) and 25 (predetermination pricing only, no payment) should carry CLP04 = 0."""
     seg = node.segment
-    paid = _amount(seg[4])
+    paid = amount(seg[4])
     if kind(ctx) != "835" or seg[2] not in ("4", "25") or paid is None or paid == 0:
         return
     code, what = ("snip4.denial.paid_amount", "denied") if seg[2] == "4" else \
