@@ -9,6 +9,7 @@ from pathlib import Path
 from edi.validate import (snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835,  # noqa: F401  (rules)
                           snip4_837, snip5_codes)
 from edi.validate._engine import Report, TransactionResult, Validator
+from edi.validate._parallel import parts_for, run_parallel
 from edi.logging import get_logger
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate.profiles import PayerProfile, load_profile
@@ -22,28 +23,39 @@ __all__ = ["ALL_SNIPS", "Finding", "Location", "PayerProfile", "Report", "Severi
 
 
 def validate(source: Source, *, snips: Iterable[int] = ALL_SNIPS, name: str | None = None,
-             profiles: Sequence[PayerProfile] = ()) -> Report:
+             profiles: Sequence[PayerProfile] = (), jobs: int | None = None) -> Report:
     """Check a file (Path or bytes) and return every finding; raises nothing on bad data. ``profiles`` add the
-    trading-partner rules (SNIP 7) of payer profiles from mappings/payers/."""
+    trading-partner rules (SNIP 7) of payer profiles from mappings/payers/. A big file with several transactions
+    is checked on up to ``jobs`` cores (default: all); the report is the same as with ``jobs=1``."""
     validator = Validator(snips, profiles)
-    report = validator.run(source, name=name or (str(source) if isinstance(source, Path) else None))
+    label = name or (str(source) if isinstance(source, Path) else None)
+    parts = parts_for(source, jobs)
+    if parts > 1:
+        report = run_parallel(validator, source, label, parts)  # type: ignore[arg-type]
+    else:
+        report = validator.run(source, name=label)
     # events carry file names, counts and control numbers: never PHI
-    get_logger("edi.validate").info("validated", file=report.file, transactions=len(report.transactions), claims=report.claims,
-              errors=len(report.errors), warnings=len(report.warnings), fatal=report.fatal is not None,
-              controls=[t.transaction.control for t in report.transactions][:20])
+    get_logger("edi.validate").info("validated", file=report.file, transactions=len(report.transactions),
+                                    claims=report.claims, errors=len(report.errors), warnings=len(report.warnings),
+                                    fatal=report.fatal is not None, processes=parts,
+                                    controls=[t.transaction.control for t in report.transactions][:20])
     return report
 
 
 def _validate_path(args: tuple[Path, tuple[int, ...], tuple[PayerProfile, ...]]) -> Report:
     path, snips, profiles = args
-    return validate(path, snips=snips, profiles=profiles)
+    return validate(path, snips=snips, profiles=profiles, jobs=1)
 
 
 def validate_files(paths: Iterable[Path], *, snips: Iterable[int] = ALL_SNIPS, jobs: int | None = None,
                    profiles: Sequence[PayerProfile] = ()) -> list[Report]:
-    """Validate several files, in parallel processes when there is more than one (one per core by default)."""
+    """Validate several files, in parallel processes when there is more than one (one per core by default);
+    a single big file is split across the cores by transaction instead."""
     work = [(path, tuple(snips), tuple(profiles)) for path in paths]
-    if len(work) <= 1 or jobs == 1:
+    if len(work) == 1:
+        path, snips_, profiles_ = work[0]
+        return [validate(path, snips=snips_, profiles=profiles_, jobs=jobs)]
+    if not work or jobs == 1:
         return [_validate_path(args) for args in work]
     from concurrent.futures import ProcessPoolExecutor
 

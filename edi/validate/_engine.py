@@ -10,10 +10,10 @@ from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
 from edi.validate._elements import SegmentChecker
 from edi.validate._finding import Finding, Location, Severity
-from edi.validate._rules import LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
+from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate.profiles import PayerProfile
 from edi.validate._structure import count_problems
-from edi.x12 import EnvelopeFinding, Framer, Interchange, Role, Segment, Source, Transaction, tokenize
+from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
@@ -29,6 +29,7 @@ class TransactionResult:
     claims: int = 0                                   # claims (CLM) or claim payments (CLP) read
     claim_findings: dict[int, tuple[str, tuple[Finding, ...]]] = field(default_factory=dict)
     # ^ by the claim's 0-based position in the transaction: (CLM01/CLP01, its findings) — only claims with some
+    facts: dict[str, object] = field(default_factory=dict)   # what file rules compare across transactions
 
     @property
     def has_errors(self) -> bool:
@@ -38,11 +39,13 @@ class TransactionResult:
 @dataclass
 class Report:
     file: str
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)   # all of them, in file order (envelope first)
     transactions: list[TransactionResult] = field(default_factory=list)
     segments: int = 0
     fatal: str | None = None      # the file could not be framed at all
     interchanges: list[Interchange] = field(default_factory=list)
+    framing_findings: list[Finding] = field(default_factory=list)    # ISA/GS/ST pairing, counts, control numbers
+    envelope_findings: list[Finding] = field(default_factory=list)   # element checks of ISA, GS, GE, IEA
 
     @property
     def errors(self) -> list[Finding]:
@@ -73,7 +76,7 @@ class Context:
         self.guide: TransactionSpec | None = None
         self.group_guide: TransactionSpec | None = None
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
-        self.file_state: dict[str, object] = {}     # per-file scratch space (e.g. trace numbers seen)
+        self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
 
     def control(self) -> tuple[str | None, str | None, str | None]:
@@ -135,27 +138,45 @@ class Validator:
                 for loop_id, rules in snip7_rules(profile).items():
                     self.loop_rules.setdefault(loop_id, []).extend(rules)
         self.transaction_rules = [fn for snip, fn in TRANSACTION_RULES if snip in self.snips]
+        self.file_rules = [fn for snip, fn in FILE_RULES if snip in self.snips]
         self._checkers: dict[int, SegmentChecker] = {}
         self._holders: set[int] = set()
 
     def run(self, source: Source, name: str | None = None) -> Report:
+        """Check a whole file."""
+        return finish(self, [self.run_part(source, name)])
+
+    def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1)) -> Report:
+        """Check the transactions ``k, k + n, k + 2n …`` (in ST order) of a file, ``part = (k, n)``; part 0 also
+        checks the envelope. The tokenizer passes over the other transactions' bodies without splitting them.
+        Combine the parts of a file with :func:`finish`."""
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
         report = Report(label)
         ctx = Context(label, self.snips)
-        framer = Framer(tokenize(source, name=label))
+        share = _Share(*part) if part[1] > 1 else None
+        primary = part[0] == 0
+        framer = Framer(tokenize(source, name=label, keep=share))
         result: TransactionResult | None = None
         builder: TreeBuilder | None = None
+        skipped: Transaction | None = None       # a transaction another part checks
+        seg: Segment | None = None
         try:
             for role, seg, transaction, framed in framer.events():
-                report.segments += 1
+                if transaction is skipped and transaction is not None:
+                    continue
                 if transaction is None or role is Role.STRAY:
-                    if role is Role.ISA and framed is not None and framed.interchange is not None:
-                        report.interchanges.append(framed.interchange)
-                    self._envelope_segment(ctx, report, seg, role)
+                    if primary:
+                        if role is Role.ISA and framed is not None and framed.interchange is not None:
+                            report.interchanges.append(framed.interchange)
+                        self._envelope_segment(ctx, report, seg, role)
                     continue
                 if builder is None or builder.transaction is not transaction:
                     if builder is not None and result is not None:
                         self._end_transaction(ctx, report, builder, result)
+                        builder = result = None
+                    if share is not None and not share(transaction.header):
+                        skipped = transaction
+                        continue
                     result = TransactionResult(transaction)
                     builder = self._start_transaction(ctx, transaction, result)
                 node = builder.add(seg)
@@ -167,12 +188,14 @@ class Validator:
                 self._end_transaction(ctx, report, builder, result)
         except FramingError as exc:
             report.fatal = str(exc)
-        report.findings[:0] = [self._envelope_finding(label, f) for f in framer.findings if 1 in self.snips]
+        report.segments = seg.index + 1 if seg is not None else 0
+        if primary and 1 in self.snips:
+            report.framing_findings = [self._envelope_finding(label, f) for f in framer.findings]
         return report
 
     # -- transactions ------------------------------------------------------------------------------------
     def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
-        ctx.transaction, ctx.state = transaction, {}
+        ctx.transaction, ctx.state, ctx.facts = transaction, {}, result.facts
         self._holders.clear()
         counts: dict[int, dict[int, int]] = {}
 
@@ -194,7 +217,6 @@ class Validator:
         for rule in self.transaction_rules:
             result.findings.extend(rule(ctx, result))
         report.transactions.append(result)
-        report.findings.extend(result.findings)
         ctx.transaction = None
 
     def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]]) -> None:
@@ -291,7 +313,7 @@ class Validator:
         spec = spec or control_segment(seg.id)
         if spec is not None:
             saved, ctx.transaction = ctx.transaction, None
-            self._elements(ctx, report.findings, seg, spec, None, 0)
+            self._elements(ctx, report.envelope_findings, seg, spec, None, 0)
             ctx.transaction = saved
 
     @staticmethod
@@ -299,6 +321,48 @@ class Validator:
         location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element)
         return Finding(f.code.replace("envelope.", "snip1.envelope."), 1, Severity.ERROR, f.message, location,
                        ta1_note=f.ta1_note)
+
+
+class _Share:
+    """``tokenize(keep=)`` for part k of n: keeps every n-th transaction, from the k-th, by ST order. Asked once
+    per ST by the tokenizer (when it can skip) and again by the validator: the answer is remembered."""
+
+    def __init__(self, k: int, n: int) -> None:
+        self.k, self.n = k, n
+        self._answers: dict[int, bool] = {}
+
+    def __call__(self, st: Segment) -> bool:
+        answer = self._answers.get(st.index)
+        if answer is None:
+            answer = self._answers[st.index] = len(self._answers) % self.n == self.k
+        return answer
+
+
+def finish(validator: Validator, parts: list[Report]) -> Report:
+    """One file's report from the reports of its parts (part 0 first): transactions in file order, sharing
+    their group and interchange objects, then the file rules, then every finding in file order."""
+    report = parts[0]
+    for other in parts[1:]:
+        report.transactions.extend(other.transactions)
+        report.segments = max(report.segments, other.segments)
+        report.fatal = report.fatal or other.fatal
+    if len(parts) > 1:
+        report.transactions.sort(key=lambda r: r.transaction.header.index)
+        interchanges = {i.header.index: i for i in report.interchanges}
+        groups: dict[int, Group] = {}
+        for result in report.transactions:
+            group = result.transaction.group
+            if group is not None:
+                group = result.transaction.group = groups.setdefault(group.header.index, group)
+                group.interchange = interchanges.get(group.interchange.header.index, group.interchange)
+    for rule in validator.file_rules:
+        for result, finding in rule(report.transactions):
+            result.findings.append(finding)
+    blocks: list[tuple[int, list[Finding]]] = [(f.location.segment_index, [f]) for f in report.envelope_findings]
+    blocks += [(r.transaction.header.index, r.findings) for r in report.transactions]
+    blocks.sort(key=lambda block: block[0])
+    report.findings = [*report.framing_findings, *(f for _, findings in blocks for f in findings)]
+    return report
 
 
 _IK403_NAMES = {"1": "required", "2": "conditional", "3": "too_many_elements", "4": "too_short", "5": "too_long",

@@ -13,10 +13,12 @@ if TYPE_CHECKING:
 SegmentRule = Callable[["Context", "SegmentNode"], Iterable["Finding"]]
 LoopRule = Callable[["Context", "Loop"], Iterable["Finding"]]
 TransactionRule = Callable[["Context", "TransactionResult"], Iterable["Finding"]]
+FileRule = Callable[[list["TransactionResult"]], Iterable[tuple["TransactionResult", "Finding"]]]
 
 SEGMENT_RULES: dict[str, list[tuple[int, SegmentRule]]] = {}      # by segment id; "*" for every segment
 LOOP_RULES: dict[str, list[tuple[int, LoopRule]]] = {}            # by loop id, run when the loop closes
 TRANSACTION_RULES: list[tuple[int, TransactionRule]] = []         # run at SE
+FILE_RULES: list[tuple[int, FileRule]] = []                       # run at the end, over every transaction's facts
 
 
 def segment_rule(seg_id: str, *, snip: int) -> Callable[[SegmentRule], SegmentRule]:
@@ -36,6 +38,15 @@ def loop_rule(loop_id: str, *, snip: int) -> Callable[[LoopRule], LoopRule]:
 def transaction_rule(*, snip: int) -> Callable[[TransactionRule], TransactionRule]:
     def register(fn: TransactionRule) -> TransactionRule:
         TRANSACTION_RULES.append((snip, fn))
+        return fn
+    return register
+
+
+def file_rule(*, snip: int) -> Callable[[FileRule], FileRule]:
+    """A rule across the transactions of a file, which may have been checked in different processes: it sees
+    each TransactionResult's ``facts`` and yields (transaction, finding) pairs."""
+    def register(fn: FileRule) -> FileRule:
+        FILE_RULES.append((snip, fn))
         return fn
     return register
 

@@ -1,17 +1,18 @@
 """SNIP 4 — situational rules of the 835 (005010X221A1): what the payment, claim status and dates say about
-each other. The payment date (BPR16) is kept in ``ctx.state``; trace numbers (TRN02) are kept for the whole file
-on the Context, since a payment is traced once per file whatever transaction carries it.
+each other. The payment date (BPR16) is kept in ``ctx.state``; trace numbers (TRN02) are compared across the
+file's transactions by a file rule, since a payment is traced once per file whatever transaction carries it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from edi.guide import Loop, SegmentNode
 from edi.validate._elements import amount
-from edi.validate._engine import Context
+from edi.validate._engine import Context, TransactionResult
 from edi.validate._finding import Finding, Severity
-from edi.validate._rules import loop_rule, segment_rule
+from edi.validate._rules import file_rule, loop_rule, segment_rule
 from edi.validate.snip4_situational import (OLDEST, element_finding, in_future, kind, parse_date, segment_finding,
                                             segments)
 
@@ -67,20 +68,30 @@ def bank_data_for_transfers(ctx: Context, node: SegmentNode) -> Iterator[Finding
 
 
 @segment_rule("TRN", snip=4)
-def trace_number_unique(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
-    """TRN02 (check or EFT trace number) with TRN03 (payer) identifies one payment: it appears once in a file."""
+def trace_number(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
+    """Keep TRN02 with TRN03 for :func:`trace_number_unique`, with the finding to give if it is used twice."""
     seg = node.segment
-    if kind(ctx) != "835" or not seg[2]:
-        return
-    traces: dict[tuple[str, str], str] = ctx.file_state.setdefault("snip4_trace_numbers", {})  # type: ignore[assignment]
-    key = (seg[3], seg[2])
-    earlier = traces.get(key)
-    if earlier is not None:
-        yield element_finding(ctx, "snip4.trace.duplicate", f"trace number {seg[2]!r} of payer {seg[3]!r} was "
-                              f"already used by transaction {earlier} of this file; each payment needs its own "
-                              "TRN02 (posting it twice would double the payment)", node, 2, ik403="I12")
-    else:
-        traces[key] = ctx.transaction.control if ctx.transaction is not None else "?"
+    if kind(ctx) == "835" and seg[2]:
+        ctx.facts["snip4.trace"] = ((seg[3], seg[2]), element_finding(
+            ctx, "snip4.trace.duplicate", "", node, 2, ik403="I12"))
+    return iter(())
+
+
+@file_rule(snip=4)
+def trace_number_unique(results: list[TransactionResult]) -> Iterator[tuple[TransactionResult, Finding]]:
+    """TRN02 (check or EFT trace number) with TRN03 (payer) identifies one payment: it appears once in a file."""
+    first: dict[tuple[str, str], TransactionResult] = {}
+    for result in results:
+        fact = result.facts.get("snip4.trace")
+        if fact is None:
+            continue
+        (payer, trace), finding = fact  # type: ignore[misc]
+        earlier = first.setdefault((payer, trace), result)
+        if earlier is not result:
+            yield result, replace(finding, message=(
+                f"trace number {trace!r} of payer {payer!r} was already used by transaction "
+                f"{earlier.transaction.control} of this file; each payment needs its own TRN02 (posting it twice "
+                "would double the payment)"))
 
 
 # -- claim payment (2100 CLP) --------------------------------------------------------------------------------

@@ -197,7 +197,10 @@ class Framer:
         if st is None:
             self._find("envelope.se.outside", "SE found without a matching ST", seg, "SE")
             return Framed(seg, Role.STRAY, self._isa, self._gs, None)
-        st.segments += 1
+        if seg.index > st.header.index >= 0:
+            st.segments = seg.index - st.header.index + 1  # counts segments a tokenizer skipped (tokenize keep=)
+        else:
+            st.segments += 1
         st.trailer = seg
         if seg[1] != str(st.segments):
             self._find("envelope.se01.count", f"SE01 is {seg[1]!r} but the transaction has {st.segments} "

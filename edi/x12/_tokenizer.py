@@ -7,7 +7,7 @@ offsets, and writing the segments back gives the exact bytes read.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,15 +23,26 @@ CHUNK_SIZE = 1 << 20
 Source = bytes | bytearray | memoryview | Path | BinaryIO
 
 
-def tokenize(source: Source, *, name: str | None = None, chunk_size: int = CHUNK_SIZE) -> Iterator[Segment]:
+Keep = Callable[[Segment], bool]
+# Segment ids that end a transaction's body (what a skip stops at): its SE, or a broken envelope's next level.
+ENVELOPE_IDS = ("SE", "ST", "GS", "GE", "ISA", "IEA", "TA1")
+
+
+def tokenize(source: Source, *, name: str | None = None, chunk_size: int = CHUNK_SIZE,
+             keep: Keep | None = None) -> Iterator[Segment]:
     """Yield every segment of ``source`` (bytes, a Path, or a binary file object) in file order.
 
     Several interchanges per file are read, each with its own delimiters. Raises :class:`FramingError` (with
     the file name, segment number, byte offset and line) when the input cannot be split into segments.
+
+    ``keep`` is asked about each ST: when it answers False, the body of that transaction (up to the next
+    envelope segment) may be skipped without being split — its segments still count in ``index``, ``line`` and
+    offsets, so the next segment yielded is where it is in the file. A file's last segment is always yielded.
+    Skipping is an optimisation, not a promise: where the fast path does not apply, every segment comes.
     """
     stream, label = _open(source, name)
     try:
-        yield from _Tokenizer(stream, label, chunk_size).segments()
+        yield from _Tokenizer(stream, label, chunk_size, keep).segments()
     finally:
         if isinstance(source, Path):
             stream.close()
@@ -87,8 +98,10 @@ def _not_fixed_width(isa: str, element: str) -> str:
 
 
 class _Tokenizer:
-    def __init__(self, stream: BinaryIO, source: str, chunk_size: int) -> None:
+    def __init__(self, stream: BinaryIO, source: str, chunk_size: int, keep: Keep | None = None) -> None:
         self.stream = stream
+        self.keep = keep
+        self.skipping = False  # inside a transaction body that ``keep`` declined, across chunk boundaries
         self.source = source
         self.chunk_size = max(chunk_size, 256)
         self.buf = ""       # text not yet consumed; starts at a segment's first character or at leading text
@@ -168,6 +181,8 @@ class _Tokenizer:
                             self.buf = remainder
                             self.base += pos
                             return True
+            if i < limit:
+                self.skipping = False  # the general path yields every segment
             while i < limit:
                 body = pieces[i]
                 binary = has_bin and body.startswith(bin_marker)
@@ -229,6 +244,11 @@ class _Tokenizer:
         base, index, line, pos = self.base, self.index, self.line, 0
         i = 0
         iea = False
+        keep = self.keep
+        stop = limit - 1 if self.eof else limit  # a skip never swallows the file's last segment
+        if self.skipping:
+            i, pos, line = self._skip_body(pieces, stripped, 0, stop, es, line)
+            index += i
         while i < limit:
             body = stripped[i]
             after = pieces[i + 1]
@@ -247,11 +267,34 @@ class _Tokenizer:
             pos += len(body) + len(tail)
             i += 1
             yield seg
-            if seg.id == "IEA":
+            sid = seg.id
+            if sid == "IEA":
                 iea = True
                 break
+            if keep is not None and sid == "ST" and not keep(seg):
+                start = i
+                i, skipped, line = self._skip_body(pieces, stripped, i, stop, es, line)
+                index += i - start
+                pos += skipped
         self.index, self.line = index, line
         return i, pos, iea
+
+    def _skip_body(self, pieces: list[str], stripped: list[str], i: int, stop: int, es: str,
+                   line: int) -> tuple[int, int, int]:
+        """Pass over complete segments from piece i up to the next envelope segment without splitting them:
+        returns (next piece, characters passed, line number after them)."""
+        ends = tuple(seg_id + es for seg_id in ENVELOPE_IDS)
+        chars = 0
+        while i < stop and not stripped[i].startswith(ends):
+            after = pieces[i + 1]
+            gap_length = len(after) - len(stripped[i + 1])
+            chars += len(stripped[i]) + 1 + gap_length
+            if gap_length:
+                gap = after[:gap_length]
+                line += gap.count("\n") or gap.count("\r")
+            i += 1
+        self.skipping = i >= stop
+        return i, chars, line
 
     def _final_segment(self, d: Delimiters, ws: str, lead: str) -> Segment | None:
         """Text after the last terminator: whitespace (already the last tail) or a final unterminated segment."""

@@ -118,3 +118,43 @@ class TestBinarySegments:
         body = "GS*HC*S*R*20250101*1200*1*X*X~ST*275*0001~BIN*1a*x~SE*3*0001~GE*1*1~IEA*1*000000001~"
         with pytest.raises(FramingError, match="BIN01 must be the number of bytes"):
             list(tokenize(interchange(body=body)))
+
+
+class TestSkippingTransactions:
+    """tokenize(keep=...) passes over declined transactions' bodies; what it yields is what a full read yields."""
+
+    def file(self) -> bytes:
+        body = "".join(f"ST*837*{n:04d}*005010X222A1~BHT*0019*00*{n}*20250101*1200*CH~" + "NM1*41*2*X~\n" * 40
+                       + f"SE*{43}*{n:04d}~\n" for n in range(1, 6))
+        return interchange(body="GS*HC*S*R*20250101*1200*1*X*005010X222A1~\n" + body + "GE*5*1~IEA*1*000000001~\n")
+
+    @pytest.mark.parametrize("chunk_size", [256, 300, 777, 4096, 1 << 20])
+    def test_kept_segments_are_the_full_reads_segments(self, chunk_size: int) -> None:
+        data = self.file()
+        full = {seg.index: seg for seg in tokenize(data, chunk_size=chunk_size)}
+        for k in (0, 1):
+            asked: list[int] = []
+
+            def keep(st: object) -> bool:
+                asked.append(st.index)  # type: ignore[attr-defined]
+                return (len(asked) - 1) % 2 == k
+
+            part = list(tokenize(data, chunk_size=chunk_size, keep=keep))
+            assert all(full[seg.index] == seg for seg in part)
+            assert part[-1].index == max(full)                      # the last segment always comes
+            assert len(asked) == 5                                   # every ST was asked about once
+            kept = {seg[2] for seg in part if seg.id == "ST"}
+            bodies = {seg.index for seg in part if seg.id == "NM1"}
+            assert len(bodies) < 40 * 5 and len(kept) == 5            # bodies were skipped, not envelopes
+            assert {seg.id for seg in part} >= {"ISA", "GS", "ST", "SE", "GE", "IEA"}
+
+    def test_the_envelope_counts_skipped_segments(self) -> None:
+        """SE01 is checked against the segment count even when the body was not split."""
+        from edi.x12 import Framer
+
+        framer = Framer(tokenize(self.file(), keep=lambda st: False))
+        list(framer)
+        assert [] == [f.code for f in framer.findings]
+        wrong = Framer(tokenize(self.file().replace(b"SE*43*0002", b"SE*42*0002"), keep=lambda st: False))
+        list(wrong)
+        assert ["envelope.se01.count"] == [f.code for f in wrong.findings]
