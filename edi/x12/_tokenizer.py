@@ -7,6 +7,7 @@ offsets, and writing the segments back gives the exact bytes read.
 from __future__ import annotations
 
 import io
+import operator
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -56,6 +57,22 @@ def _open(source: Source, name: str | None) -> tuple[BinaryIO, str]:
     if hasattr(source, "read"):
         return source, name or getattr(source, "name", "<stream>")
     raise TypeError(f"tokenize() takes bytes, a Path or a binary file object, not {type(source).__name__}")
+
+
+def _uniform_gap(pieces: list[str], stripped: list[str], limit: int) -> str | None:
+    """The whitespace after each terminator of a chunk's ``limit`` complete segments when it is the same for all
+    — nothing, or one line feed — else None. Checked with whole-list operations, not segment by segment."""
+    if len(pieces[0]) != len(stripped[0]):
+        return None
+    if stripped is pieces:
+        return ""
+    raw, bare = pieces[1:limit + 1], stripped[1:limit + 1]
+    gap_chars = sum(map(len, raw)) - sum(map(len, bare))
+    if gap_chars == 0:
+        return ""
+    if gap_chars == limit and sum(map(operator.ne, raw, bare)) == limit and "".join(raw).count("\n") == limit:
+        return "\n"  # every gap is one character, and all of them are line feeds
+    return None
 
 
 def read_delimiters(isa: str, position: Position | None = None, source: str = "<input>") -> Delimiters:
@@ -249,6 +266,32 @@ class _Tokenizer:
         if self.skipping:
             i, pos, line = self._skip_body(pieces, stripped, 0, stop, es, line)
             index += i
+        gap = _uniform_gap(pieces, stripped, limit) if limit > 0 else None
+        if gap is not None:
+            # every segment is followed by the same gap ("\n" after each "~", or nothing): no per-segment
+            # whitespace to measure
+            tail = tails.get(gap) or tails.setdefault(gap, t + gap)
+            step = len(tail)
+            lines = gap.count("\n")
+            while i < limit:
+                body = stripped[i]
+                seg = Segment(tuple(body.split(es)), base + pos, index, line, tail, "", d)
+                index += 1
+                line += lines
+                pos += len(body) + step
+                i += 1
+                yield seg
+                sid = seg.id
+                if sid == "IEA":
+                    iea = True
+                    break
+                if keep is not None and sid == "ST" and not keep(seg):
+                    start = i
+                    i, skipped, line = self._skip_body(pieces, stripped, i, stop, es, line)
+                    index += i - start
+                    pos += skipped
+            self.index, self.line = index, line
+            return i, pos, iea
         while i < limit:
             body = stripped[i]
             after = pieces[i + 1]
@@ -284,17 +327,24 @@ class _Tokenizer:
         """Pass over complete segments from piece i up to the next envelope segment without splitting them:
         returns (next piece, characters passed, line number after them)."""
         ends = tuple(seg_id + es for seg_id in ENVELOPE_IDS)
-        chars = 0
-        while i < stop and not stripped[i].startswith(ends):
-            after = pieces[i + 1]
-            gap_length = len(after) - len(stripped[i + 1])
-            chars += len(stripped[i]) + 1 + gap_length
-            if gap_length:
-                gap = after[:gap_length]
-                line += gap.count("\n") or gap.count("\r")
-            i += 1
-        self.skipping = i >= stop
-        return i, chars, line
+        j = i
+        while j < stop and not stripped[j].startswith(ends):
+            j += 1
+        self.skipping = j >= stop
+        if j == i:
+            return i, 0, line
+        after = pieces[i + 1: j + 1]   # what follows each skipped terminator: its gap, then the next body
+        chars = (j - i) + len(stripped[i]) - len(stripped[j]) + sum(map(len, after))
+        text = "".join(after)          # line breaks in it are all in gaps (the fast path has none in bodies)
+        feeds, returns = text.count("\n"), text.count("\r")
+        if not returns or returns == text.count("\r\n"):
+            return j, chars, line + feeds
+        if not feeds:
+            return j, chars, line + returns
+        for k in range(i + 1, j + 1):  # both CR-only and LF line ends: count gap by gap, as the reader does
+            gap = pieces[k][: len(pieces[k]) - len(stripped[k])]
+            line += gap.count("\n") or gap.count("\r")
+        return j, chars, line
 
     def _final_segment(self, d: Delimiters, ws: str, lead: str) -> Segment | None:
         """Text after the last terminator: whitespace (already the last tail) or a final unterminated segment."""

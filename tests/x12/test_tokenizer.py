@@ -123,14 +123,16 @@ class TestBinarySegments:
 class TestSkippingTransactions:
     """tokenize(keep=...) passes over declined transactions' bodies; what it yields is what a full read yields."""
 
-    def file(self) -> bytes:
-        body = "".join(f"ST*837*{n:04d}*005010X222A1~BHT*0019*00*{n}*20250101*1200*CH~" + "NM1*41*2*X~\n" * 40
-                       + f"SE*{43}*{n:04d}~\n" for n in range(1, 6))
+    def file(self, brk: str = "\n") -> bytes:
+        body = "".join(f"ST*837*{n:04d}*005010X222A1~BHT*0019*00*{n}*20250101*1200*CH~" +
+                       "".join(f"NM1*41*2*X~{brk if k % 3 else '  ' + brk[::-1]}" for k in range(40))
+                       + f"SE*{43}*{n:04d}~{brk}" for n in range(1, 6))
         return interchange(body="GS*HC*S*R*20250101*1200*1*X*005010X222A1~\n" + body + "GE*5*1~IEA*1*000000001~\n")
 
+    @pytest.mark.parametrize("brk", ["\n", "\r\n", "\r", ""])
     @pytest.mark.parametrize("chunk_size", [256, 300, 777, 4096, 1 << 20])
-    def test_kept_segments_are_the_full_reads_segments(self, chunk_size: int) -> None:
-        data = self.file()
+    def test_kept_segments_are_the_full_reads_segments(self, chunk_size: int, brk: str) -> None:
+        data = self.file(brk)
         full = {seg.index: seg for seg in tokenize(data, chunk_size=chunk_size)}
         for k in (0, 1):
             asked: list[int] = []
