@@ -44,6 +44,7 @@ def _external(name: str) -> frozenset[str] | None:
     return known_codes(name) or external_codes().get(name)
 
 
+@functools.lru_cache(maxsize=4096)  # amounts repeat (0, common charges); a Decimal is immutable
 def amount(raw: str) -> Decimal | None:
     """An X12 decimal (type R) as Decimal, or None when empty or not a number (SNIP 2 reports that)."""
     return Decimal(raw) if raw and _DECIMAL.fullmatch(raw) else None

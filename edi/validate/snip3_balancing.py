@@ -75,7 +75,7 @@ def claim_charge_equals_line_charges(ctx: Context, claim: Loop) -> Iterable[Find
     if found is None:
         return
     clm, total = found
-    charges = [_line_charge(line) for line in claim.loops("2400")]
+    charges = [_line_charge(c) for c in claim.children if isinstance(c, Loop) and c.spec.id == "2400"]
     if not charges or any(c is None for c in charges):
         return
     lines = sum((c[2] for c in charges if c is not None), ZERO)
@@ -130,11 +130,18 @@ def line_adjudication_balances(ctx: Context, adjudication: Loop) -> Iterable[Fin
 @loop_rule("2110", snip=3)
 def service_payment_balances(ctx: Context, service: Loop) -> Iterable[Finding]:
     """SVC02 (charge) − SVC03 (paid) = Σ the service's CAS amounts."""
+    totals = cas_totals(service)
+    claim = service.parent
+    held = ctx.state.get("snip3.service_cas")  # for claim_payment_balances, when the claim closes
+    if isinstance(held, tuple) and held[0] is claim:
+        held[1].append(totals)
+    else:
+        ctx.state["snip3.service_cas"] = (claim, [totals])
     svc = service.first("SVC")
     charge, paid = (amount(svc.segment[2]), amount(svc.segment[3])) if svc is not None else (None, None)
     if svc is None or charge is None or paid is None:
         return
-    adjusted = cas_total(service)
+    adjusted = totals[0]
     if charge - paid != adjusted:
         yield _unbalanced(ctx, "snip3.balance.svc", svc.segment, service, "SVC03", "Line Item Provider Payment Amount",
                           (3, 0, 0), "782", f"SVC02 {charge} − SVC03 {paid} = {charge - paid}, but the service's "
@@ -153,7 +160,9 @@ def claim_payment_balances(ctx: Context, claim: Loop) -> Iterable[Finding]:
     if charge is None or paid is None:
         return
     claim_total, claim_patient = cas_totals(claim)
-    service_totals = [cas_totals(s) for s in claim.loops("2110")]
+    held = ctx.state.get("snip3.service_cas")  # what service_payment_balances summed as each 2110 closed
+    service_totals = held[1] if isinstance(held, tuple) and held[0] is claim else [
+        cas_totals(s) for s in claim.children if isinstance(s, Loop) and s.spec.id == "2110"]
     adjusted = claim_total + sum((t for t, _ in service_totals), ZERO)
     if charge - paid != adjusted:
         yield _unbalanced(ctx, "snip3.balance.clp", clp.segment, claim, "CLP04", "Claim Payment Amount", (4, 0, 0),

@@ -326,7 +326,12 @@ def diagnosis_pointers(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     claim = node.loop.parent
     if kind(ctx) != "837P" or claim is None or claim.spec.id != "2300" or not node.segment[7]:
         return
-    count = _diagnosis_count(claim)
+    cached = ctx.state.get("snip4.dx_count")
+    if isinstance(cached, tuple) and cached[0] is claim:
+        count = cached[1]
+    else:
+        count = _diagnosis_count(claim)
+        ctx.state["snip4.dx_count"] = (claim, count)  # the claim's HI come before its lines
     seen: set[str] = set()
     for k, pointer in enumerate(node.segment.components(7), start=1):
         if not pointer.isdigit():

@@ -89,6 +89,7 @@ def ancestor(loop: Loop, loop_id: str) -> Loop | None:
     return next((a for a in loop.ancestors() if a.spec.id == loop_id), None)
 
 
+@functools.lru_cache(maxsize=4096)  # a file's dates repeat; a date is immutable
 def parse_date(text: str) -> date | None:
     """A CCYYMMDD date (the first 8 digits of a DT value), or None when it is not one."""
     if len(text) < 8 or not text[:8].isdigit():
