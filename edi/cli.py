@@ -151,7 +151,8 @@ def to_xml_command(file: Path) -> None:
 @click.argument("files", nargs=-1, required=True, type=FILE)
 @click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--jobs", type=int, default=0, help="Files checked at once (default: one per core).")
+@click.option("--jobs", type=int, default=0, help="Processes to use (default: one per core): several files are "
+              "checked at once; a single big file is shared out by transaction.")
 @click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
               help="Write this acknowledgment for each file (repeatable); needs --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files.")

@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Bench driver: full validation (SNIP 1-5) of a file and its 999, as `edi validate --ack 999` does.
 
-    python edi_validate.py FILE
+    python edi_validate.py FILE            # on every core: a big file's transactions are shared out
+    python edi_validate.py FILE --jobs 1   # in this one process
 
 Prints one JSON line: ``segments``, ``findings``, ``errors``, ``transactions`` and ``ack_bytes`` (the 999's size),
 so the harness can see that every segment was read and a 999 written.
@@ -14,11 +15,11 @@ import sys
 from pathlib import Path
 
 
-def main(path: str) -> int:
+def main(path: str, jobs: int | None) -> int:
     from edi.acks import ack_bytes
     from edi.validate import validate
 
-    report = validate(Path(path), snips=(1, 2, 3, 4, 5))
+    report = validate(Path(path), snips=(1, 2, 3, 4, 5), jobs=jobs)
     ack = ack_bytes("999", report, Path(path)) or b""
     print(json.dumps({"segments": report.segments, "findings": len(report.findings), "errors": len(report.errors),
                       "transactions": len(report.transactions), "ack_bytes": len(ack)}))
@@ -26,4 +27,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1], int(sys.argv[3]) if sys.argv[2:3] == ["--jobs"] else None))
