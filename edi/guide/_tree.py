@@ -165,17 +165,19 @@ class TreeBuilder:
         self.transaction = transaction
         self.guide = guide_for(transaction.guide, transaction.set_id)
         self.placer = LoopPlacer(self.guide) if self.guide is not None else None
+        self._place = self.placer.place if self.placer is not None else None   # bound once: called per segment
         self.root: Loop | None = None
         self.stack: list[Loop] = []
         self.on_close = on_close
         self.folds = folds(self.guide) if folds is not None else {}
 
     def add(self, seg: Segment) -> SegmentNode:
-        placer = self.placer
-        move = placer.place(seg) if placer is not None else None
+        place = self._place
+        move = place(seg) if place is not None else None
         stack = self.stack
         if move is None:
             if not stack:
+                placer = self.placer
                 spec = placer.st_loop if placer is not None else _unknown_loop(self.transaction)
                 self.root = Loop(spec, None)
                 stack.append(self.root)
@@ -183,11 +185,12 @@ class TreeBuilder:
             node = SegmentNode(seg, None, loop)
             loop.children.append(node)
             return node
-        if move.pops:
-            for _ in range(move.pops):
+        pops, pushes = move.pops, move.pushes
+        if pops:
+            for _ in range(pops):
                 self._close(stack.pop())
-        if move.pushes:
-            for spec in move.pushes:
+        if pushes:
+            for spec in pushes:
                 parent = stack[-1] if stack else None
                 loop = Loop(spec, parent)
                 if parent is None:
