@@ -320,15 +320,16 @@ def stream_closed(source: Source | Framer, name: str | None, builder_for: Callab
     """Feed each transaction's segments to the builder ``builder_for`` makes for it, and yield what its loop
     hooks put in ``ready`` as soon as they put it there (a closed claim loop, a claim model …)."""
     builder: TreeBuilder | None = None
+    stray, se = Role.STRAY, Role.SE  # an enum member lookup costs more than a local, once per segment
     for role, seg, transaction, _ in _framer(source, name).events():
-        if transaction is None or role is Role.STRAY:
+        if transaction is None or role is stray:
             continue
         if builder is None or builder.transaction is not transaction:
             if builder is not None:
                 builder.finish()
             builder = builder_for(transaction)
         builder.add(seg)
-        if role is Role.SE:
+        if role is se:
             builder.finish()
             builder = None
         if ready:

@@ -160,11 +160,12 @@ class Validator:
         builder: TreeBuilder | None = None
         skipped: Transaction | None = None       # a transaction another part checks
         seg: Segment | None = None
+        stray, se = Role.STRAY, Role.SE  # an enum member lookup costs more than a local, once per segment
         try:
             for role, seg, transaction, framed in framer.events():
                 if transaction is skipped and transaction is not None:
                     continue
-                if transaction is None or role is Role.STRAY:
+                if transaction is None or role is stray:
                     if primary:
                         if role is Role.ISA and framed is not None and framed.interchange is not None:
                             report.interchanges.append(framed.interchange)
@@ -181,7 +182,7 @@ class Validator:
                     builder = self._start_transaction(ctx, transaction, result)
                 node = builder.add(seg)
                 self._segment(ctx, result, node, transaction.segments)  # type: ignore[union-attr]
-                if role is Role.SE:
+                if role is se:
                     self._end_transaction(ctx, report, builder, result)  # type: ignore[arg-type]
                     builder = result = None
             if builder is not None and result is not None:
