@@ -264,8 +264,7 @@ class _Tokenizer:
         keep = self.keep
         stop = limit - 1 if self.eof else limit  # a skip never swallows the file's last segment
         if self.skipping:
-            i, pos, line = self._skip_body(pieces, stripped, 0, stop, es, line)
-            index += i
+            i, index, pos, line = self._skip_body(pieces, stripped, 0, stop, es, index, pos, line)
         gap = _uniform_gap(pieces, stripped, limit) if limit > 0 else None
         if gap is not None:
             # every segment is followed by the same gap ("\n" after each "~", or nothing): no per-segment
@@ -286,10 +285,7 @@ class _Tokenizer:
                     iea = True
                     break
                 if keep is not None and sid == "ST" and not keep(seg):
-                    start = i
-                    i, skipped, line = self._skip_body(pieces, stripped, i, stop, es, line)
-                    index += i - start
-                    pos += skipped
+                    i, index, pos, line = self._skip_body(pieces, stripped, i, stop, es, index, pos, line)
             self.index, self.line = index, line
             return i, pos, iea
         while i < limit:
@@ -315,36 +311,34 @@ class _Tokenizer:
                 iea = True
                 break
             if keep is not None and sid == "ST" and not keep(seg):
-                start = i
-                i, skipped, line = self._skip_body(pieces, stripped, i, stop, es, line)
-                index += i - start
-                pos += skipped
+                i, index, pos, line = self._skip_body(pieces, stripped, i, stop, es, index, pos, line)
         self.index, self.line = index, line
         return i, pos, iea
 
-    def _skip_body(self, pieces: list[str], stripped: list[str], i: int, stop: int, es: str,
-                   line: int) -> tuple[int, int, int]:
+    def _skip_body(self, pieces: list[str], stripped: list[str], i: int, stop: int, es: str, index: int,
+                   pos: int, line: int) -> tuple[int, int, int, int]:
         """Pass over complete segments from piece i up to the next envelope segment without splitting them:
-        returns (next piece, characters passed, line number after them)."""
+        returns the next piece, and the segment index, character position and line number after them."""
         ends = tuple(seg_id + es for seg_id in ENVELOPE_IDS)
         j = i
         while j < stop and not stripped[j].startswith(ends):
             j += 1
         self.skipping = j >= stop
         if j == i:
-            return i, 0, line
+            return i, index, pos, line
         after = pieces[i + 1: j + 1]   # what follows each skipped terminator: its gap, then the next body
-        chars = (j - i) + len(stripped[i]) - len(stripped[j]) + sum(map(len, after))
+        pos += (j - i) + len(stripped[i]) - len(stripped[j]) + sum(map(len, after))
         text = "".join(after)          # line breaks in it are all in gaps (the fast path has none in bodies)
         feeds, returns = text.count("\n"), text.count("\r")
         if not returns or returns == text.count("\r\n"):
-            return j, chars, line + feeds
-        if not feeds:
-            return j, chars, line + returns
-        for k in range(i + 1, j + 1):  # both CR-only and LF line ends: count gap by gap, as the reader does
-            gap = pieces[k][: len(pieces[k]) - len(stripped[k])]
-            line += gap.count("\n") or gap.count("\r")
-        return j, chars, line
+            line += feeds
+        elif not feeds:
+            line += returns
+        else:
+            for k in range(i + 1, j + 1):  # both CR-only and LF line ends: count gap by gap, as the reader does
+                gap = pieces[k][: len(pieces[k]) - len(stripped[k])]
+                line += gap.count("\n") or gap.count("\r")
+        return j, index + j - i, pos, line
 
     def _final_segment(self, d: Delimiters, ws: str, lead: str) -> Segment | None:
         """Text after the last terminator: whitespace (already the last tail) or a final unterminated segment."""
