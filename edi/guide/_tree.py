@@ -158,10 +158,14 @@ def _unknown_loop(transaction: Transaction) -> LoopSpec:
 
 
 class TreeBuilder:
-    """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed."""
+    """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed.
+
+    ``units`` (and the loops ``folds`` names) are loops the caller is done with once they close (claims): the
+    builder remembers the loops opened inside the open unit, so :meth:`release` frees a closed unit's subtree
+    without walking all its segments."""
 
     def __init__(self, transaction: Transaction, on_close: Callable[[Loop], None] | None = None,
-                 folds: Folds | None = None) -> None:
+                 folds: Folds | None = None, units: frozenset[str] | set[str] = frozenset()) -> None:
         self.transaction = transaction
         self.guide = guide_for(transaction.guide, transaction.set_id)
         self.placer = LoopPlacer(self.guide) if self.guide is not None else None
@@ -170,6 +174,10 @@ class TreeBuilder:
         self.stack: list[Loop] = []
         self.on_close = on_close
         self.folds = folds(self.guide) if folds is not None else {}
+        self.units = frozenset(units) | frozenset(self.folds)
+        self._unit: Loop | None = None          # the open unit loop, if any
+        self._inside: list[Loop] | None = None  # the loops opened inside it so far
+        self._closed: tuple[Loop, list[Loop]] | None = None   # the last unit closed, with the loops inside it
 
     def add(self, seg: Segment) -> SegmentNode:
         place = self._place
@@ -198,6 +206,11 @@ class TreeBuilder:
                 else:
                     parent.children.append(loop)
                 stack.append(loop)
+                inside = self._inside
+                if inside is not None:
+                    inside.append(loop)
+                elif spec.id in self.units:
+                    self._unit, self._inside = loop, []
         loop = stack[-1]
         node = SegmentNode(seg, move.target, loop)
         loop.children.append(node)
@@ -209,6 +222,9 @@ class TreeBuilder:
         return self.root
 
     def _close(self, loop: Loop) -> None:
+        if loop is self._unit:
+            self._closed = (loop, self._inside)  # type: ignore[assignment]
+            self._unit = self._inside = None
         fold = self.folds.get(loop.spec.id)
         parent = loop.parent
         if fold is not None and parent is not None and parent.children and parent.children[-1] is loop:
@@ -217,9 +233,21 @@ class TreeBuilder:
                 parent.children.pop()  # the fold kept what it needed elsewhere
             else:
                 parent.children[-1] = FoldedLoop(loop.spec, parent, value)
-            dismantle(loop)
+            self.release(loop)
         if self.on_close is not None:
             self.on_close(loop)
+
+    def release(self, loop: Loop) -> None:
+        """Empty a closed loop the caller is done with, so reference counting frees it at once: for the last
+        unit closed, only the loops opened inside it are visited; any other loop is dismantled."""
+        closed = self._closed
+        if closed is not None and closed[0] is loop:
+            for inner in closed[1]:
+                inner.children.clear()
+            loop.children.clear()
+            self._closed = None
+        else:
+            dismantle(loop)
 
     def tree(self) -> TransactionTree:
         root = self.finish()

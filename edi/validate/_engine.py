@@ -201,9 +201,9 @@ class Validator:
         counts: dict[int, dict[int, int]] = {}
 
         def on_close(loop: Loop) -> None:
-            self._close_loop(ctx, result, loop, counts)
+            self._close_loop(ctx, result, loop, counts, builder)
 
-        builder = TreeBuilder(transaction, on_close)
+        builder = TreeBuilder(transaction, on_close, units=UNITS)
         ctx.guide = builder.guide
         if builder.guide is None and 2 in self.snips:
             seg = transaction.header
@@ -220,7 +220,8 @@ class Validator:
         report.transactions.append(result)
         ctx.transaction = None
 
-    def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]]) -> None:
+    def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]],
+                    builder: TreeBuilder) -> None:
         own = counts.pop(id(loop), {})
         for child in loop.children:
             if isinstance(child, SegmentNode) and child.spec is not None:
@@ -257,6 +258,7 @@ class Validator:
                 self._holders.add(id(parent))
                 if parent.children and parent.children[-1] is loop:
                     parent.children.pop()
+                    builder.release(loop)
 
     # -- segments ----------------------------------------------------------------------------------------
     def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
