@@ -92,7 +92,10 @@ class Loop:
 
     def first(self, seg_id: str) -> SegmentNode | None:
         """The first segment with this id directly in this loop."""
-        return next((c for c in self.children if isinstance(c, SegmentNode) and c.segment.id == seg_id), None)
+        for child in self.children:
+            if child.__class__ is SegmentNode and child.segment.id == seg_id:  # type: ignore[union-attr]
+                return child  # type: ignore[return-value]
+        return None
 
     def ancestors(self) -> Iterator[Loop]:
         loop = self.parent
@@ -128,10 +131,11 @@ Folds = Callable[[TransactionSpec | None], Mapping[str, Fold]]
 def dismantle(loop: Loop) -> None:
     """Empty a finished subtree so reference counting frees it at once (its loops point at their parents)."""
     pending = [loop]
+    node = SegmentNode
     while pending:
-        current = pending.pop()
-        pending.extend(child for child in current.children if isinstance(child, Loop))
-        current.children.clear()
+        children = pending.pop().children
+        pending += [child for child in children if child.__class__ is not node]  # loops, folded or not
+        children.clear()
 
 
 @dataclass

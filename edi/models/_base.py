@@ -9,6 +9,7 @@ is lost and an unexpected code never stops a read); the code lists that drive lo
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -47,6 +48,7 @@ class RawSegment(Model):
 _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
 
 
+@functools.lru_cache(maxsize=4096)  # amounts repeat (common charges, zeros); a Decimal is immutable
 def money(raw: str) -> Decimal | None:
     """X12 type R (decimal number): "" → None; "12.5" → Decimal("12.5") with its digits kept."""
     if not raw:
@@ -64,6 +66,7 @@ def number(raw: str) -> Decimal | None:
     return money(raw)
 
 
+@functools.lru_cache(maxsize=4096)  # a file's dates repeat; a date is immutable
 def day(raw: str) -> date | None:
     """CCYYMMDD (D8) → date; anything else → None (the validator reports it)."""
     if len(raw) == 8 and raw.isdigit():

@@ -107,6 +107,9 @@ def _chars(n: int) -> str:
     return f"{n} character" if n == 1 else f"{n} characters"
 
 
+SEEN_LIMIT = 2048  # clean segments remembered per segment spec (a file's common ones; bounded memory)
+
+
 class SegmentChecker:
     """Checks every element of segments of one spec."""
 
@@ -117,9 +120,19 @@ class SegmentChecker:
         from edi.validate._fastpath import compile_clean
 
         self.clean = compile_clean(spec)
+        self._seen: set[tuple[str, ...]] = set()   # segments found clean (with ``_seen_with`` as separator)
+        self._seen_with = ""
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
+        seen = self._seen
+        if elements in seen and d.component == self._seen_with:
+            return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
         if self.clean(elements, d.component):
+            if d.component != self._seen_with:
+                seen.clear()
+                self._seen_with = d.component
+            if len(seen) < SEEN_LIMIT:
+                seen.add(elements)
             return []
         memo = self._memo
         found = memo.get(elements)

@@ -222,12 +222,16 @@ class Validator:
 
     def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]],
                     builder: TreeBuilder) -> None:
-        own = counts.pop(id(loop), {})
+        own = counts.pop(id(loop), None) or {}
+        first: SegmentNode | None = None
         for child in loop.children:
-            if isinstance(child, SegmentNode) and child.spec is not None:
-                own[child.spec.uid] = own.get(child.spec.uid, 0) + 1
+            if child.__class__ is SegmentNode:
+                if first is None:
+                    first = child  # type: ignore[assignment]
+                spec = child.spec  # type: ignore[union-attr]
+                if spec is not None:
+                    own[spec.uid] = own.get(spec.uid, 0) + 1
         if 2 in self.snips and ctx.guide is not None:
-            first = next((c for c in loop.children if isinstance(c, SegmentNode)), None)
             anchor = first.segment if first is not None else result.transaction.header
             for problem in count_problems(loop.spec, own):
                 at = anchor

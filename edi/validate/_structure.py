@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from edi.guide import LoopSpec, SegmentSpec
@@ -24,11 +23,12 @@ class CountProblem:
     limit: int = 0
 
 
-_RULES: dict[int, tuple[LoopSpec, tuple[CountRule, ...]]] = {}
+_RULES: dict[int, tuple[LoopSpec, tuple[tuple[int, bool, int, CountRule], ...]]] = {}
 
 
-def count_rules(loop: LoopSpec) -> tuple[CountRule, ...]:
-    """The children of a loop spec that need counting: required ones, and those with a finite limit."""
+def count_rules(loop: LoopSpec) -> tuple[tuple[int, bool, int, CountRule], ...]:
+    """The children of a loop spec that need counting (required ones, and those with a finite limit), each as
+    (child uid, required, limit, rule): read once per loop instance."""
     cached = _RULES.get(id(loop))
     if cached is not None and cached[0] is loop:  # the spec is kept alive with its rules, so its id stays its own
         return cached[1]
@@ -37,21 +37,27 @@ def count_rules(loop: LoopSpec) -> tuple[CountRule, ...]:
                   child.repeat if isinstance(child, LoopSpec) else child.max_use)
         for child in loop.children
         if child.usage == "R" or (child.repeat if isinstance(child, LoopSpec) else child.max_use) < (1 << 30))
-    _RULES[id(loop)] = (loop, rules)
-    return rules
+    keyed = tuple((rule.child.uid, rule.required, rule.limit, rule) for rule in rules)
+    _RULES[id(loop)] = (loop, keyed)
+    return keyed
 
 
-def count_problems(loop: LoopSpec, counts: dict[int, int]) -> Iterator[CountProblem]:
+def count_problems(loop: LoopSpec, counts: dict[int, int]) -> list[CountProblem]:
     """Problems with how often each child of one loop instance occurred (``counts`` by child spec uid)."""
-    for rule in count_rules(loop):
-        child = rule.child
-        found = counts.get(child.uid, 0)
-        if rule.required and found == 0 and not _wrapper_satisfied(child, counts):
-            yield CountProblem(child, "3", f"required {_what(child)} is missing from {loop.title}", 0)
-        elif found > rule.limit:
+    problems: list[CountProblem] = []
+    get = counts.get
+    for uid, required, limit, rule in count_rules(loop):
+        found = get(uid, 0)
+        if found == 0:
+            if required and not _wrapper_satisfied(rule.child, counts):
+                problems.append(CountProblem(rule.child, "3", f"required {_what(rule.child)} is missing from "
+                                             f"{loop.title}", 0))
+        elif found > limit:
+            child = rule.child
             code = "4" if isinstance(child, LoopSpec) else "5"
-            yield CountProblem(child, code, f"{_what(child)} occurs {found} times in {loop.title}; at most "
-                               f"{rule.limit} allowed", found, rule.limit)
+            problems.append(CountProblem(child, code, f"{_what(child)} occurs {found} times in {loop.title}; at "
+                                         f"most {limit} allowed", found, limit))
+    return problems
 
 
 def _what(child: LoopSpec | SegmentSpec) -> str:

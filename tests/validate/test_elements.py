@@ -1,0 +1,39 @@
+"""The element checker's memo of clean segments: a repeated segment is passed without a second check, but never
+when the component separator differs, and a segment with a problem is reported every time it occurs."""
+
+from __future__ import annotations
+
+from edi.guide import SegmentSpec, guide_named
+from edi.validate._elements import SEEN_LIMIT, SegmentChecker
+from edi.x12 import Delimiters
+
+
+def _bht() -> SegmentSpec:
+    guide = guide_named("005010X222A1")
+    return next(n for n in guide.nodes if isinstance(n, SegmentSpec) and n.id == "BHT")
+
+
+def test_a_repeated_clean_segment_stays_clean_and_a_new_separator_is_checked_again() -> None:
+    checker = SegmentChecker(_bht())
+    elements = ("BHT", "0019", "00", "ABC!", "20260101", "1200", "CH")
+    assert checker.check(elements, Delimiters()) == []
+    assert checker.check(elements, Delimiters()) == []     # from the memo
+    # '!' as the component separator: BHT03 now ends with one — the memo must not answer for it
+    problems = checker.check(elements, Delimiters(component="!"))
+    assert [(p.element, p.kind) for p in problems] == [(3, "trailing_separator")]
+    assert checker.check(elements, Delimiters()) == []
+
+
+def test_a_segment_with_a_problem_is_reported_each_time() -> None:
+    checker = SegmentChecker(_bht())
+    bad = ("BHT", "0019", "00", "ABC", "20261301", "1200", "CH")  # BHT04 in month 13
+    first = checker.check(bad, Delimiters())
+    assert [p.ik403 for p in first] == ["8"]
+    assert [p.ik403 for p in checker.check(bad, Delimiters())] == ["8"]
+
+
+def test_the_memo_is_bounded() -> None:
+    checker = SegmentChecker(_bht())
+    for n in range(SEEN_LIMIT + 500):
+        assert checker.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
+    assert len(checker._seen) <= SEEN_LIMIT
