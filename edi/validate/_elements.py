@@ -120,17 +120,17 @@ class SegmentChecker:
         from edi.validate._fastpath import compile_clean
 
         self.clean = compile_clean(spec)
-        self._seen: set[tuple[str, ...]] = set()   # segments found clean (with ``_seen_with`` as separator)
-        self._seen_with = ""
+        self.seen: set[tuple[str, ...]] = set()   # segments found clean (with ``seen_with`` as separator)
+        self.seen_with = ""
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
-        seen = self._seen
-        if elements in seen and d.component == self._seen_with:
+        seen = self.seen
+        if elements in seen and d.component == self.seen_with:
             return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
         if self.clean(elements, d.component):
-            if d.component != self._seen_with:
+            if d.component != self.seen_with:
                 seen.clear()
-                self._seen_with = d.component
+                self.seen_with = d.component
             if len(seen) < SEEN_LIMIT:
                 seen.add(elements)
             return []

@@ -140,6 +140,8 @@ class Validator:
         self.transaction_rules = [fn for snip, fn in TRANSACTION_RULES if snip in self.snips]
         self.file_rules = [fn for snip, fn in FILE_RULES if snip in self.snips]
         self._checkers: dict[int, SegmentChecker] = {}
+        # per segment spec: (element checker, its rules, whether it is not used or opens a claim)
+        self._plans: dict[int, tuple[SegmentChecker, list, bool]] = {}  # type: ignore[type-arg]
         self._holders: set[int] = set()
 
     def run(self, source: Source, name: str | None = None) -> Report:
@@ -266,39 +268,59 @@ class Validator:
 
     # -- segments ----------------------------------------------------------------------------------------
     def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
-        seg = node.segment
+        """Check one placed segment: its elements (unless the same text was clean before), then its rules."""
         spec = node.spec
         if spec is None:
-            if 2 in self.snips and ctx.guide is not None:
-                known = any(isinstance(n, SegmentSpec) and n.id == seg.id for n in ctx.guide.nodes)
-                where = ctx.loop_path(node.loop) or node.loop.spec.id
-                message = (f"{seg.id} is not expected here ({where}); the guide does not allow it in this loop "
-                           "or after the segments before it" if known else
-                           f"{seg.id or 'an empty segment'} is not a segment of this implementation guide")
-                result.findings.append(ctx.finding("snip2.segment.unexpected" if known else "snip2.segment.unknown",
-                                                   2, message, ctx.at(seg, node.loop, position),
-                                                   ik304="2" if known else "1"))
+            self._unexpected(ctx, result, node, position)
             return
+        plan = self._plans.get(id(spec))  # specs live as long as their cached guide
+        if plan is None:
+            plan = self._plans[id(spec)] = (self._checker(spec), [*self.every_segment,
+                                            *self.segment_rules.get(spec.id, ())],
+                                            spec.usage == "N" or spec.id in KEYED.values())
+        checker, rules, flagged = plan
+        seg = node.segment
+        if flagged:
+            self._flagged(ctx, result, seg, spec, node.loop, position)
+        if seg.elements not in checker.seen or seg.delimiters.component != checker.seen_with:  # type: ignore[union-attr]
+            self._elements(ctx, result.findings, seg, spec, node.loop, position, checker)
+        ctx.position = position
+        findings = result.findings
+        for rule in rules:
+            findings.extend(rule(ctx, node))
+
+    def _unexpected(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
+        """A segment the guide does not expect where it stands (SNIP 2)."""
+        seg = node.segment
+        if 2 in self.snips and ctx.guide is not None:
+            known = any(isinstance(n, SegmentSpec) and n.id == seg.id for n in ctx.guide.nodes)
+            where = ctx.loop_path(node.loop) or node.loop.spec.id
+            message = (f"{seg.id} is not expected here ({where}); the guide does not allow it in this loop "
+                       "or after the segments before it" if known else
+                       f"{seg.id or 'an empty segment'} is not a segment of this implementation guide")
+            result.findings.append(ctx.finding("snip2.segment.unexpected" if known else "snip2.segment.unknown",
+                                               2, message, ctx.at(seg, node.loop, position),
+                                               ik304="2" if known else "1"))
+
+    def _flagged(self, ctx: Context, result: TransactionResult, seg: Segment, spec: SegmentSpec, loop: Loop,
+                 position: int) -> None:
+        """A segment the guide marks not used (SNIP 2), or a claim's first segment (its findings start here)."""
         if spec.usage == "N" and 2 in self.snips:
             result.findings.append(ctx.finding("snip2.segment.not_used", 2, f"{seg.id} ({spec.name}) is not used "
-                                               "in this guide; remove it", ctx.at(seg, node.loop, position),
+                                               "in this guide; remove it", ctx.at(seg, loop, position),
                                                ik304="I4"))
-        if seg.id == "CLM" or seg.id == "CLP":
+        if seg.id in KEYED.values():
             ctx.state["claim_start"] = len(result.findings)
-        self._elements(ctx, result.findings, seg, spec, node.loop, position)
-        ctx.position = position
-        for rule in self.every_segment:
-            result.findings.extend(rule(ctx, node))
-        for rule in self.segment_rules.get(seg.id, ()):
-            result.findings.extend(rule(ctx, node))
+
+    def _checker(self, spec: SegmentSpec) -> SegmentChecker:
+        checker = self._checkers.get(id(spec))
+        if checker is None:
+            checker = self._checkers[id(spec)] = SegmentChecker(spec)
+        return checker
 
     def _elements(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec, loop: Loop | None,
-                  position: int) -> None:
-        key = id(spec)  # specs live as long as their cached guide
-        checker = self._checkers.get(key)
-        if checker is None:
-            checker = self._checkers[key] = SegmentChecker(spec)
-        problems = checker.check(seg.elements, seg.delimiters)  # type: ignore[arg-type]
+                  position: int, checker: SegmentChecker | None = None) -> None:
+        problems = (checker or self._checker(spec)).check(seg.elements, seg.delimiters)  # type: ignore[arg-type]
         for p in problems:
             if p.snip not in self.snips:
                 continue

@@ -17,7 +17,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
-from importlib import metadata
 from pathlib import Path
 
 from edi.errors import MappingError
@@ -186,6 +185,8 @@ class Icd10Release:
 @functools.cache
 def icd10_release() -> Icd10Release | None:
     """The ICD-10-CM release the installed simple-icd-10-cm carries; None when the package is not installed."""
+    from importlib import metadata  # ~10 ms to import: only files with diagnoses need it
+
     try:
         installed = metadata.version("simple-icd-10-cm")
     except metadata.PackageNotFoundError:

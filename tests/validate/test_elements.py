@@ -36,4 +36,4 @@ def test_the_memo_is_bounded() -> None:
     checker = SegmentChecker(_bht())
     for n in range(SEEN_LIMIT + 500):
         assert checker.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
-    assert len(checker._seen) <= SEEN_LIMIT
+    assert len(checker.seen) <= SEEN_LIMIT
