@@ -26,15 +26,17 @@ def cas_totals(loop: Loop) -> tuple[Decimal, Decimal]:
     """(Σ all CAS amounts, Σ PR amounts) directly in a loop."""
     total = patient = ZERO
     for child in loop.children:
-        if isinstance(child, SegmentNode) and child.segment.id == "CAS":
-            elements = child.segment.elements
+        if child.__class__ is SegmentNode:
+            elements = child.segment.elements  # type: ignore[union-attr]
+            if elements[0] != "CAS":
+                continue
             subtotal = ZERO
-            for n in range(3, min(len(elements), 20), 3):
-                value = amount(elements[n])
+            for raw in elements[3:20:3]:  # CAS03, 06 … 18
+                value = amount(raw)
                 if value is not None:
                     subtotal += value
             total += subtotal
-            if elements[1] == "PR":
+            if len(elements) > 1 and elements[1] == "PR":
                 patient += subtotal
     return total, patient
 

@@ -24,7 +24,21 @@ SERVICE_DATES = {"472": "service date", "150": "service period start", "151": "s
 
 
 def _dtm(loop: Loop, qualifier: str) -> SegmentNode | None:
-    return next(iter(segments(loop, "DTM", qualifier)), None)
+    return _dtms(loop, qualifier, qualifier)[0]
+
+
+def _dtms(loop: Loop, first: str, second: str) -> tuple[SegmentNode | None, SegmentNode | None]:
+    """The first DTM with qualifier ``first`` and the first with ``second`` directly in a loop, in one pass."""
+    a = b = None
+    for child in loop.children:
+        if child.__class__ is SegmentNode:
+            e = child.segment.elements  # type: ignore[union-attr]
+            if e[0] == "DTM" and len(e) > 1:
+                if a is None and e[1] == first:
+                    a = child
+                if b is None and e[1] == second:
+                    b = child
+    return a, b  # type: ignore[return-value]
 
 
 # -- payment (BPR, TRN) -----------------------------------------------------------------------------------
@@ -138,7 +152,7 @@ def crossover_carrier_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
 @loop_rule("2100", snip=4)
 def service_dates_present(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """2110 DTM: "When claim dates are not provided, service dates are required for every service line"."""
-    if kind(ctx) != "835" or _dtm(claim, "232") or _dtm(claim, "233"):
+    if kind(ctx) != "835" or any(_dtms(claim, "232", "233")):
         return
     for line in claim.children:
         svc = line.first("SVC") if isinstance(line, Loop) and line.spec.id == "2110" else None
@@ -153,8 +167,8 @@ def service_dates_present(ctx: Context, claim: Loop) -> Iterator[Finding]:
 def period_ends_after_start(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """A period given as two DTMs ends on or after it starts: claim statement 232–233, service 150–151."""
     start_q, end_q = ("232", "233") if loop.spec.id == "2100" else ("150", "151")
-    start, end = _dtm(loop, start_q), _dtm(loop, end_q)
-    if kind(ctx) != "835" or start is None or end is None:
+    start, end = _dtms(loop, start_q, end_q)
+    if start is None or end is None or kind(ctx) != "835":
         return
     first, last = parse_date(start.segment[2]), parse_date(end.segment[2])
     if first and last and last < first:
@@ -167,10 +181,11 @@ def remittance_dates_plausible(ctx: Context, node: SegmentNode) -> Iterator[Find
     """835 service dates (DTM*472, 150, 151) are not in the future nor before 1900; a claim is not received
     (DTM*050) after the payment that pays it (BPR16)."""
     seg = node.segment
-    day = parse_date(seg[2]) if kind(ctx) == "835" and len(seg[2]) == 8 else None
+    e = seg.elements
+    day = parse_date(e[2]) if len(e) > 2 and len(e[2]) == 8 and kind(ctx) == "835" else None
     if day is None:
         return
-    what = SERVICE_DATES.get(seg[1])
+    what = SERVICE_DATES.get(e[1])
     if what and in_future(day):
         yield element_finding(ctx, "snip4.date.future", f"the {what} {seg[2]} is in the future; correct the date",
                               node, 2, ik403="8")

@@ -81,8 +81,13 @@ def segment_finding(ctx: Context, code: str, message: str, node: SegmentNode, *,
 # -- reading values ----------------------------------------------------------------------------------------
 def segments(loop: Loop, seg_id: str, qualifier: str | None = None) -> list[SegmentNode]:
     """Segments with this id directly in a loop (not in its child loops), with element 1 = qualifier if given."""
-    return [c for c in loop.children if isinstance(c, SegmentNode) and c.segment.id == seg_id
-            and (qualifier is None or c.segment[1] == qualifier)]
+    found = []
+    for child in loop.children:
+        if child.__class__ is SegmentNode:
+            e = child.segment.elements  # type: ignore[union-attr]
+            if e[0] == seg_id and (qualifier is None or (len(e) > 1 and e[1] == qualifier)):
+                found.append(child)
+    return found  # type: ignore[return-value]
 
 
 def ancestor(loop: Loop, loop_id: str) -> Loop | None:

@@ -237,8 +237,13 @@ def _remit_code(ctx: Context, node: SegmentNode, n: int, table: CodeSet, kind: s
     status = table.status(code, day) if code else CodeStatus.IN_EFFECT
     if status is CodeStatus.IN_EFFECT or (status is CodeStatus.UNKNOWN and not report_unknown):
         return
+    yield _remit_finding(ctx, node, n, table, kind, code, status, day)
+
+
+def _remit_finding(ctx: Context, node: SegmentNode, n: int, table: CodeSet, kind: str, code: str,
+                   status: CodeStatus, day: date) -> Finding:
     what, severity, why = _remit_problem(status, table.lookup(code), table, day)
-    yield ctx.finding(f"snip5.{kind}.{what}", 5, f"{node.segment.id}{n:02d} {table.name} {code} {why}",
+    return ctx.finding(f"snip5.{kind}.{what}", 5, f"{node.segment.id}{n:02d} {table.name} {code} {why}",
                       _at(ctx, node, n), value=code, ik304="8", ik403="7", severity=severity,
                       code_set=table.version, remittance_date=str(day))
 
@@ -257,13 +262,26 @@ def _remit_problem(status: CodeStatus, entry: codesets.CodeEntry | None, table: 
                                            "the payer must use a current code")
 
 
+IN_EFFECT = CodeStatus.IN_EFFECT
+
+
 @segment_rule("CAS", snip=5)
 def adjustment_reasons(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """835 CAS reason codes are CARCs in effect on the remittance date (unknown codes: warning)."""
-    if _is(ctx, "835"):
-        elements = node.segment.elements
-        for n in _REASON_POSITIONS[:(len(elements) + 1) // 3]:
-            yield from _remit_code(ctx, node, n, codesets.carc(), "carc", True)
+    if not _is(ctx, "835"):
+        return
+    elements = node.segment.elements
+    day = ctx.state.get("remit_date")
+    day = day if isinstance(day, date) else date.today()
+    table = codesets.carc()
+    status = table.status
+    size = len(elements)
+    for n in _REASON_POSITIONS[:(size + 1) // 3]:
+        code = elements[n] if n < size else ""
+        if code:
+            found = status(code, day)
+            if found is not IN_EFFECT:
+                yield _remit_finding(ctx, node, n, table, "carc", code, found, day)
 
 
 @segment_rule("LQ", snip=5)
