@@ -53,6 +53,13 @@ class LoopPlacer:
             fields = tables.key_fields.get(sid)
             if fields is None:
                 key = (self.state.uid, sid)
+            elif len(fields) == 1 and fields[0][1] == 1:  # SVC01-1, SV101-1, HI01-1: the first component
+                element, _, codes = fields[0]
+                elements = seg.elements
+                raw = elements[element] if element < len(elements) else ""
+                d = seg.delimiters
+                value = raw.partition(d.component if d is not None else ":")[0]
+                key = (self.state.uid, sid, value if value in codes else None)
             else:
                 key = (self.state.uid, sid, *[_value(seg, e, c, codes) for e, c, codes in fields])
         try:

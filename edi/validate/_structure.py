@@ -23,13 +23,21 @@ class CountProblem:
     limit: int = 0
 
 
-_RULES: dict[int, tuple[LoopSpec, tuple[tuple[int, bool, int, CountRule], ...]]] = {}
+@dataclass(frozen=True, slots=True)
+class CountTable:
+    """A loop spec's count rules, and what the common case (nothing wrong) is checked against."""
+
+    rules: tuple[CountRule, ...]
+    required: tuple[int, ...]     # uids of required children
+    limits: dict[int, int]        # uid → the most it may occur
 
 
-def count_rules(loop: LoopSpec) -> tuple[tuple[int, bool, int, CountRule], ...]:
-    """The children of a loop spec that need counting (required ones, and those with a finite limit), each as
-    (child uid, required, limit, rule): read once per loop instance."""
-    cached = _RULES.get(id(loop))
+_TABLES: dict[int, tuple[LoopSpec, CountTable]] = {}
+
+
+def count_rules(loop: LoopSpec) -> CountTable:
+    """The children of a loop spec that need counting: required ones, and those with a finite limit."""
+    cached = _TABLES.get(id(loop))
     if cached is not None and cached[0] is loop:  # the spec is kept alive with its rules, so its id stays its own
         return cached[1]
     rules = tuple(
@@ -37,26 +45,36 @@ def count_rules(loop: LoopSpec) -> tuple[tuple[int, bool, int, CountRule], ...]:
                   child.repeat if isinstance(child, LoopSpec) else child.max_use)
         for child in loop.children
         if child.usage == "R" or (child.repeat if isinstance(child, LoopSpec) else child.max_use) < (1 << 30))
-    keyed = tuple((rule.child.uid, rule.required, rule.limit, rule) for rule in rules)
-    _RULES[id(loop)] = (loop, keyed)
-    return keyed
+    table = CountTable(rules, tuple(r.child.uid for r in rules if r.required),
+                       {r.child.uid: r.limit for r in rules})
+    _TABLES[id(loop)] = (loop, table)
+    return table
 
 
 def count_problems(loop: LoopSpec, counts: dict[int, int]) -> list[CountProblem]:
-    """Problems with how often each child of one loop instance occurred (``counts`` by child spec uid)."""
+    """Problems with how often each child of one loop instance occurred (``counts`` by child spec uid, only
+    children that occurred)."""
+    table = count_rules(loop)
+    limits = table.limits
+    for uid in table.required:
+        if uid not in counts:
+            break
+    else:
+        for uid, found in counts.items():
+            if found > limits.get(uid, found):
+                break
+        else:
+            return []  # every required child is there and none occurs too often
     problems: list[CountProblem] = []
-    get = counts.get
-    for uid, required, limit, rule in count_rules(loop):
-        found = get(uid, 0)
-        if found == 0:
-            if required and not _wrapper_satisfied(rule.child, counts):
-                problems.append(CountProblem(rule.child, "3", f"required {_what(rule.child)} is missing from "
-                                             f"{loop.title}", 0))
-        elif found > limit:
-            child = rule.child
+    for rule in table.rules:
+        child = rule.child
+        found = counts.get(child.uid, 0)
+        if rule.required and found == 0 and not _wrapper_satisfied(child, counts):
+            problems.append(CountProblem(child, "3", f"required {_what(child)} is missing from {loop.title}", 0))
+        elif found > rule.limit:
             code = "4" if isinstance(child, LoopSpec) else "5"
             problems.append(CountProblem(child, code, f"{_what(child)} occurs {found} times in {loop.title}; at "
-                                         f"most {limit} allowed", found, limit))
+                                         f"most {rule.limit} allowed", found, rule.limit))
     return problems
 
 

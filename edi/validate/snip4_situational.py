@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 
 import re
+import time
 from datetime import date
 
 from edi.guide import Loop, SegmentNode
@@ -23,8 +24,15 @@ _MAPS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}
 
 
 def today() -> date:
-    """The reference date for "not in the future" rules; tests replace it to fix "today"."""
-    return date.today()
+    """The reference date for "not in the future" rules; tests replace it to fix "today". Read from the clock at
+    most once a second (it is asked for every date in a file)."""
+    now = time.monotonic()
+    if now - _TODAY[0] > 1.0:
+        _TODAY[:] = [now, date.today()]
+    return _TODAY[1]  # type: ignore[return-value]
+
+
+_TODAY: list[object] = [float("-inf"), None]   # (when read, the date read)
 
 
 def in_future(day: date) -> bool:

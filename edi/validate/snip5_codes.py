@@ -81,9 +81,14 @@ def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
         return
     dos = service_date(ctx, claim)
     day = dos or date.today()
-    for node in (c for c in claim.children if isinstance(c, SegmentNode) and c.segment.id == "HI"):
-        for n in range(1, len(node.segment.elements)):
-            qualifier, code = (*node.segment.components(n), "")[:2]
+    for node in claim.children:
+        if node.__class__ is not SegmentNode or node.segment.id != "HI":  # type: ignore[union-attr]
+            continue
+        elements = node.segment.elements  # type: ignore[union-attr]
+        sep = node.segment.delimiters.component if node.segment.delimiters else ":"  # type: ignore[union-attr]
+        for n in range(1, len(elements)):
+            qualifier, _, rest = elements[n].partition(sep)
+            code = rest.partition(sep)[0]
             if qualifier in ICD9_QUALIFIERS and dos is not None and dos >= ICD10_START:
                 yield ctx.finding("snip5.icd9.after_icd10", 5, f"HI{n:02d} qualifier {qualifier} marks an ICD-9-CM "
                                   f"code, but ICD-10-CM is required for services on or after 2015-10-01 (this claim: "
