@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import operator
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -179,7 +180,11 @@ class _Tokenizer:
         t_is_break = t in "\r\n"
         bin_marker = "BIN" + es
         tails: dict[str, str] = {}
+        ends = re.compile(re.escape(t) + (f"[{re.escape(ws)}]*" if ws else "") +
+                          f"(?=(?:{'|'.join(ENVELOPE_IDS)}){re.escape(es)})")
         while True:
+            if self.skipping and not (t_is_break or lead):
+                self._skip_ahead(ends, t, es, ws, bin_marker)
             pieces = self.buf.split(t)
             n = len(pieces)
             limit = n - 1 if self.eof else n - 2
@@ -314,6 +319,36 @@ class _Tokenizer:
                 i, index, pos, line = self._skip_body(pieces, stripped, i, stop, es, index, pos, line)
         self.index, self.line = index, line
         return i, pos, iea
+
+    def _skip_ahead(self, ends: re.Pattern[str], t: str, es: str, ws: str, bin_marker: str) -> None:
+        """Inside a declined transaction body at the start of a chunk: pass over its whole segments in the raw
+        text, up to the next envelope segment (or up to the chunk's last two segments), without splitting it —
+        counting terminators and line feeds instead. Leaves anything unusual (binary data, carriage returns, the
+        end of the file) to the piece-by-piece skip."""
+        buf = self.buf
+        if buf.startswith(tuple(seg_id + es for seg_id in ENVELOPE_IDS)):
+            self.skipping = False
+            return
+        found = ends.search(buf)
+        if found is not None:
+            cut = found.end()
+        elif self.eof:
+            return  # the file's last segment is always yielded: the piece-by-piece path takes it from here
+        else:
+            last = buf.rfind(t)
+            before = buf.rfind(t, 0, last) if last > 0 else -1
+            if before < 0:
+                return
+            rest = buf[before + 1:]
+            cut = before + 1 + len(rest) - len(rest.lstrip(ws))  # keep the last complete segment and the piece after it
+        skipped = buf[:cut]
+        if "\r" in skipped or bin_marker in skipped:
+            return
+        self.index += skipped.count(t)
+        self.line += skipped.count("\n")
+        self.base += cut
+        self.buf = buf[cut:]
+        self.skipping = found is None
 
     def _skip_body(self, pieces: list[str], stripped: list[str], i: int, stop: int, es: str, index: int,
                    pos: int, line: int) -> tuple[int, int, int, int]:
