@@ -100,7 +100,7 @@ def _segments(children: list[Any], delimiters: Delimiters | None) -> Iterator[Se
                 delimiters = Delimiters(**child["delimiters"])
             if delimiters is None:
                 raise EdiError(f"segment {child['id']} stands outside an interchange with delimiters")
-            yield Segment((child["id"], *child["elements"]), tail=child["tail"], lead=child.get("lead", ""),
+            yield Segment.of((child["id"], *child["elements"]), tail=child["tail"], lead=child.get("lead", ""),
                           delimiters=delimiters)
         else:
             d = child.get("delimiters")

@@ -120,8 +120,8 @@ def read_999(tree: TransactionTree) -> FunctionalGroupAck:
             transactions.append(_transaction_ack(loop, txn))
         else:
             extra += _flatten(loop)
-    ak1 = _first(found, "AK1") or Segment(("AK1",))
-    ak9 = _first(found, "AK9") or Segment(("AK9",))
+    ak1 = _first(found, "AK1") or Segment.of(("AK1",))
+    ak9 = _first(found, "AK9") or Segment.of(("AK9",))
     return FunctionalGroupAck(functional_id=ak1[1], group_control_number=ak1[2], version=ak1[3],
                               transactions=tuple(transactions), code=ak9[1], included_count=_int(ak9[2]),
                               received_count=_int(ak9[3]), accepted_count=_int(ak9[4]),
@@ -138,8 +138,8 @@ def _transaction_ack(loop: Loop, txn: Source) -> TransactionAck:
             errors.append(_segment_error(child, txn))
         else:
             extra += _flatten(child)
-    ak2 = _first(found, "AK2") or Segment(("AK2",))
-    ik5 = _first(found, "IK5") or Segment(("IK5",))
+    ak2 = _first(found, "AK2") or Segment.of(("AK2",))
+    ik5 = _first(found, "IK5") or Segment.of(("IK5",))
     return TransactionAck(set_id=ak2[1], control_number=ak2[2], guide=ak2[3], segment_errors=tuple(errors),
                           code=ik5[1], error_codes=_codes(ik5, 2, 6), extra=tuple(extra), source=_src(loop, txn))
 
@@ -154,7 +154,7 @@ def _segment_error(loop: Loop, txn: Source) -> SegmentError:
             elements.append(_element_error(child, txn))
         else:
             extra += _flatten(child)
-    ik3 = _first(found, "IK3") or Segment(("IK3",))
+    ik3 = _first(found, "IK3") or Segment.of(("IK3",))
     return SegmentError(segment_id=ik3[1], position=_int(ik3[2]), loop_id=ik3[3], code=ik3[4],
                         contexts=_contexts(found, txn, extra), element_errors=tuple(elements), extra=tuple(extra),
                         source=_src(loop, txn))
@@ -163,7 +163,7 @@ def _segment_error(loop: Loop, txn: Source) -> SegmentError:
 def _element_error(loop: Loop, txn: Source) -> ElementError:
     extra: list[RawSegment] = []
     found = _leaf(loop, {"IK4": False, "CTX": True}, extra)
-    ik4 = _first(found, "IK4") or Segment(("IK4",))
+    ik4 = _first(found, "IK4") or Segment.of(("IK4",))
     return ElementError(code=ik4[3], element_position=_int(ik4.component(1, 1)),
                         component_position=_int(ik4.component(1, 2)), repetition_position=_int(ik4.component(1, 3)),
                         element_reference=ik4[2], bad_data=ik4[4], contexts=_contexts(found, txn, extra),
@@ -223,7 +223,7 @@ def read_277ca(tree: TransactionTree) -> ClaimAcknowledgment:
             sources.append(_information_source(loop, txn))
         else:
             extra += _flatten(loop)
-    bht = _first(found, "BHT") or Segment(("BHT",))
+    bht = _first(found, "BHT") or Segment.of(("BHT",))
     return ClaimAcknowledgment(structure=bht[1], purpose=bht[2], reference=bht[3], created=day(bht[4]),
                                created_time=bht[5], transaction_type=bht[6], information_sources=tuple(sources),
                                extra=tuple(extra), source=txn)
@@ -332,7 +332,7 @@ def _line(loop: Loop, txn: Source) -> AcknowledgedLine:
     extra: list[RawSegment] = []
     keys = {"SVC": False, "STC": True, "REF*FJ": False, "REF*XZ": False, "DTP*472": False}
     found = _leaf(loop, keys, extra)
-    svc = _first(found, "SVC") or Segment(("SVC",))
+    svc = _first(found, "SVC") or Segment.of(("SVC",))
     procedure = list(svc.components(1))
     while procedure and not procedure[-1]:
         procedure.pop()

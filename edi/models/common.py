@@ -84,8 +84,8 @@ def source_of(node: SegmentNode | Segment, transaction: Source | None = None) ->
 def address_of(n3: Segment | None, n4: Segment | None) -> Address | None:
     if n3 is None and n4 is None:
         return None
-    a = n3 or Segment(("N3",))
-    b = n4 or Segment(("N4",))
+    a = n3 or Segment.of(("N3",))
+    b = n4 or Segment.of(("N4",))
     return Address(line1=a[1], line2=a[2], city=b[1], state=b[2], postal_code=b[3], country=b[4],
                    country_subdivision=b[7])
 

@@ -231,7 +231,7 @@ class _Tokenizer:
                 tail = tails.get(gap)
                 if tail is None:
                     tail = tails[gap] = t + gap
-                seg = Segment(tuple(body.split(es, 2) if binary else body.split(es)), self.base + pos, self.index, self.line, tail, lead, d)
+                seg = Segment.of(tuple(body.split(es, 2) if binary else body.split(es)), self.base + pos, self.index, self.line, tail, lead, d)
                 lead = ""
                 self.index += 1
                 if gap:
@@ -279,7 +279,8 @@ class _Tokenizer:
             lines = gap.count("\n")
             while i < limit:
                 body = stripped[i]
-                seg = Segment(tuple(body.split(es)), base + pos, index, line, tail, "", d)
+                e = tuple(body.split(es))
+                seg = Segment(e[0], e, base + pos, index, line, tail, "", d)
                 index += 1
                 line += lines
                 pos += len(body) + step
@@ -302,11 +303,13 @@ class _Tokenizer:
                 tail = tails.get(gap)
                 if tail is None:
                     tail = tails[gap] = t + gap
-                seg = Segment(tuple(body.split(es)), base + pos, index, line, tail, "", d)
+                e = tuple(body.split(es))
+                seg = Segment(e[0], e, base + pos, index, line, tail, "", d)
                 line += gap.count("\n") or gap.count("\r")
             else:
                 tail = t
-                seg = Segment(tuple(body.split(es)), base + pos, index, line, t, "", d)
+                e = tuple(body.split(es))
+                seg = Segment(e[0], e, base + pos, index, line, t, "", d)
             index += 1
             pos += len(body) + len(tail)
             i += 1
@@ -384,7 +387,7 @@ class _Tokenizer:
             # only a final IEA without its terminator is taken as complete (a common writer slip)
             raise self._error(f"the file ends inside a segment: {body[:40]!r} has no segment terminator "
                               f"{d.segment!r} (the file may be truncated)")
-        seg = Segment(tuple(body.split(d.element)), self.base, self.index, self.line, self.buf[len(body):], lead, d)
+        seg = Segment.of(tuple(body.split(d.element)), self.base, self.index, self.line, self.buf[len(body):], lead, d)
         self.index += 1
         return seg
 
