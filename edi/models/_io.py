@@ -114,13 +114,17 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
     holders: set[int] = set()  # open loops that held a claim: dropped when they close (their claims are read)
 
     def drop(loop: Loop) -> None:
-        held = id(loop) in holders
-        holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
+        key = id(loop)
+        if key in holders:
+            holders.remove(key)  # now: a freed loop's id may come back as another loop's
+        elif loop.spec.id not in unit_ids:
+            return  # most loops: a line, a name, … inside a claim, or a loop that held no claim
         parent = loop.parent
-        if parent is not None and (loop.spec.id in unit_ids or held):
+        if parent is not None:
             holders.add(id(parent))
-            if parent.children and parent.children[-1] is loop:
-                parent.children.pop()
+            children = parent.children
+            if children and children[-1] is loop:
+                children.pop()
                 dismantle(loop)
 
     def builder_for(transaction: Transaction) -> TreeBuilder:
