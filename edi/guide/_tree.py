@@ -124,6 +124,10 @@ class FoldedLoop(Loop):
         self.value = value
 
 
+# The 837 loops that hold claims (2300) under a billing provider: a subscriber, a patient. Streaming readers free
+# them as they close, so builders treat them as units (see TreeBuilder).
+CLAIM_HOLDERS = frozenset({"2000B", "2000C"})
+
 Fold = Callable[[Loop, "Transaction"], object]
 Folds = Callable[[TransactionSpec | None], Mapping[str, Fold]]
 
@@ -164,9 +168,9 @@ def _unknown_loop(transaction: Transaction) -> LoopSpec:
 class TreeBuilder:
     """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed.
 
-    ``units`` (and the loops ``folds`` names) are loops the caller is done with once they close (claims): the
-    builder remembers the loops opened inside the open unit, so :meth:`release` frees a closed unit's subtree
-    without walking all its segments."""
+    ``units`` (and the loops ``folds`` names) are loops the caller is done with once they close (claims, the
+    subscriber loops that hold them): the builder remembers the loops opened inside each open unit, so
+    :meth:`release` frees a closed unit's subtree without walking all its segments. Units may nest."""
 
     def __init__(self, transaction: Transaction, on_close: Callable[[Loop], None] | None = None,
                  folds: Folds | None = None, units: frozenset[str] | set[str] = frozenset()) -> None:
@@ -179,9 +183,8 @@ class TreeBuilder:
         self.on_close = on_close
         self.folds = folds(self.guide) if folds is not None else {}
         self.units = frozenset(units) | frozenset(self.folds)
-        self._unit: Loop | None = None          # the open unit loop, if any
-        self._inside: list[Loop] | None = None  # the loops opened inside it so far
-        self._closed: tuple[Loop, list[Loop]] | None = None   # the last unit closed, with the loops inside it
+        self._open: list[tuple[Loop, list[Loop]]] = []      # open units, innermost last, with the loops opened in them
+        self._closed: tuple[Loop, list[Loop]] | None = None   # the last unit closed, with the loops opened in it
 
     def add(self, seg: Segment) -> SegmentNode:
         place = self._place
@@ -210,11 +213,11 @@ class TreeBuilder:
                 else:
                     parent.children.append(loop)
                 stack.append(loop)
-                inside = self._inside
-                if inside is not None:
-                    inside.append(loop)
-                elif spec.id in self.units:
-                    self._unit, self._inside = loop, []
+                units = self._open
+                if units:
+                    units[-1][1].append(loop)
+                if spec.id in self.units:
+                    units.append((loop, []))
         loop = stack[-1]
         node = SegmentNode(seg, move.target, loop)
         loop.children.append(node)
@@ -226,9 +229,9 @@ class TreeBuilder:
         return self.root
 
     def _close(self, loop: Loop) -> None:
-        if loop is self._unit:
-            self._closed = (loop, self._inside)  # type: ignore[assignment]
-            self._unit = self._inside = None
+        units = self._open
+        if units and units[-1][0] is loop:
+            self._closed = units.pop()
         fold = self.folds.get(loop.spec.id)
         parent = loop.parent
         if fold is not None and parent is not None and parent.children and parent.children[-1] is loop:

@@ -8,7 +8,7 @@ from itertools import groupby
 from typing import Any, BinaryIO
 
 from edi.guide import Loop, TransactionSpec, TransactionTree, TreeBuilder, iter_transactions
-from edi.guide._tree import Fold, dismantle, stream_closed
+from edi.guide._tree import CLAIM_HOLDERS, Fold, dismantle, stream_closed
 from edi.models._base import Model, TransactionModel
 from edi.models._raw import read_raw
 from edi.x12 import (ControlNumbers, Delimiters, GroupContent, InterchangeHeader, Source, Transaction,
@@ -112,6 +112,7 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
         return {loop_id: _collecting(fold, produced) for loop_id, fold in found.items()}
 
     holders: set[int] = set()  # open loops that held a claim: dropped when they close (their claims are read)
+    current: list[TreeBuilder] = []
 
     def drop(loop: Loop) -> None:
         key = id(loop)
@@ -125,11 +126,12 @@ def iter_claims(source: Source, *, name: str | None = None) -> Iterator[Model]:
             children = parent.children
             if children and children[-1] is loop:
                 children.pop()
-                dismantle(loop)
+                current[0].release(loop)
 
     def builder_for(transaction: Transaction) -> TreeBuilder:
         holders.clear()
-        return TreeBuilder(transaction, drop, folds=folds)
+        current[:] = [TreeBuilder(transaction, drop, folds=folds, units=CLAIM_HOLDERS)]
+        return current[0]
 
     return stream_closed(source, name, builder_for, produced)
 

@@ -65,8 +65,9 @@ def fold_claim(loop: Loop, envelope: Transaction) -> Claim:
 
 FOLDS = {"2300": fold_claim}
 
-# Context models read by folds, per transaction envelope (dropped with it): HL loop id → (loop, model).
-_contexts: dict[int, dict[int, tuple[Loop, Any]]] = {}
+# Context models read by folds, per transaction envelope (dropped with it): HL level ("2000B") → (its latest loop,
+# model).
+_contexts: dict[int, dict[str, tuple[Loop, Any]]] = {}
 
 
 def _reader(envelope: Transaction) -> _Reader:
@@ -204,7 +205,7 @@ def pat(seg: Segment | None) -> tuple[str, date | None, str, Decimal | None, str
 class _Reader:
     """Reads one transaction; holds its envelope source and whether it is an 837I."""
 
-    def __init__(self, txn: Source, institutional: bool, cache: dict[int, tuple[Loop, Any]]) -> None:
+    def __init__(self, txn: Source, institutional: bool, cache: dict[str, tuple[Loop, Any]]) -> None:
         self.txn = txn
         self.institutional = institutional
         self.cache = cache
@@ -333,12 +334,10 @@ class _Reader:
     def cached(self, loop: Loop, read: Callable[[Loop], Any]) -> Any:
         """The context of an HL loop, read once. Only the latest loop of each level is kept: HL loops of a level
         follow one another, so a transaction's contexts never pile up."""
-        found = self.cache.get(id(loop))
+        level = loop.spec.id
+        found = self.cache.get(level)
         if found is None or found[0] is not loop:
-            level = loop.spec.id
-            for key in [k for k, (held, _) in self.cache.items() if held.spec.id == level]:
-                del self.cache[key]
-            found = self.cache[id(loop)] = (loop, read(loop))
+            found = self.cache[level] = (loop, read(loop))
         return found[1]
 
     def billing_of(self, loop: Loop) -> BillingProvider:

@@ -107,7 +107,8 @@ def _chars(n: int) -> str:
     return f"{n} character" if n == 1 else f"{n} characters"
 
 
-SEEN_LIMIT = 2048  # clean segments remembered per segment spec (a file's common ones; bounded memory)
+SEEN_FIRST = 32    # clean segments every spec remembers (its file's common ones)
+SEEN_LIMIT = 1024  # … and at most, for specs whose segments do repeat (remembered ones are seen again)
 
 
 class SegmentChecker:
@@ -122,17 +123,20 @@ class SegmentChecker:
         self.clean = compile_clean(spec)
         self.seen: set[tuple[str, ...]] = set()   # segments found clean (with ``seen_with`` as separator)
         self.seen_with = ""
+        self.hits = 0                              # segments passed because they were in ``seen``
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
         seen = self.seen
         if elements in seen and d.component == self.seen_with:
+            self.hits += 1
             return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
         if self.clean(elements, d.component):
             if d.component != self.seen_with:
                 seen.clear()
                 self.seen_with = d.component
-            if len(seen) < SEEN_LIMIT:
-                seen.add(elements)
+            size = len(seen)
+            if size < SEEN_FIRST or (size < SEEN_LIMIT and self.hits > size):
+                seen.add(elements)  # names, amounts and ids rarely repeat: their specs stop remembering early
             return []
         memo = self._memo
         found = memo.get(elements)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
+from edi.guide._tree import CLAIM_HOLDERS
 from edi.validate._elements import SegmentChecker
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
@@ -205,7 +206,7 @@ class Validator:
         def on_close(loop: Loop) -> None:
             self._close_loop(ctx, result, loop, counts, builder)
 
-        builder = TreeBuilder(transaction, on_close, units=UNITS)
+        builder = TreeBuilder(transaction, on_close, units=UNITS | CLAIM_HOLDERS)
         ctx.guide = builder.guide
         if builder.guide is None and 2 in self.snips:
             seg = transaction.header
@@ -282,7 +283,9 @@ class Validator:
         seg = node.segment
         if flagged:
             self._flagged(ctx, result, seg, spec, node.loop, position)
-        if seg.elements not in checker.seen or seg.delimiters.component != checker.seen_with:  # type: ignore[union-attr]
+        if seg.elements in checker.seen and seg.delimiters.component == checker.seen_with:  # type: ignore[union-attr]
+            checker.hits += 1
+        else:
             self._elements(ctx, result.findings, seg, spec, node.loop, position, checker)
         ctx.position = position
         findings = result.findings

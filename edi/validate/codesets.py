@@ -269,7 +269,7 @@ def _icd10() -> _Icd10Table | None:
 
 
 @functools.lru_cache(maxsize=65536)
-@functools.lru_cache(maxsize=8192)  # a batch repeats its diagnoses; the table is fixed once loaded
+@functools.lru_cache(maxsize=4096)  # a batch repeats its diagnoses; the table is fixed once loaded
 def icd10_status(code: str) -> Icd10Status | None:
     """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the table."""
     table = _icd10()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -21,6 +22,7 @@ _FORMATS = {
 _SHAPES = {"D8": "CCYYMMDD", "RD8": "CCYYMMDD-CCYYMMDD", "DT": "CCYYMMDDHHMM", "D6": "YYMMDD", "TM": "HHMM"}
 
 
+@functools.lru_cache(maxsize=4096)  # a file's dates repeat; the answer depends on nothing else
 def date_problem(qualifier: str, value: str) -> str | None:
     pattern = _FORMATS.get(qualifier)
     if pattern is None or not value:

@@ -350,7 +350,7 @@ def diagnosis_pointers(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 def icd_codes_without_decimal_point(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """HI: "Do not transmit the decimal points in the diagnosis codes. The decimal point is assumed" (also ICD
     procedure codes)."""
-    if not _is_837(ctx):
+    if "." not in node.segment.text() or not _is_837(ctx):
         return
     for n in range(1, len(node.segment) + 1):
         code = node.segment.component(n, 2)

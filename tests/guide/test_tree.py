@@ -56,3 +56,35 @@ def test_without_release_the_tree_is_whole() -> None:
         first = claim.children[0]
         assert isinstance(first, SegmentNode) and first.segment.id == "CLM"
         assert all(loop.children for loop in inner)
+
+
+def test_units_nest_a_subscriber_releases_the_loops_opened_in_it() -> None:
+    """2000B and 2300 both units: a released claim is emptied when it closes, its subscriber (with its 2010BA/BB
+    names and the claims it held) when the subscriber closes."""
+    subscribers: list[tuple[Loop, list[Loop]]] = []
+    builder: TreeBuilder | None = None
+
+    def on_close(loop: Loop) -> None:
+        assert builder is not None
+        if loop.spec.id == "2300":
+            assert loop.children, "a claim is whole when it closes"
+            builder.release(loop)
+            assert loop.children == []
+        elif loop.spec.id == "2000B":
+            inner = list(loop.loops())
+            assert any(kid.spec.id == "2010BA" and kid.children for kid in inner)
+            subscribers.append((loop, inner))
+            builder.release(loop)
+
+    for role, seg, transaction, _ in Framer(tokenize(SAMPLE)).events():
+        if transaction is None or role is Role.STRAY:
+            continue
+        if builder is None or builder.transaction is not transaction:
+            builder = TreeBuilder(transaction, on_close, units=frozenset({"2000B", "2300"}))
+        builder.add(seg)
+        if role is Role.SE:
+            builder.finish()
+            builder = None
+    assert subscribers
+    for subscriber, inner in subscribers:
+        assert subscriber.children == [] and all(loop.children == [] for loop in inner)

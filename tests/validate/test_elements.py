@@ -4,7 +4,7 @@ when the component separator differs, and a segment with a problem is reported e
 from __future__ import annotations
 
 from edi.guide import SegmentSpec, guide_named
-from edi.validate._elements import SEEN_LIMIT, SegmentChecker
+from edi.validate._elements import SEEN_FIRST, SEEN_LIMIT, SegmentChecker
 from edi.x12 import Delimiters
 
 
@@ -32,8 +32,13 @@ def test_a_segment_with_a_problem_is_reported_each_time() -> None:
     assert [p.ik403 for p in checker.check(bad, Delimiters())] == ["8"]
 
 
-def test_the_memo_is_bounded() -> None:
-    checker = SegmentChecker(_bht())
+def test_the_memo_is_bounded_and_kept_only_for_segments_that_repeat() -> None:
+    distinct = SegmentChecker(_bht())
     for n in range(SEEN_LIMIT + 500):
-        assert checker.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
-    assert len(checker.seen) <= SEEN_LIMIT
+        assert distinct.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
+    assert len(distinct.seen) == SEEN_FIRST      # nothing came back: it stopped remembering early
+    repeating = SegmentChecker(_bht())
+    for n in range(3 * SEEN_LIMIT):
+        for _ in range(3):
+            assert repeating.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
+    assert len(repeating.seen) == SEEN_LIMIT
