@@ -8,6 +8,8 @@ from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+
 from edi.guide._loader import load_guide
 from edi.guide._placer import LoopPlacer
 from edi.guide._select import CONTROL_MAP, guide_for
@@ -15,15 +17,15 @@ from edi.guide._spec import ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
 from edi.x12 import Framed, Framer, Role, Segment, Source, Transaction, tokenize
 
 
-class SegmentNode:
-    """A segment in its loop. ``spec`` is None for a segment the guide does not expect there (kept, marked)."""
+class SegmentNode(msgspec.Struct, eq=False):
+    """A segment in its loop. ``spec`` is None for a segment the guide does not expect there (kept, marked).
 
-    __slots__ = ("segment", "spec", "loop")
+    A msgspec Struct (compared by identity): one is made per segment, and its constructor costs a third of a
+    slotted class's."""
 
-    def __init__(self, segment: Segment, spec: SegmentSpec | None, loop: Loop) -> None:
-        self.segment = segment
-        self.spec = spec
-        self.loop = loop
+    segment: Segment
+    spec: SegmentSpec | None
+    loop: Loop
 
     @property
     def id(self) -> str:

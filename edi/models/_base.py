@@ -10,7 +10,6 @@ is lost and an unexpected code never stops a read); the code lists that drive lo
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -45,16 +44,12 @@ class RawSegment(Model):
         return self.elements[0]
 
 
-_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-
-
 @functools.lru_cache(maxsize=4096)  # amounts repeat (common charges, zeros); a Decimal is immutable
 def money(raw: str) -> Decimal | None:
-    """X12 type R (decimal number): "" → None; "12.5" → Decimal("12.5") with its digits kept."""
+    """X12 type R (decimal number): "" → None; "12.5" → Decimal("12.5") with its digits kept; text that is not a
+    number → None (the validator reports it)."""
     if not raw:
         return None
-    if _NUMBER.fullmatch(raw):
-        return Decimal(raw)
     try:
         return Decimal(raw)
     except InvalidOperation:
