@@ -6,37 +6,69 @@ with readers from loop trees and writers back to X12.
     data = edi.models.write(models, header, ControlNumbers(interchange=42))
 """
 
-from edi.models._base import Model, RawSegment, Source, TransactionModel
-from edi.models._io import iter_claims, iter_write, read, reader_for, write, write_to
-from edi.models._raw import RawTransaction
-from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem, ElementError,
-                             ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource, InterchangeAck,
-                             ProviderOfService, SegmentError, Status, StatusInfo, Trace, TransactionAck)
-from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, Contract, DateReference, Drug,
-                              HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, Insurance,
-                              LineAdjudication, Note, OtherPayer, Patient, PatientInformation, Person,
-                              ProfessionalClaim, ProfessionalClaimTransaction, Provider, ServiceLine, Subscriber)
-from edi.models.codes import (AckCode, CasGroup, ClaimFrequency, ClaimStatus, HierarchicalLevel, PaymentMethod,
-                              TransactionHandling)
-from edi.models.common import Address, Adjustment, Amount, Contact, Party, Reference
-from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
-                                   ProcedureIdentifier, ProviderAdjustment, ProviderAdjustmentItem, ProviderSummary,
-                                   ProviderSupplementalSummary, Remittance, RemittanceDelivery, ServicePayment,
-                                   SupplementalQuantity)
+from __future__ import annotations
 
-__all__ = [
-    "Attachment", "BillingProvider", "Claim", "ClaimTransaction", "Contract", "DateReference", "Drug",
-    "HealthCareCode", "InstitutionalClaim", "InstitutionalClaimTransaction", "Insurance", "LineAdjudication", "Note",
-    "OtherPayer", "Patient", "PatientInformation", "Person", "ProfessionalClaim", "ProfessionalClaimTransaction",
-    "Provider", "ServiceLine", "Subscriber",
-    "AckCode", "AcknowledgedClaim", "AcknowledgedLine", "Address", "Adjustment", "Amount", "CasGroup",
-    "ClaimAcknowledgment", "ClaimFrequency", "ClaimPayment", "ClaimStatus", "ClaimStatusItem", "Contact",
-    "ElementError", "ErrorContext", "FunctionalGroupAck", "HeaderNumber", "HierarchicalLevel", "InformationReceiver",
-    "InformationSource", "InpatientAdjudication", "InterchangeAck", "Model", "OutpatientAdjudication", "Party",
-    "PaymentMethod", "ProcedureIdentifier", "ProviderAdjustment", "ProviderAdjustmentItem", "ProviderOfService",
-    "ProviderSummary", "ProviderSupplementalSummary", "RawSegment", "RawTransaction", "Reference", "Remittance",
-    "RemittanceDelivery", "SegmentError", "ServicePayment", "Source", "Status", "StatusInfo", "SupplementalQuantity",
-    "Trace", "TransactionAck", "TransactionHandling", "TransactionModel", "iter_claims", "iter_write", "read",
-    "reader_for",
-    "write", "write_to",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Where each public name lives. Modules load on first use (PEP 562): reading an 835 does not import the 837,
+# acknowledgment or writer models, which keeps a command's start-up short.
+_HOMES = {
+    **dict.fromkeys(("Model", "RawSegment", "Source", "TransactionModel"), "_base"),
+    **dict.fromkeys(("iter_claims", "iter_write", "read", "reader_for", "write", "write_to"), "_io"),
+    **dict.fromkeys(("RawTransaction",), "_raw"),
+    **dict.fromkeys((
+        "AcknowledgedClaim", "AcknowledgedLine", "ClaimAcknowledgment", "ClaimStatusItem", "ElementError",
+        "ErrorContext", "FunctionalGroupAck", "InformationReceiver", "InformationSource", "InterchangeAck",
+        "ProviderOfService", "SegmentError", "Status", "StatusInfo", "Trace", "TransactionAck"
+    ), "acks"),
+    **dict.fromkeys((
+        "Attachment", "BillingProvider", "Claim", "ClaimTransaction", "Contract", "DateReference", "Drug",
+        "HealthCareCode", "InstitutionalClaim", "InstitutionalClaimTransaction", "Insurance",
+        "LineAdjudication", "Note", "OtherPayer", "Patient", "PatientInformation", "Person",
+        "ProfessionalClaim", "ProfessionalClaimTransaction", "Provider", "ServiceLine", "Subscriber"
+    ), "claim"),
+    **dict.fromkeys((
+        "AckCode", "CasGroup", "ClaimFrequency", "ClaimStatus", "HierarchicalLevel", "PaymentMethod",
+        "TransactionHandling"
+    ), "codes"),
+    **dict.fromkeys(("Address", "Adjustment", "Amount", "Contact", "Party", "Reference"), "common"),
+    **dict.fromkeys((
+        "ClaimPayment", "HeaderNumber", "InpatientAdjudication", "OutpatientAdjudication",
+        "ProcedureIdentifier", "ProviderAdjustment", "ProviderAdjustmentItem", "ProviderSummary",
+        "ProviderSupplementalSummary", "Remittance", "RemittanceDelivery", "ServicePayment",
+        "SupplementalQuantity"
+    ), "remittance"),
+}
+
+if TYPE_CHECKING:  # the names, for type checkers and editors
+    from edi.models._base import Model, RawSegment, Source, TransactionModel
+    from edi.models._io import iter_claims, iter_write, read, reader_for, write, write_to
+    from edi.models._raw import RawTransaction
+    from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem,
+                                 ElementError, ErrorContext, FunctionalGroupAck, InformationReceiver,
+                                 InformationSource, InterchangeAck, ProviderOfService, SegmentError, Status,
+                                 StatusInfo, Trace, TransactionAck)
+    from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, Contract, DateReference, Drug,
+                                  HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, Insurance,
+                                  LineAdjudication, Note, OtherPayer, Patient, PatientInformation, Person,
+                                  ProfessionalClaim, ProfessionalClaimTransaction, Provider, ServiceLine, Subscriber)
+    from edi.models.codes import (AckCode, CasGroup, ClaimFrequency, ClaimStatus, HierarchicalLevel, PaymentMethod,
+                                  TransactionHandling)
+    from edi.models.common import Address, Adjustment, Amount, Contact, Party, Reference
+    from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
+                                       ProcedureIdentifier, ProviderAdjustment, ProviderAdjustmentItem, ProviderSummary,
+                                       ProviderSupplementalSummary, Remittance, RemittanceDelivery, ServicePayment,
+                                       SupplementalQuantity)
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'edi.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"edi.models.{home}"), name)
+    globals()[name] = value  # found once
+    return value
+
+
+__all__ = sorted(_HOMES)
