@@ -231,7 +231,8 @@ class _Tokenizer:
                 tail = tails.get(gap)
                 if tail is None:
                     tail = tails[gap] = t + gap
-                seg = Segment.of(tuple(body.split(es, 2) if binary else body.split(es)), self.base + pos, self.index, self.line, tail, lead, d)
+                seg = Segment.of(tuple(body.split(es, 2) if binary else body.split(es)), self.base + pos, self.index,
+                                 self.line, tail, lead, d)
                 lead = ""
                 self.index += 1
                 if gap:
@@ -343,7 +344,7 @@ class _Tokenizer:
             if before < 0:
                 return
             rest = buf[before + 1:]
-            cut = before + 1 + len(rest) - len(rest.lstrip(ws))  # keep the last complete segment and the piece after it
+            cut = before + 1 + len(rest) - len(rest.lstrip(ws))  # keep the last whole segment and the piece after it
         skipped = buf[:cut]
         if "\r" in skipped or bin_marker in skipped:
             return
