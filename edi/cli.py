@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from edi import skip_final_collection
 from edi.errors import EdiError
 from edi.logging import configure_logging
 
@@ -238,4 +239,5 @@ def _read_source(file: Path) -> tuple[Path | bytes, str]:
 
 
 def main() -> None:
+    skip_final_collection()
     cli(prog_name="edi")

@@ -57,5 +57,8 @@ def read_and_write(path: Path) -> dict[str, object]:
 
 
 if __name__ == "__main__":
+    from edi import skip_final_collection
+
+    skip_final_collection()  # as the edi command does: no collector pass over every object at exit
     target = Path(sys.argv[1])
     print(json.dumps(read_and_write(target) if "--write" in sys.argv[2:] else stream(target)))

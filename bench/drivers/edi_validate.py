@@ -27,4 +27,7 @@ def main(path: str, jobs: int | None) -> int:
 
 
 if __name__ == "__main__":
+    from edi import skip_final_collection
+
+    skip_final_collection()  # as the edi command does: no collector pass over every object at exit
     sys.exit(main(sys.argv[1], int(sys.argv[3]) if sys.argv[2:3] == ["--jobs"] else None))

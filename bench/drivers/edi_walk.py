@@ -79,4 +79,7 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    from edi import skip_final_collection
+
+    skip_final_collection()  # as the edi command does: no collector pass over every object at exit
     sys.exit(main(sys.argv))
