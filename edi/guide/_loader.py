@@ -6,19 +6,27 @@ import functools
 import hashlib
 import os
 import pickle
-from importlib import resources
+from collections.abc import Callable
+from importlib.util import find_spec
 from pathlib import Path
-
-from lxml import etree
+from typing import TYPE_CHECKING, TypeVar
 
 from edi.errors import GuideError
 from edi.guide._spec import UNBOUNDED, ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
 
+if TYPE_CHECKING:
+    from lxml import etree
+
+T = TypeVar("T")
 COMPILER_VERSION = "1"  # bump when the compiled form changes, so old caches are ignored
 
 
+@functools.cache
 def map_dir() -> Path:
-    return Path(str(resources.files("pyx12") / "map"))
+    spec = find_spec("pyx12")  # found, not imported (importlib.resources would cost ~6 ms of start-up)
+    if spec is None or not spec.submodule_search_locations:
+        raise GuideError("pyx12 is not installed: its implementation-guide maps are needed (pip install pyx12)")
+    return Path(next(iter(spec.submodule_search_locations))) / "map"
 
 
 def cache_dir() -> Path:
@@ -33,24 +41,30 @@ def load_guide(map_name: str) -> TransactionSpec:
     source = map_dir() / map_name
     if not source.is_file():
         raise GuideError(f"pyx12 has no map named {map_name!r} (looked in {map_dir()})")
+    return from_disk_cache(source, lambda: compile_guide(source), TransactionSpec)
+
+
+def from_disk_cache(source: Path, build: Callable[[], T], kind: type[T]) -> T:
+    """What ``build`` makes of a pyx12 file, kept on disk (pickled) until the file or the compiler changes: a
+    fresh process reads it back instead of parsing XML (and never imports lxml when everything is cached)."""
     cached = cache_dir() / f"{_fingerprint(source)}.pickle"
     try:
         with cached.open("rb") as fh:
-            spec = pickle.load(fh)
-        if isinstance(spec, TransactionSpec):
-            return spec
+            value = pickle.load(fh)
+        if isinstance(value, kind):
+            return value
     except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError):
         pass
-    spec = compile_guide(source)
+    value = build()
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
-            pickle.dump(spec, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(cached)
     except OSError:
         pass  # a read-only home still works, just slower
-    return spec
+    return value
 
 
 def _fingerprint(source: Path) -> str:
@@ -61,12 +75,16 @@ def _fingerprint(source: Path) -> str:
 @functools.cache
 def data_elements() -> dict[str, tuple[str, int, int]]:
     """Data element number → (data type, min length, max length), from pyx12's dataele.xml."""
+    from lxml import etree
+
     root = etree.parse(str(map_dir() / "dataele.xml")).getroot()
     return {e.get("ele_num"): (e.get("data_type"), int(e.get("min_len")), int(e.get("max_len")))
             for e in root.iter("data_ele")}
 
 
 def compile_guide(source: Path) -> TransactionSpec:
+    from lxml import etree  # only when a map is compiled: the compiled form is cached on disk
+
     root = etree.parse(str(source)).getroot()
     if root.tag != "transaction":
         raise GuideError(f"{source.name}: not a pyx12 transaction map (root element <{root.tag}>)")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from lxml import etree
-
-from edi.guide._loader import load_guide, map_dir
+from edi.guide._loader import from_disk_cache, load_guide, map_dir
 from edi.guide._spec import TransactionSpec
 
 # Versions pyx12 registers no map for, read with the map of the guide they amend (same loop structure).
@@ -27,6 +25,12 @@ CONTROL_MAP = "x12.control.00501.xml"
 @functools.cache
 def registered_maps() -> dict[str, tuple[str, ...]]:
     """GS08 version → the map files pyx12's maps.xml registers for it (one per transaction set)."""
+    return from_disk_cache(map_dir() / "maps.xml", _read_maps, dict)
+
+
+def _read_maps() -> dict[str, tuple[str, ...]]:
+    from lxml import etree
+
     root = etree.parse(str(map_dir() / "maps.xml")).getroot()
     table: dict[str, tuple[str, ...]] = {}
     for entry in root.iter("map"):

@@ -10,10 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from lxml import etree
-
 from edi.guide import ElementSpec, SegmentSpec
-from edi.guide._loader import map_dir
+from edi.guide._loader import from_disk_cache, map_dir
 from edi.validate._problem import ElementProblem
 from edi.validate.snip1_syntax import trailing_separators
 from edi.x12 import Delimiters
@@ -26,6 +24,12 @@ _TIME = re.compile(r"([01]\d|2[0-3])[0-5]\d(?:[0-5]\d(?:\d{1,2})?)?")
 @functools.cache
 def external_codes() -> dict[str, frozenset[str]]:
     """pyx12's codes.xml: external code lists by name (states, country, pos …) with their codes."""
+    return from_disk_cache(map_dir() / "codes.xml", _read_codes, dict)
+
+
+def _read_codes() -> dict[str, frozenset[str]]:
+    from lxml import etree
+
     root = etree.parse(str(map_dir() / "codes.xml")).getroot()
     lists: dict[str, frozenset[str]] = {}
     for code_list in root.iter("codeset"):

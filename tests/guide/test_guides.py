@@ -78,3 +78,26 @@ def test_compiled_specs_are_cached_and_equal_to_a_fresh_compile(tmp_path, monkey
     assert again == first == compile_guide(map_dir() / "835.5010.X221.A1.xml")
     assert pickle.loads(pickle.dumps(first)) == first
     load_guide.cache_clear()
+
+
+def test_code_tables_come_from_the_disk_cache_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """maps.xml and codes.xml are parsed once, then read back pickled (no lxml at start-up); a broken cache file
+    is rebuilt, never trusted."""
+    from edi.guide._loader import from_disk_cache
+    from edi.guide._select import _read_maps
+    from edi.validate._elements import _read_codes
+
+    monkeypatch.setenv("EDI_CACHE_DIR", str(tmp_path))
+    for name, read in (("maps.xml", _read_maps), ("codes.xml", _read_codes)):
+        builds: list[int] = []
+
+        def build() -> dict:  # type: ignore[type-arg]
+            builds.append(1)
+            return read()  # type: ignore[no-any-return]
+
+        fresh = from_disk_cache(map_dir() / name, build, dict)
+        assert fresh and from_disk_cache(map_dir() / name, build, dict) == fresh and len(builds) == 1
+        for cached in tmp_path.glob(f"{name.split('.')[0]}-*.pickle"):
+            cached.write_bytes(b"not a pickle")
+        assert from_disk_cache(map_dir() / name, build, dict) == fresh and len(builds) == 2
+    assert "005010X222A1" in _read_maps() and "states" in _read_codes()
