@@ -80,7 +80,7 @@ def test_compiled_specs_are_cached_and_equal_to_a_fresh_compile(tmp_path, monkey
     load_guide.cache_clear()
 
 
-def test_code_tables_come_from_the_disk_cache_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_code_tables_come_from_the_disk_cache(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """maps.xml and codes.xml are parsed once, then read back pickled (no lxml at start-up); a broken cache file
     is rebuilt, never trusted."""
     from edi.guide._loader import from_disk_cache
