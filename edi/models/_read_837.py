@@ -290,16 +290,32 @@ class _Reader:
 
     def party(self, loop: Loop, rest: list[RawSegment]) -> Party:
         """The party an NM1 loop names; segments it does not cover go to ``rest``."""
-        first = loop.children[0]
+        children = loop.children
+        first = children[0]
         assert isinstance(first, SegmentNode)
-        one, many, _, extra = self.split(loop, ("N3", "N4"), ("REF", "PER"))
-        rest += extra
+        n3 = n4 = None
+        references: list[Reference] = []
+        contacts = []
+        for child in children[1:]:  # what split() does, unrolled: a file names two or three parties per claim
+            if child.__class__ is not SegmentNode:
+                rest += raw_loop(child)  # type: ignore[arg-type]
+                continue
+            seg = child.segment  # type: ignore[union-attr]
+            sid = seg.id
+            if sid == "REF":
+                references.append(reference(seg))
+            elif sid == "PER":
+                contacts.append(contact_of(seg))
+            elif sid == "N3" and n3 is None:
+                n3 = seg
+            elif sid == "N4" and n4 is None:
+                n4 = seg
+            else:
+                rest.append(raw(seg))
         e = padded(first.segment, 9)
-        n3, n4 = one.get("N3"), one.get("N4")
         # positional, in PARTY_FIELDS order (a wide keyword call costs ~10x more in msgspec)
         return Party(e[1], e[2], e[3], e[4], e[5], e[7], e[8], e[9], address_of(n3, n4) if n3 or n4 else None,
-                     tuple(reference(s) for s in many.get("REF", ())),
-                     tuple(contact_of(s) for s in many.get("PER", ())), self.src(first.segment))
+                     tuple(references), tuple(contacts), self.src(first.segment))
 
     def person(self, loop: Loop) -> Person:
         rest: list[RawSegment] = []
@@ -479,7 +495,25 @@ class _Reader:
     # -- service line -------------------------------------------------------------------------------------
     def line(self, loop: Loop) -> ServiceLine:
         service = "SV2" if self.institutional else "SV1"
-        one, many, kids, extra = self.split(loop, (service,), ("DTP", "REF", "AMT", "NTE"), LINE_LOOPS)
+        sv = None
+        many: dict[str, list[Segment]] = {"DTP": [], "REF": [], "AMT": [], "NTE": []}
+        kids: list[Loop] = []
+        extra: list[RawSegment] = []
+        for child in loop.children[1:]:  # what split() does, unrolled: every claim has lines
+            if child.__class__ is not SegmentNode:
+                if child.spec.id in LINE_LOOPS:  # type: ignore[union-attr]
+                    kids.append(child)  # type: ignore[arg-type]
+                else:
+                    extra += raw_loop(child)  # type: ignore[arg-type]
+                continue
+            seg = child.segment  # type: ignore[union-attr]
+            found = many.get(seg.id)
+            if found is not None:
+                found.append(seg)
+            elif seg.id == service and sv is None:
+                sv = seg
+            else:
+                extra.append(raw(seg))
         drug = None
         providers, adjudications = [], []
         for kid in kids:
@@ -491,7 +525,6 @@ class _Reader:
             else:
                 (adjudications.append(self.adjudication(kid)) if lid == "2430" else
                  providers.append(self.provider(kid)))
-        sv = one.get(service)
         values = NO_SERVICE if sv is None else institutional_service(sv) if self.institutional else \
             professional_service(sv)
         return ServiceLine(*values, self.dates(many, extra), tuple(reference(s) for s in many.get("REF", ())),
