@@ -284,7 +284,12 @@ def _service(loop: Loop, txn: Source) -> ServicePayment:
 
 
 def _procedure(seg: Segment, n: int) -> ProcedureIdentifier | None:
-    parts = seg.components(n)
+    return _procedure_of(seg[n], seg.delimiters.component if seg.delimiters else ":")
+
+
+@lru_cache(maxsize=4096)  # procedures repeat (a fee schedule's codes); a ProcedureIdentifier is immutable
+def _procedure_of(value: str, sep: str) -> ProcedureIdentifier | None:
+    parts = tuple(value.split(sep))
     if len(parts) == 1:
         return ProcedureIdentifier(qualifier=parts[0]) if parts[0] else None
     modifiers = parts[2:6]

@@ -9,6 +9,7 @@ memory of one claim; :func:`read_837` then picks the folded claims up.
 
 from __future__ import annotations
 
+import functools
 import gc
 import weakref
 from collections.abc import Callable
@@ -169,7 +170,12 @@ def pointers(seg: Segment, n: int) -> tuple[int, ...]:
         return ()
     if len(value) == 1:
         return (int(value),) if value.isdigit() else ()
-    return tuple(int(p) for p in seg.components(n) if p.isdigit())
+    return _pointers(value, seg.delimiters.component if seg.delimiters else ":")
+
+
+@functools.lru_cache(maxsize=1024)  # a batch's lines point at the same few diagnoses
+def _pointers(value: str, sep: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in value.split(sep) if p.isdigit())
 
 
 def reference(seg: Segment) -> Reference:
@@ -588,13 +594,20 @@ def procedure(parts: tuple[str, ...]) -> tuple[str, str, tuple[str, ...], str]:
     return parts[0], parts[1] if n > 1 else "", trimmed(parts[2:6]), parts[6] if n > 6 else ""
 
 
+@functools.lru_cache(maxsize=4096)  # procedures repeat (a fee schedule's codes); the result is immutable
+def _procedure(value: str, sep: str) -> tuple[str, str, tuple[str, ...], str]:
+    return procedure(tuple(value.split(sep)))
+
+
 def professional_service(sv1: Segment) -> tuple:  # type: ignore[type-arg]
     e = padded(sv1, 15)
-    return ("", *procedure(sv1.components(1)), money(e[2]), e[3], number(e[4]), e[5], pointers(sv1, 7), e[9],
+    sep = sv1.delimiters.component if sv1.delimiters else ":"
+    return ("", *_procedure(e[1], sep), money(e[2]), e[3], number(e[4]), e[5], pointers(sv1, 7), e[9],
             e[11], e[12], e[15], None)
 
 
 def institutional_service(sv2: Segment) -> tuple:  # type: ignore[type-arg]
     e = padded(sv2, 7)
-    return (e[1], *(procedure(sv2.components(2)) if e[2] else ("", "", (), "")), money(e[3]), e[4], number(e[5]), "",
+    sep = sv2.delimiters.component if sv2.delimiters else ":"
+    return (e[1], *(_procedure(e[2], sep) if e[2] else ("", "", (), "")), money(e[3]), e[4], number(e[5]), "",
             (), "", "", "", "", money(e[7]))
