@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import os
 import tomllib
 import warnings
@@ -207,75 +206,69 @@ def icd10_release() -> Icd10Release | None:
 ICD10_TABLE = "icd-10-cm.txt"
 
 
-ICD10_WIDTH = 8   # a record of the packed table: the code padded to 7 characters, then "B" (billable) or "N"
-
-
 class _Icd10Table:
-    """Every ICD-10-CM category and code, sorted, packed into one string of fixed-width records and searched by
-    bisection: ~0.8 MB where a dict of 98,000 strings takes ~10 MiB (that was a sixth of a 100k-claim run)."""
+    """Every ICD-10-CM category and code: the text of mappings/codes/icd-10-cm.txt itself (one sorted line per
+    code, "A01 N" when not billable), searched by bisection over its lines. Loading is one read of ~0.7 MB —
+    no per-line work, no list of 98,000 strings (a dict took ~10 MiB; parsing the lines took ~0.2 s of every
+    process that checked a diagnosis)."""
 
-    def __init__(self, records: str) -> None:
-        self.records = records
-        self.size = len(records) // ICD10_WIDTH
-
-    def _code(self, i: int) -> str:
-        return self.records[i * ICD10_WIDTH: i * ICD10_WIDTH + 7].rstrip()
+    def __init__(self, text: str) -> None:
+        while text.startswith("#"):  # the header comment
+            text = text[text.find("\n") + 1:] if "\n" in text else ""
+        self.text = text if text.endswith("\n") or not text else text + "\n"
 
     def _first_at_or_after(self, code: str) -> int:
-        lo, hi = 0, self.size
+        """The offset of the first line whose code is ``code`` or sorts after it (len(text) when none)."""
+        text = self.text
+        lo, hi = 0, len(text)  # both always at a line start (or the end)
         while lo < hi:
-            mid = (lo + hi) // 2
-            if self._code(mid) < code:
-                lo = mid + 1
+            start = text.rfind("\n", 0, (lo + hi) // 2) + 1
+            start = max(start, lo)
+            end = text.index("\n", start)
+            if text[start:end].partition(" ")[0] < code:
+                lo = end + 1
             else:
-                hi = mid
+                hi = start
         return lo
+
+    def _line(self, offset: int) -> tuple[str, bool]:
+        line = self.text[offset:self.text.index("\n", offset)]
+        return line.partition(" ")[0], not line.endswith(" N")
 
     def billable(self, code: str) -> bool | None:
         """True / False for a code in the table (billable or not), None for one that is not."""
-        i = self._first_at_or_after(code)
-        if i < self.size and self._code(i) == code:
-            return self.records[i * ICD10_WIDTH + 7] == "B"
+        offset = self._first_at_or_after(code)
+        if offset < len(self.text):
+            found, billable = self._line(offset)
+            if found == code:
+                return billable
         return None
 
     def codes_from(self, code: str) -> Iterator[tuple[str, bool]]:
         """(code, billable) for the codes at or after ``code`` in sorted order."""
-        for i in range(self._first_at_or_after(code), self.size):
-            yield self._code(i), self.records[i * ICD10_WIDTH + 7] == "B"
+        offset, size = self._first_at_or_after(code), len(self.text)
+        while offset < size:
+            yield self._line(offset)
+            offset = self.text.index("\n", offset) + 1
 
 
 @functools.cache
 def _icd10() -> _Icd10Table | None:
-    """The table of mappings/codes/icd-10-cm.txt (exported from simple-icd-10-cm: it loads in milliseconds and
-    under a MiB, where the package takes ~2 s and ~150 MiB)."""
+    """The table of mappings/codes/icd-10-cm.txt (exported from simple-icd-10-cm: it loads in a millisecond and
+    under a MiB, where the package takes ~2 s and ~150 MiB). Its lines must stay sorted (a test checks it)."""
     path = codes_dir() / ICD10_TABLE
     if not path.is_file():
         return None
-    packed = io.StringIO()   # written record by record: no list of 98,000 strings, even for a moment
-    previous, ordered = "", True
-    with path.open(encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith("#") or not line.strip():
-                continue
-            code, _, flag = line.strip().partition(" ")
-            record = f"{code:<7}{'N' if flag == 'N' else 'B'}"
-            ordered = ordered and record > previous
-            previous = record
-            packed.write(record)
-    records = packed.getvalue()
-    if not ordered:  # a hand-edited table: sort it here
-        records = "".join(sorted(records[i:i + ICD10_WIDTH] for i in range(0, len(records), ICD10_WIDTH)))
-    return _Icd10Table(records)
+    return _Icd10Table(path.read_text(encoding="ascii"))
 
 
-@functools.lru_cache(maxsize=65536)
 @functools.lru_cache(maxsize=4096)  # a batch repeats its diagnoses; the table is fixed once loaded
 def icd10_status(code: str) -> Icd10Status | None:
     """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the table."""
     table = _icd10()
     if table is None:
         return None
-    billable = table.billable(code) if 3 <= len(code) <= 7 else None
+    billable = table.billable(code) if 3 <= len(code) <= 7 and "\n" not in code else None
     if billable is None:
         return Icd10Status.INVALID
     return Icd10Status.BILLABLE if billable else Icd10Status.NOT_BILLABLE

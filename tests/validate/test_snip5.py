@@ -67,6 +67,19 @@ class TestCodeSetData:
         assert [S.BILLABLE, S.NOT_BILLABLE, S.INVALID, S.INVALID, S.INVALID] == [
             codesets.icd10_status(c) for c in ("J069", "J20", "ZZZ9", "J06.9", "A00-A09")]
 
+    def test_the_icd10_table_is_sorted_and_every_line_is_found_by_bisection(self) -> None:
+        """The bisection over the table's lines finds each of its 98,000 codes with its flag, and nothing that
+        is not a line: neighbours made by changing a code's last character are found exactly when listed."""
+        lines = [line for line in (codesets.codes_dir() / codesets.ICD10_TABLE).read_text().splitlines()
+                 if not line.startswith("#")]
+        table = {line.partition(" ")[0]: not line.endswith(" N") for line in lines}
+        assert list(table) == sorted(table) and len(table) == len(lines) > 90_000
+        lookup = codesets._icd10()
+        assert lookup is not None
+        assert all(lookup.billable(code) is billable for code, billable in table.items())
+        neighbours = {code[:-1] + c for code in list(table)[::97] for c in "0AZ9X"}
+        assert all(lookup.billable(code) == table.get(code) for code in neighbours | {"", "0", "ZZZZZZZ", "A"})
+
     def test_pos_table_holds_the_same_codes_as_pyx12(self) -> None:
         """The CMS POS table and pyx12's 'pos' list name the same 52 codes; ours adds the dates."""
         assert external_codes()["pos"] == frozenset(codesets.place_of_service())
