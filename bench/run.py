@@ -6,7 +6,8 @@
 
 Files are generated once into ``bench/out/`` (deterministic: same seed, same bytes) and reused. Each tool runs
 as its own process: one warm-up run, then the median wall-clock time of ``--runs`` runs (``--large-runs`` for
-files of 100k claims or more). Peak RSS is the child's own ``ru_maxrss``, read with ``os.wait4`` on that child.
+files of 100k claims or more), the tools' runs interleaved. edi's modules are compiled to bytecode first, as an
+installed package's are. Peak RSS is the child's own ``ru_maxrss``, read with ``os.wait4`` on that child.
 The table goes to stdout and to ``bench/out/results.md``.
 
 To add a tool, append a :class:`Tool` to ``TOOLS``: a command template (``{python}``, ``{file}``), the largest
@@ -188,21 +189,17 @@ def unavailable_reason(tool: Tool, python: str) -> str | None:
     return None
 
 
-def measure(tool: Tool, sample: Sample, python: str, runs: int) -> Result:
+def measure(tool: Tool, sample: Sample, python: str, result: Result, counted: bool) -> None:
+    """One whole-process run of ``tool`` on ``sample`` into ``result`` (``counted`` False: the warm-up)."""
     command = [part.format(python=python, lfh=str(LFH_PYTHON), file=str(sample.path)) for part in tool.command]
-    result = Result(tool)
-    for attempt in range(runs + 1):                 # the first run warms caches and is not counted
-        seconds, rss, status, stdout, stderr, tree = run_once(command)
-        if status != 0:
-            result.status, result.note = "failed", f"exit {status}: {last_line(stderr or stdout)}"
-            result.output = parse_output(stdout)
-            return result
-        if attempt:
-            result.seconds.append(seconds)
-            result.rss_kib.append(rss)
-            result.tree_kib.append(tree)
-        result.output = parse_output(stdout)
-    return result
+    seconds, rss, status, stdout, stderr, tree = run_once(command)
+    result.output = parse_output(stdout)
+    if status != 0:
+        result.status, result.note = "failed", f"exit {status}: {last_line(stderr or stdout)}"
+    elif counted:
+        result.seconds.append(seconds)
+        result.rss_kib.append(rss)
+        result.tree_kib.append(tree)
 
 
 def parse_output(stdout: str) -> dict[str, object]:
@@ -222,6 +219,8 @@ def last_line(text: str) -> str:
 
 def bench_sample(sample: Sample, tools: list[Tool], python: str, runs: int,
                  unavailable: dict[str, str | None]) -> list[Result]:
+    """Every tool on one file. Runs are interleaved — a warm-up of each tool, then run 1 of each, run 2 of
+    each … — so that load from outside the benchmark falls on the tools alike, not on whichever ran then."""
     results = []
     for tool in tools:
         if tool.max_claims is not None and sample.claims > tool.max_claims:
@@ -229,9 +228,23 @@ def bench_sample(sample: Sample, tools: list[Tool], python: str, runs: int,
         elif unavailable[tool.name]:
             results.append(Result(tool, "unavailable", unavailable[tool.name] or ""))
         else:
-            log(f"{sample.path.name}: {tool.name} x{runs} (+1 warm-up)")
-            results.append(measure(tool, sample, python, runs))
+            results.append(Result(tool))
+    running = [r for r in results if r.status == "ok"]
+    log(f"{sample.path.name}: {', '.join(r.tool.name for r in running)}: x{runs} each, interleaved (+1 warm-up)")
+    for attempt in range(runs + 1):
+        for result in running:
+            if result.status == "ok":
+                measure(result.tool, sample, python, result, counted=attempt > 0)
     return results
+
+
+def compile_bytecode() -> None:
+    """Compile edi's modules to bytecode, as pip does when it installs a package: the peers are measured from
+    installed, compiled packages, while an editable install under PYTHONDONTWRITEBYTECODE (set on this project's
+    machines) would otherwise compile every edi module again in every timed process (~0.13 s each)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "edi"), quiet=1)
 
 
 def compare_counts(sample: Sample, results: list[Result]) -> tuple[list[str], list[str]]:
@@ -343,6 +356,7 @@ def main(argv: list[str]) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     python, tools = sys.executable, chosen_tools(args)
     unavailable = {tool.name: unavailable_reason(tool, python) for tool in tools}
+    compile_bytecode()
     samples_results: list[tuple[Sample, list[Result]]] = []
     checks: list[str] = []
     warnings: list[str] = []
