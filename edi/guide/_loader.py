@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 T = TypeVar("T")
-COMPILER_VERSION = "1"  # bump when the compiled form changes, so old caches are ignored
+COMPILER_VERSION = "2"  # bump when the compiled form changes, so old caches are ignored
 
 
 @functools.cache

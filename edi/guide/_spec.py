@@ -8,8 +8,19 @@ from dataclasses import dataclass
 UNBOUNDED = 1 << 30  # ">1" repeat / max use
 
 
+class _Pickled:
+    """Pickled as (class, field values): unpickling calls the constructor, where a frozen dataclass's own
+    ``__setstate__`` looks its fields up again for every object (~5× slower; a guide has thousands of specs,
+    loaded from the disk cache at every start)."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return self.__class__, tuple([getattr(self, name) for name in self.__slots__])  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True, slots=True)
-class ElementSpec:
+class ElementSpec(_Pickled):
     id: str                      # "CLM01", or "CLM05-01" for a component
     name: str                    # "Patient Control Number"
     usage: str                   # R required, S situational, N not used
@@ -34,7 +45,7 @@ class ElementSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class SegmentSpec:
+class SegmentSpec(_Pickled):
     uid: int                     # index in the guide's node table
     id: str                      # "CLM"
     name: str                    # "Claim Information"
@@ -58,7 +69,7 @@ class SegmentSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class LoopSpec:
+class LoopSpec(_Pickled):
     uid: int
     id: str                      # "2300", "HEADER", "ST_LOOP"
     name: str                    # "Claim Information"
@@ -93,7 +104,7 @@ class LoopSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class TransactionSpec:
+class TransactionSpec(_Pickled):
     """One implementation guide: 837P (005010X222A1), 835 (005010X221A1) …"""
 
     id: str                      # the map's transaction id: "837", "835W1", "837Q3"
