@@ -1,5 +1,6 @@
-"""`bin/demo`: the main job on the bundled samples — what each file holds, one claim's loop tree, and proof that
-every file round-trips byte for byte through the tokenizer and writer and through the JSON form."""
+"""`bin/demo`: the main job on the bundled samples — what each file holds, one claim's loop tree, a lossless round
+trip of each file, the claims and payments read as typed models, and each file validated and acknowledged (999,
+277CA), clean and with one defect put into a claim."""
 
 from __future__ import annotations
 
@@ -37,8 +38,78 @@ def main(folder: str) -> int:
         failures += not (by_writer and by_json)
         print(f"  {path.name:<28} tokenize+write {'identical' if by_writer else 'DIFFERENT'}, "
               f"to-json+from-json {'identical' if by_json else 'DIFFERENT'}")
+    failures += show_models(files)
+    failures += show_validation(files, claim_file)
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
+
+
+def show_models(files: list[Path]) -> int:
+    """Claims and claim payments as typed models (`edi to-json --models`); 1 when a sample does not read back."""
+    from edi.models import iter_claims, read
+
+    print("\nTyped models (edi.models.iter_claims):")
+    for path in files:
+        if path.name.startswith(("837", "835")):
+            for claim in iter_claims(path):
+                if path.name.startswith("835"):
+                    print(f"  {path.name:<28} CLP {claim.patient_control_number}: status {claim.status_code}, "  # type: ignore[attr-defined]
+                          f"charge {claim.total_charge}, paid {claim.paid_amount}, "  # type: ignore[attr-defined]
+                          f"adjusted {claim.adjustment_total}, {len(claim.services)} service(s)")  # type: ignore[attr-defined]
+                else:
+                    print(f"  {path.name:<28} CLM {claim.patient_control_number}: charge {claim.total_charge}, "  # type: ignore[attr-defined]
+                          f"{len(claim.lines)} line(s) "  # type: ignore[attr-defined]
+                          f"{', '.join(_line_code(line) for line in claim.lines)}")  # type: ignore[attr-defined]
+    broken = [p.name for p in files if not list(read(p))]
+    return len(broken)
+
+
+def _line_code(line: object) -> str:
+    """"99213" (837P), or "0300:80053" / "0450" (837I revenue code, with its procedure when there is one)."""
+    revenue, procedure = getattr(line, "revenue_code", ""), getattr(line, "procedure_code", "")
+    return ":".join(part for part in (revenue, procedure) if part)
+
+
+def show_validation(files: list[Path], claim_file: Path | None) -> int:
+    """Each sample validated (SNIP 1–5, 7) with its 999 and 277CA; then the 837P with one claim's charge changed.
+    1 when a bundled sample is not clean, or the broken claim is not the one rejected."""
+    from edi.inspect._report import render_text, summary
+    from edi.validate import validate
+
+    print("\nValidation (edi validate, SNIP 1-5 and 7) and acknowledgments:")
+    failures = 0
+    for path in files:
+        report = validate(path)
+        failures += report.has_errors
+        print(f"  {summary(report)}")
+        for line in _acks(report, path):
+            print(f"    {line}")
+    if claim_file is None:
+        return failures
+    data = claim_file.read_bytes()
+    broken = data.replace(b"CLM*PCN1001*235*", b"CLM*PCN1001*245*", 1)
+    print("\nThe same 837P with CLM02 of claim PCN1001 changed from 235 to 245 (`edi validate broken.x12`):")
+    report = validate(broken, name="broken.x12")
+    for line in render_text(report):
+        print(f"  {line}")
+    acks = _acks(report, claim_file, broken)
+    for line in acks:
+        print(f"    {line}")
+    expected = ["999: transaction 0001 A", "277CA: PCN1001 rejected", "277CA: PCN1002 accepted",
+                "277CA: PCN1003 accepted"]
+    return failures + (acks != expected) + (not report.has_errors)
+
+
+def _acks(report: object, path: Path, data: bytes | None = None) -> list[str]:
+    """What the 999 and the 277CA built for ``report`` say: one line per transaction and per claim."""
+    from edi.acks import build_277ca, build_999
+
+    lines = [f"999: transaction {t.control_number} {t.code}" for ack in build_999(report)  # type: ignore[arg-type]
+             for t in ack.transactions]
+    lines += [f"277CA: {claim.patient_control_number} {'accepted' if claim.accepted else 'rejected'}"
+              for ack in build_277ca(report, data if data is not None else path)  # type: ignore[arg-type]
+              for claim in ack.claims]
+    return lines
 
 
 if __name__ == "__main__":

@@ -80,3 +80,18 @@ def test_to_xml_has_names_as_attributes() -> None:
     clm01 = root.find(".//loop[@id='2300']/segment[@id='CLM']/element[@id='CLM01']")
     assert clm01 is not None and "Patient Control Number" == clm01.get("name") and "PCN1001" == clm01.text
     assert root.find(".//loop[@id='2300']").get("name") == "Claim Information"
+
+
+def test_the_demo_reads_validates_and_acknowledges_the_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    """bin/demo's job: every sample clean and round-tripped; CLP*PCN1001*1*235*125.22 read as a model; the 837P
+    with CLM02 of PCN1001 raised to 245 gets one CLM02 balance error and a 277CA rejecting that claim alone."""
+    from edi.demo import main
+
+    assert 0 == main(str(SAMPLES))
+    out = capsys.readouterr().out
+    assert "CLP PCN1001: status 1, charge 235, paid 125.22" in out
+    assert "CLM PCN1001: charge 235, 3 line(s) 99214, 87880, 94640" in out
+    assert "broken.x12: 1 transaction(s), 3 claim(s), 1 error(s), 0 warning(s)" in out
+    assert "error snip3.balance.clm02" in out
+    assert out.count("277CA: PCN1001 rejected") == 1 and "277CA: PCN1002 accepted" in out
+    assert out.rstrip().endswith("5 files, 0 problem(s)")
