@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 from datetime import date
 from decimal import Decimal
 
@@ -16,9 +17,13 @@ from edi.validate._problem import ElementProblem
 from edi.validate.snip1_syntax import trailing_separators
 from edi.x12 import Delimiters
 
-_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
-_INTEGER = re.compile(r"-?\d+")
-_TIME = re.compile(r"([01]\d|2[0-3])[0-5]\d(?:[0-5]\d(?:\d{1,2})?)?")
+if TYPE_CHECKING:
+    from edi.validate._fastpath import Clean
+
+# ASCII digits only: ``\d`` would also take other scripts' digits ("１２", "١٢"), which X12 data cannot hold.
+_DECIMAL = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+_INTEGER = re.compile(r"-?[0-9]+")
+_TIME = re.compile(r"([01][0-9]|2[0-3])[0-5][0-9](?:[0-5][0-9](?:[0-9]{1,2})?)?")
 
 
 @functools.cache
@@ -56,7 +61,7 @@ def amount(raw: str) -> Decimal | None:
 
 def real_date(text: str) -> bool:
     """CCYYMMDD or YYMMDD naming a calendar date from 1800 on (earlier years are typing errors, as pyx12 holds)."""
-    if not text.isdigit() or len(text) not in (6, 8):
+    if not (text.isascii() and text.isdigit()) or len(text) not in (6, 8):
         return False
     try:
         if len(text) == 6:
@@ -122,22 +127,35 @@ class SegmentChecker:
         self.spec = spec
         self.rules = [_syntax_rule(text) for text in spec.syntax]
         self._memo: dict[tuple[str, ...], list[ElementProblem]] = {}
+        self.seen: set[tuple[str, ...]] = set()   # segments found clean, written with the delimiters ``seen_with``
+        self.seen_with: Delimiters | None = None
+        self.hits = 0                              # segments passed because they were in ``seen``
+        self._clean: Clean | None = None          # the fast test for ``seen_with``'s separators
+
+    def clean(self, elements: tuple[str, ...], d: Delimiters) -> bool:
+        """The fast test (edi.validate._fastpath): True only for a segment the full check finds nothing in."""
+        if d is not self.seen_with and d != self.seen_with:
+            self._switch(d)
+        return bool(self._clean(elements))  # type: ignore[misc]
+
+    def _switch(self, d: Delimiters) -> None:
+        """Other delimiters: a fast test for their separators; what was seen with the old ones is forgotten."""
         from edi.validate._fastpath import compile_clean
 
-        self.clean = compile_clean(spec)
-        self.seen: set[tuple[str, ...]] = set()   # segments found clean (with ``seen_with`` as separator)
-        self.seen_with = ""
-        self.hits = 0                              # segments passed because they were in ``seen``
+        if self._clean is None or self.seen_with is None or (d.element, d.component) != (
+                self.seen_with.element, self.seen_with.component):
+            self._clean = compile_clean(self.spec, d.element, d.component)
+        self.seen.clear()
+        self.seen_with = d
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
         seen = self.seen
-        if elements in seen and d.component == self.seen_with:
+        if d is not self.seen_with and d != self.seen_with:  # equal delimiters of another interchange: the same
+            self._switch(d)
+        elif elements in seen:
             self.hits += 1
             return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
-        if self.clean(elements, d.component):
-            if d.component != self.seen_with:
-                seen.clear()
-                self.seen_with = d.component
+        if self._clean(elements):  # type: ignore[misc]
             size = len(seen)
             if size < SEEN_FIRST or (size < SEEN_LIMIT and self.hits > size):
                 seen.add(elements)  # names, amounts and ids rarely repeat: their specs stop remembering early

@@ -283,7 +283,7 @@ class Validator:
         seg = node.segment
         if flagged:
             self._flagged(ctx, result, seg, spec, node.loop, position)
-        if seg.elements in checker.seen and seg.delimiters.component == checker.seen_with:  # type: ignore[union-attr]
+        if seg.delimiters is checker.seen_with and seg.elements in checker.seen:
             checker.hits += 1
         else:
             self._elements(ctx, result.findings, seg, spec, node.loop, position, checker)

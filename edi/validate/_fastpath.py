@@ -1,103 +1,184 @@
-"""A compiled "is this segment clean?" test per segment spec: one generated function whose checks are inlined
-constants, so the common case — a segment with nothing wrong — costs a few operations per element. Anything it
-is not sure of goes to the full checker (edi.validate._elements), which alone writes findings."""
+"""The fast "is this segment clean?" test per segment spec and delimiters.
+
+One regular expression over the segment's text (its elements joined again by the element separator) checks in C
+what the full checker would check in Python: how many elements, required and not-used ones, each element's and
+component's data type, length and characters, short code lists, no trailing separators. Long code lists and the
+segment's syntax rules (P, R, E, C, L) are checked after the match in a few generated Python lines. The test is
+sound — whenever it says clean, the full checker (edi.validate._elements) finds nothing; whatever it is not sure
+of (a 29 February, a repeated element, a pattern the guide gives) goes to the full checker, which alone writes
+findings. The elements must come from the tokenizer: none holds the element separator.
+"""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
+from typing import Any
 
 from edi.guide import ElementSpec, SegmentSpec
-from edi.validate._elements import _DECIMAL, _INTEGER, _TIME, _external, real_date
+from edi.validate._elements import _external
 
-Clean = Callable[[tuple[str, ...], str], bool]
+Clean = Callable[[tuple[str, ...]], object]   # truthy when the segment is clean
+
+INLINE_CODES = 64   # code lists up to this size go into the expression; longer ones are checked after it
+NEVER = "(?!)"
+_MONTH_DAY = ("(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+              "|02(?:0[1-9]|1[0-9]|2[0-8]))")     # 29 February is left to the full checker (leap years)
+_HOUR_MINUTE = "(?:[01][0-9]|2[0-3])[0-5][0-9]"
+_TIMES = {4: _HOUR_MINUTE, 6: _HOUR_MINUTE + "[0-5][0-9]", 7: _HOUR_MINUTE + "[0-5][0-9][0-9]",
+          8: _HOUR_MINUTE + "[0-5][0-9][0-9][0-9]"}   # HHMM, HHMMSS, HHMMSSD, HHMMSSDD
 
 
-def compile_clean(spec: SegmentSpec) -> Clean:
-    """Generate ``clean(elements, component_separator) -> bool`` for one segment spec.
-
-    Elements past the segment's last one are never looked at: once no later element is required, the checks of
-    each further element sit inside ``if n > k:``, so a short segment of a long spec (CAS with one adjustment of
-    six) costs only what it holds."""
-    names: dict[str, object] = {"DEC": _DECIMAL.fullmatch, "INT": _INTEGER.fullmatch, "TIME": _TIME.fullmatch,
-                                "real_date": real_date}
-    lines = ["def clean(e, c):", "    n = len(e)", f"    if n > {len(spec.elements) + 1} or (n > 1 and e[-1] == ''):",
-             "        return False"]
-    required = [element.usage == "R" for element in spec.elements]
-    depth = 1
-    for seq, element in enumerate(spec.elements, start=1):
-        if any(required[seq - 1:]):
-            lines.append("    " * depth + f"if n <= {seq}: return False")   # a required element is still to come
-        else:
-            lines.append("    " * depth + f"if n > {seq}:")
-            depth += 1
-        lines += ["    " * depth + line for line in _element_lines(seq, element, names)]
-    for k, rule in enumerate(spec.syntax):
-        lines += _syntax_lines(rule, k)
+def compile_clean(spec: SegmentSpec, element_separator: str = "*", component_separator: str = ":") -> Clean:
+    """``clean(elements)`` for segments of ``spec`` written with these separators."""
+    builder = _Builder(element_separator, component_separator)
+    items = [builder.element(n, element) for n, element in enumerate(spec.elements, start=1)]
+    required = max((n for n, e in enumerate(spec.elements, start=1) if e.usage == "R"), default=0)
+    text = re.escape(spec.id) + _sequence(items, required, element_separator) + _not_after(element_separator)
+    match, join = re.compile(text).fullmatch, element_separator.join
+    if not builder.after and not spec.syntax:
+        return lambda elements: match(join(elements))
+    names: dict[str, Any] = {"match": match, "join": join, "c": component_separator}
+    lines = ["def clean(e):", "    if not match(join(e)): return False", "    n = len(e)"]
+    for k, (n, component, codes) in enumerate(builder.after):
+        names[f"codes_{k}"] = codes
+        lines.append(f"    v = e[{n}] if n > {n} else ''")
+        if component:
+            lines.append(f"    p = v.split(c); v = p[{component - 1}] if len(p) >= {component} else ''")
+        lines.append(f"    if v and v not in codes_{k}: return False")
+    for rule in spec.syntax:
+        lines += _syntax_lines(rule)
     lines.append("    return True")
-    namespace: dict[str, object] = dict(names)
-    exec("\n".join(lines), namespace)  # noqa: S102  (source generated from the guide's spec, no input data)
-    return namespace["clean"]  # type: ignore[return-value]
+    exec("\n".join(lines), names)  # noqa: S102  (source generated from the guide's spec, no input data)
+    return names["clean"]  # type: ignore[no-any-return]
 
 
-def _element_lines(seq: int, element: ElementSpec, names: dict[str, object]) -> list[str]:
-    """The checks of element ``seq`` (present in the segment: ``n > seq``), without indentation."""
-    if element.usage == "N":
-        return [f"if e[{seq}]: return False"]
-    head = [f"v = e[{seq}]"]
-    if element.usage == "R":
-        head.append("if not v: return False")
-    if element.repeat > 1:
-        return head + ["if v: return False"]  # repetitions: leave them to the full checker
-    if element.is_composite:
-        body = ["if v:", "    if v[-1] == c: return False",
-                "    p = v.split(c)", f"    if len(p) > {len(element.components)}: return False",
-                "    m = len(p)"]
-        for k, comp in enumerate(element.components, start=1):
-            test = _value_test("w", comp, names, f"e{seq}_{k}")
-            body.append(f"    w = p[{k - 1}] if m > {k - 1} else ''")
-            if comp.usage == "R":
-                body.append("    if not w: return False")
-            if comp.usage == "N":
-                body.append("    if w: return False")
-            elif test:
-                body.append(f"    if w and not ({test}): return False")
-        return head + body
-    test = _value_test("v", element, names, f"e{seq}")
-    lines = head + ["if v and c in v: return False"] if element.data_type != "AN" else head + \
-        ["if v and v[-1] == c: return False"]
-    if test:
-        lines.append(f"if v and not ({test}): return False")
-    return lines
+class _Builder:
+    """Builds the expression's parts for one pair of separators; ``after`` collects the long code lists to check
+    after the match: (element position, component position or 0, codes)."""
+
+    def __init__(self, element_separator: str, component_separator: str) -> None:
+        self.e, self.c = element_separator, component_separator
+        self.after: list[tuple[int, int, frozenset[str]]] = []
+
+    def element(self, n: int, spec: ElementSpec) -> str:
+        """The element's text between separators; it may be empty unless the element is required."""
+        if spec.usage == "N" or spec.repeat > 1:  # repetitions are left to the full checker
+            return NEVER if spec.usage == "R" else ""
+        if spec.components:
+            return self.composite(n, spec)
+        value = self.value(spec, n, 0)
+        return value if spec.usage == "R" else f"(?:{value})?"
+
+    def composite(self, n: int, spec: ElementSpec) -> str:
+        parts = []
+        for k, component in enumerate(spec.components, start=1):
+            if component.usage == "N":
+                parts.append("")
+            else:
+                value = self.value(component, n, k)
+                parts.append(value if component.usage == "R" else f"(?:{value})?")
+        required = max((k for k, c in enumerate(spec.components, start=1) if c.usage == "R"), default=0)
+        body = parts[0] + _sequence(parts[1:], required - 1, self.c) + _not_after(self.c)
+        present = f"(?=[^{re.escape(self.e)}]){body}"   # a composite that is there has some text
+        return present if spec.usage == "R" else f"(?:{present})?"
+
+    def value(self, spec: ElementSpec, n: int, k: int) -> str:
+        """A present (non-empty) value of a simple element (k = 0) or of component k."""
+        if spec.regex:
+            return NEVER
+        typed = self.typed(spec, inside=k > 0)
+        codes: frozenset[str] | None = spec.codes or None
+        if spec.external:
+            listed = _external(spec.external)
+            if listed is not None:
+                codes = listed if codes is None else codes & listed
+        if codes is None:
+            return typed
+        if len(codes) > INLINE_CODES:
+            self.after.append((n, k, codes))
+            return typed
+        fits = re.compile(typed).fullmatch
+        kept = sorted(code for code in codes if fits(code))
+        return _alternatives(kept) if kept else NEVER
+
+    def typed(self, spec: ElementSpec, inside: bool = False) -> str:
+        """A value of the element's data type and length, whatever its codes (``inside`` a composite: no
+        component separator at all)."""
+        kind, low, high = spec.data_type, spec.min_len, spec.max_len
+        if kind == "R":  # -?(digits[.digits] | .digits), counting digits only
+            return (rf"(?=-?\.?(?:[0-9]\.?){{{max(low, 1)},{high}}}(?![0-9.]))"
+                    r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
+        if kind.startswith("N"):
+            return rf"-?[0-9]{{{max(low, 1)},{high}}}"
+        if kind == "DT":
+            dates = ([f"(?:1[89]|[2-9][0-9])[0-9][0-9]{_MONTH_DAY}"] if low <= 8 <= high else []) + (
+                [f"[0-9][0-9]{_MONTH_DAY}"] if low <= 6 <= high else [])
+            return f"(?:{'|'.join(dates)})" if dates else NEVER
+        if kind == "TM":
+            times = [pattern for size, pattern in _TIMES.items() if low <= size <= high]
+            return f"(?:{'|'.join(times)})" if times else NEVER
+        if kind == "AN" and not inside:  # any printable ASCII; the component separator may stand inside, not last
+            return f"{_printable_but(self.e)}{{{max(low, 1)},{high}}}{_not_after(self.c)}"
+        if kind in ("AN", "ID"):
+            return f"{_printable_but(self.e + self.c)}{{{max(low, 1)},{high}}}"
+        return NEVER  # a type the full checker knows better (binary …)
 
 
-def _value_test(var: str, spec: ElementSpec, names: dict[str, object], key: str) -> str:
-    """A Python expression true when ``var`` (non-empty) is fine for ``spec``; "" to check nothing."""
-    kind = spec.data_type
-    low, high = spec.min_len, spec.max_len
-    if spec.regex:
-        return "False"
-    if kind == "R":
-        test = f"DEC({var}) and {low} <= len({var}) - {var}.count('-') - {var}.count('.') <= {high}"
-    elif kind.startswith("N"):
-        test = f"INT({var}) and {low} <= len({var}.lstrip('-')) <= {high}"
-    elif kind == "DT":
-        test = f"real_date({var}) and {low} <= len({var}) <= {high}"
-    elif kind == "TM":
-        test = f"TIME({var}) and {low} <= len({var}) <= {high}"
-    else:
-        test = f"{var}.isascii() and {var}.isprintable() and {low} <= len({var}) <= {high}"
-    if spec.codes:
-        names[f"codes_{key}"] = spec.codes
-        test += f" and {var} in codes_{key}"
-    if spec.external:
-        codes = _external(spec.external)
-        if codes is not None:
-            names[f"ext_{key}"] = codes
-            test += f" and {var} in ext_{key}"
-    return test
+def _sequence(items: list[str], required: int, separator: str) -> str:
+    """Each item after its separator, in order; items past position ``required`` may be left off at the end."""
+    out = ""
+    sep = re.escape(separator)
+    for k in range(len(items), 0, -1):
+        piece = sep + items[k - 1] + out
+        out = piece if k <= required else f"(?:{piece})?"
+    return out
 
 
-def _syntax_lines(rule: str, k: int) -> list[str]:
+def _not_after(separator: str) -> str:
+    """The text so far does not end with the separator (no trailing separators)."""
+    return f"(?<!{re.escape(separator)})"
+
+
+@functools.lru_cache(maxsize=64)
+def _printable_but(excluded: str) -> str:
+    """One printable ASCII character (space to tilde: the X12 basic and extended sets) other than ``excluded``,
+    as a class of ranges ("[ -)+-~]" for "*")."""
+    allowed = [c for c in range(0x20, 0x7F) if chr(c) not in excluded]
+    ranges: list[list[int]] = []
+    for c in allowed:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    def char(c: int) -> str:
+        return "\\" + chr(c) if chr(c) in "\\]^-[" else chr(c)
+    return "[" + "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in ranges) + "]"
+
+
+def _alternatives(codes: list[str]) -> str:
+    """Literal codes as one alternation shaped like a prefix tree (a code list of 60 tries few branches)."""
+    tree: dict[str, Any] = {}
+    for code in codes:
+        node = tree
+        for ch in code:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(tree) + ")"
+
+
+def _syntax_lines(rule: str) -> list[str]:
+    """The X12 syntax rule ("P0304", "C0102", …) as generated lines over ``e`` and ``n`` (lookaheads in the
+    expression were slower: each one scans the text again)."""
     kind, digits = rule[0], rule[1:]
     positions = [int(digits[i:i + 2]) for i in range(0, len(digits), 2)]
     here = [f"(n > {p} and e[{p}] != '')" for p in positions]

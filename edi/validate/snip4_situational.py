@@ -105,7 +105,7 @@ def ancestor(loop: Loop, loop_id: str) -> Loop | None:
 @functools.lru_cache(maxsize=4096)  # a file's dates repeat; a date is immutable
 def parse_date(text: str) -> date | None:
     """A CCYYMMDD date (the first 8 digits of a DT value), or None when it is not one."""
-    if len(text) < 8 or not text[:8].isdigit():
+    if len(text) < 8 or not (text[:8].isascii() and text[:8].isdigit()):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:8]))

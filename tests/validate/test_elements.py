@@ -42,3 +42,12 @@ def test_the_memo_is_bounded_and_kept_only_for_segments_that_repeat() -> None:
         for _ in range(3):
             assert repeating.check(("BHT", "0019", "00", f"B{n}", "20260101", "1200", "CH"), Delimiters()) == []
     assert len(repeating.seen) == SEEN_LIMIT
+
+
+def test_digits_of_other_scripts_are_not_x12_numbers_or_dates() -> None:
+    """Fullwidth or Arabic-Indic digits pass Python's \\d and isdigit() but are not X12 data: BHT04 (DT) and
+    BHT05 (TM) written with them are reported, by the full checker and never passed by the fast test."""
+    checker = SegmentChecker(_bht())
+    bad = ("BHT", "0019", "00", "ABC", "２０２６０１０１", "١٢٠٠", "CH")
+    assert not checker.clean(bad, Delimiters())
+    assert [(p.element, p.ik403) for p in checker.check(bad, Delimiters())] == [(4, "8"), (5, "9")]
