@@ -10,6 +10,7 @@ from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
 from edi.guide._tree import CLAIM_HOLDERS
 from edi.validate._elements import SegmentChecker
+from edi.validate._problem import ElementProblem
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate.profiles import PayerProfile
@@ -17,6 +18,7 @@ from edi.validate._structure import count_problems
 from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
+GUIDE_KINDS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}   # pyx12 map name prefix
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
 NUMBERED = {"2400": "LX"}                     # loops shown with their line number
 
@@ -76,6 +78,7 @@ class Context:
         self.transaction: Transaction | None = None
         self.guide: TransactionSpec | None = None
         self.group_guide: TransactionSpec | None = None
+        self.kind: str | None = None                 # "837P", "837I" or "835" for the current transaction's guide
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
@@ -122,6 +125,12 @@ class Context:
                 ik304: str | None = None, ik403: str | None = None, severity: Severity = Severity.ERROR,
                 **details: object) -> Finding:
         return Finding(code, snip, severity, message, location, value, ik304, ik403, None, dict(details))
+
+
+def guide_kind(guide: TransactionSpec | None) -> str | None:
+    """"837P", "837I" or "835" for those guides (what most rules ask first), else None."""
+    name = guide.map_name if guide is not None else ""
+    return next((kind for prefix, kind in GUIDE_KINDS.items() if name.startswith(prefix)), None)
 
 
 class Validator:
@@ -208,6 +217,7 @@ class Validator:
 
         builder = TreeBuilder(transaction, on_close, units=UNITS | CLAIM_HOLDERS)
         ctx.guide = builder.guide
+        ctx.kind = guide_kind(builder.guide)
         if builder.guide is None and 2 in self.snips:
             seg = transaction.header
             result.findings.append(ctx.finding(
@@ -283,10 +293,13 @@ class Validator:
         seg = node.segment
         if flagged:
             self._flagged(ctx, result, seg, spec, node.loop, position)
-        if seg.delimiters is checker.seen_with and seg.elements in checker.seen:
+        elements, d = seg.elements, seg.delimiters
+        if d is checker.seen_with and elements in checker.seen:
             checker.hits += 1
         else:
-            self._elements(ctx, result.findings, seg, spec, node.loop, position, checker)
+            problems = checker.check(elements, d)  # type: ignore[arg-type]
+            if problems:
+                self._report(ctx, result.findings, seg, node.loop, position, problems)
         ctx.position = position
         findings = result.findings
         for rule in rules:
@@ -322,8 +335,12 @@ class Validator:
         return checker
 
     def _elements(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec, loop: Loop | None,
-                  position: int, checker: SegmentChecker | None = None) -> None:
-        problems = (checker or self._checker(spec)).check(seg.elements, seg.delimiters)  # type: ignore[arg-type]
+                  position: int) -> None:
+        self._report(ctx, out, seg, loop, position, self._checker(spec).check(seg.elements, seg.delimiters))  # type: ignore[arg-type]
+
+    def _report(self, ctx: Context, out: list[Finding], seg: Segment, loop: Loop | None, position: int,
+                problems: list[ElementProblem]) -> None:
+        """Element problems as located findings (those of the SNIP types asked for)."""
         for p in problems:
             if p.snip not in self.snips:
                 continue

@@ -13,11 +13,11 @@ from edi.validate._finding import Finding
 from edi.validate._rules import segment_rule
 
 _FORMATS = {
-    "D8": re.compile(r"(\d{8})"),
-    "RD8": re.compile(r"(\d{8})-(\d{8})"),
-    "DT": re.compile(r"(\d{8})\d{4}"),
-    "D6": re.compile(r"(\d{6})"),
-    "TM": re.compile(r"\d{4}"),
+    "D8": re.compile(r"([0-9]{8})"),
+    "RD8": re.compile(r"([0-9]{8})-([0-9]{8})"),
+    "DT": re.compile(r"([0-9]{8})[0-9]{4}"),
+    "D6": re.compile(r"([0-9]{6})"),
+    "TM": re.compile(r"[0-9]{4}"),
 }
 _SHAPES = {"D8": "CCYYMMDD", "RD8": "CCYYMMDD-CCYYMMDD", "DT": "CCYYMMDDHHMM", "D6": "YYMMDD", "TM": "HHMM"}
 

@@ -13,7 +13,7 @@ from edi.validate._elements import amount
 from edi.validate._engine import Context, TransactionResult
 from edi.validate._finding import Finding, Severity
 from edi.validate._rules import file_rule, loop_rule, segment_rule
-from edi.validate.snip4_situational import (OLDEST, element_finding, in_future, kind, parse_date, segment_finding,
+from edi.validate.snip4_situational import (OLDEST, element_finding, in_future, parse_date, segment_finding,
                                             segments)
 
 WARNING = Severity.WARNING
@@ -46,7 +46,7 @@ def _dtms(loop: Loop, first: str, second: str) -> tuple[SegmentNode | None, Segm
 def payment_amount_matches_handling(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """BPR01 H (notification only) and BPR04 NON (non-payment data) move no money, so BPR02 is zero; a zero
     payment is sent with BPR04 NON. Keeps BPR16 for the received-date rule."""
-    if kind(ctx) != "835":
+    if ctx.kind != "835":
         return
     seg = node.segment
     ctx.state["snip4.payment_date"] = parse_date(seg[16]) if len(seg[16]) == 8 else None
@@ -70,7 +70,7 @@ def payment_amount_matches_handling(ctx: Context, node: SegmentNode) -> Iterator
 def bank_data_for_transfers(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """BPR06–BPR09 (sender bank) and BPR12–BPR15 (receiver bank): "Required when BPR04 is ACH, BOP or FWT"."""
     seg = node.segment
-    if kind(ctx) != "835" or seg[4] not in TRANSFERS:
+    if ctx.kind != "835" or seg[4] not in TRANSFERS:
         return
     for n in BANK_ELEMENTS:
         if not seg[n]:
@@ -85,7 +85,7 @@ def bank_data_for_transfers(ctx: Context, node: SegmentNode) -> Iterator[Finding
 def trace_number(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """Keep TRN02 with TRN03 for :func:`trace_number_unique`, with the finding to give if it is used twice."""
     seg = node.segment
-    if kind(ctx) == "835" and seg[2]:
+    if ctx.kind == "835" and seg[2]:
         ctx.facts["snip4.trace"] = ((seg[3], seg[2]), element_finding(
             ctx, "snip4.trace.duplicate", "", node, 2, ik403="I12"))
     return iter(())
@@ -113,7 +113,7 @@ def trace_number_unique(results: list[TransactionResult]) -> Iterator[tuple[Tran
 def reversal_amounts(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """CLP02 22 (reversal of previous payment) carries the original amounts negated: CLP03 and CLP04 ≤ 0."""
     seg = node.segment
-    if kind(ctx) != "835" or seg[2] != "22":
+    if ctx.kind != "835" or seg[2] != "22":
         return
     for n, what in ((3, "charge"), (4, "payment")):
         value = amount(seg[n])
@@ -128,7 +128,7 @@ def unpaid_status_pays_nothing(ctx: Context, node: SegmentNode) -> Iterator[Find
     """CLP02 4 (denied) and 25 (predetermination pricing only, no payment) should carry CLP04 = 0."""
     seg = node.segment
     paid = amount(seg[4])
-    if kind(ctx) != "835" or seg[2] not in ("4", "25") or paid is None or paid == 0:
+    if ctx.kind != "835" or seg[2] not in ("4", "25") or paid is None or paid == 0:
         return
     code, what = ("snip4.denial.paid_amount", "denied") if seg[2] == "4" else \
         ("snip4.predetermination.paid_amount", "predetermination only")
@@ -141,7 +141,7 @@ def unpaid_status_pays_nothing(ctx: Context, node: SegmentNode) -> Iterator[Find
 def crossover_carrier_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """2100 NM1*TT crossover carrier: required when the claim was forwarded to another payer (CLP02 19, 20, 21)."""
     clp = claim.first("CLP")
-    if kind(ctx) != "835" or clp is None or clp.segment[2] not in FORWARDED or segments(claim, "NM1", "TT"):
+    if ctx.kind != "835" or clp is None or clp.segment[2] not in FORWARDED or segments(claim, "NM1", "TT"):
         return
     yield segment_finding(ctx, "snip4.crossover.carrier_missing", f"CLP02 {clp.segment[2]} says the claim was "
                           f"processed as {FORWARDED[clp.segment[2]]} and forwarded, but no crossover carrier is "
@@ -152,7 +152,7 @@ def crossover_carrier_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
 @loop_rule("2100", snip=4)
 def service_dates_present(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """2110 DTM: "When claim dates are not provided, service dates are required for every service line"."""
-    if kind(ctx) != "835" or any(_dtms(claim, "232", "233")):
+    if ctx.kind != "835" or any(_dtms(claim, "232", "233")):
         return
     for line in claim.children:
         svc = line.first("SVC") if isinstance(line, Loop) and line.spec.id == "2110" else None
@@ -168,7 +168,7 @@ def period_ends_after_start(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """A period given as two DTMs ends on or after it starts: claim statement 232–233, service 150–151."""
     start_q, end_q = ("232", "233") if loop.spec.id == "2100" else ("150", "151")
     start, end = _dtms(loop, start_q, end_q)
-    if start is None or end is None or kind(ctx) != "835":
+    if start is None or end is None or ctx.kind != "835":
         return
     first, last = parse_date(start.segment[2]), parse_date(end.segment[2])
     if first and last and last < first:
@@ -182,7 +182,7 @@ def remittance_dates_plausible(ctx: Context, node: SegmentNode) -> Iterator[Find
     (DTM*050) after the payment that pays it (BPR16)."""
     seg = node.segment
     e = seg.elements
-    day = parse_date(e[2]) if len(e) > 2 and len(e[2]) == 8 and kind(ctx) == "835" else None
+    day = parse_date(e[2]) if len(e) > 2 and len(e[2]) == 8 and ctx.kind == "835" else None
     if day is None:
         return
     what = SERVICE_DATES.get(e[1])

@@ -14,7 +14,7 @@ from edi.validate._engine import Context
 from edi.validate._finding import Finding, Severity
 from edi.validate._rules import loop_rule, segment_rule
 from edi.validate.snip4_situational import (OLDEST, address, ancestor, dtp_period, element_finding, in_future,
-                                            is_po_box, kind, party_id, segment_finding, segments)
+                                            is_po_box, party_id, segment_finding, segments)
 
 CLAIMS = ("837P", "837I")
 WARNING = Severity.WARNING
@@ -26,7 +26,7 @@ SERVICE_DATES = {"472": "service date", "434": "statement period", "435": "admis
 
 
 def _is_837(ctx: Context) -> bool:
-    return kind(ctx) in CLAIMS
+    return ctx.kind in CLAIMS
 
 
 def _first(loop: Loop) -> SegmentNode | None:
@@ -96,7 +96,7 @@ def pay_to_differs_from_billing(ctx: Context, loop: Loop) -> Iterator[Finding]:
 def service_facility(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """Service facility (837P 2310C, 837I 2310E): "Required when the location of health care service is different
     than that carried in Loop ID-2010AA Billing Provider"; a US ZIP code must have nine digits."""
-    facility = {"837P": "2310C", "837I": "2310E"}.get(kind(ctx) or "")
+    facility = {"837P": "2310C", "837I": "2310E"}.get(ctx.kind or "")
     if loop.spec.id != facility:
         return
     billing = ctx.state.get("snip4.billing")
@@ -195,7 +195,7 @@ def payer_claim_control_number(ctx: Context, claim: Loop) -> Iterator[Finding]:
 def inpatient_admission_date(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """837I 2300 DTP*435 admission date: "Required on inpatient claims", and not after the statement period starts."""
     clm = claim.first("CLM")
-    if kind(ctx) != "837I" or clm is None or clm.segment.component(5, 1) not in INPATIENT:
+    if ctx.kind != "837I" or clm is None or clm.segment.component(5, 1) not in INPATIENT:
         return
     admission = segments(claim, "DTP", "435")
     if not admission:
@@ -214,7 +214,7 @@ def inpatient_admission_date(ctx: Context, claim: Loop) -> Iterator[Finding]:
 def statement_period_covers_lines(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """837I: every service line date (2400 DTP*472) lies within the statement covers period (2300 DTP*434)."""
     statement = dtp_period(next(iter(segments(claim, "DTP", "434")), None))
-    if kind(ctx) != "837I" or statement is None:
+    if ctx.kind != "837I" or statement is None:
         return
     for line in claim.loops("2400"):
         for dtp in segments(line, "DTP", "472"):
@@ -268,7 +268,7 @@ def other_payers_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
 def claim_rendering_provider(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """837P 2310B rendering provider: "Required when the Rendering Provider NM1 information is different than
     that carried in the Loop ID-2010AA Billing Provider"; also kept (with 837I 2310A attending) for line rules."""
-    which = kind(ctx)
+    which = ctx.kind
     if (which, loop.spec.id) not in (("837P", "2310B"), ("837I", "2310A")) or loop.parent is None:
         return
     here = party_id(loop)
@@ -295,7 +295,7 @@ def _same_as_claim_provider(ctx: Context, loop: Loop, claim: Loop | None) -> Seg
 def institutional_rendering_provider(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """837I 2310D rendering provider: "Required when the Rendering Provider NM1 information is different than
     that carried in the Loop ID-2310A Attending Provider"."""
-    nm1 = _same_as_claim_provider(ctx, loop, loop.parent) if kind(ctx) == "837I" else None
+    nm1 = _same_as_claim_provider(ctx, loop, loop.parent) if ctx.kind == "837I" else None
     if nm1 is not None:
         yield segment_finding(ctx, "snip4.rendering.same_as_attending", f"the rendering provider ({nm1.segment[9]}) "
                               "is the attending provider; send loop 2310D only when they differ", nm1, ik304="I9",
@@ -307,7 +307,7 @@ def line_rendering_provider(ctx: Context, loop: Loop) -> Iterator[Finding]:
     """837P 2420A: "Required when the Rendering Provider NM1 information is different than that carried in Loop
     ID-2310B Rendering Provider"."""
     claim = ancestor(loop, "2300")
-    nm1 = _same_as_claim_provider(ctx, loop, claim) if kind(ctx) == "837P" else None
+    nm1 = _same_as_claim_provider(ctx, loop, claim) if ctx.kind == "837P" else None
     if nm1 is not None:
         yield segment_finding(ctx, "snip4.line_rendering.same_as_claim", f"the line's rendering provider "
                               f"({nm1.segment[9]}) is the claim's (2310B); send 2420A only when this line's "
@@ -324,7 +324,7 @@ def _diagnosis_count(claim: Loop) -> int:
 def diagnosis_pointers(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """837P SV107: each pointer names a diagnosis of the claim's HI (1 … number of codes), and none repeats."""
     claim = node.loop.parent
-    if kind(ctx) != "837P" or claim is None or claim.spec.id != "2300" or not node.segment[7]:
+    if ctx.kind != "837P" or claim is None or claim.spec.id != "2300" or not node.segment[7]:
         return
     cached = ctx.state.get("snip4.dx_count")
     if isinstance(cached, tuple) and cached[0] is claim:

@@ -20,7 +20,6 @@ from edi.x12 import Segment
 
 SNIP = 4
 OLDEST = date(1900, 1, 1)       # dates of service before 1900 are typing errors
-_MAPS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}
 
 
 def today() -> date:
@@ -38,16 +37,6 @@ _TODAY: list[object] = [float("-inf"), None]   # (when read, the date read)
 def in_future(day: date) -> bool:
     """True for a date after :func:`today` (looked up at call time, so tests can fix it)."""
     return day > today()
-
-
-def kind(ctx: Context) -> str | None:
-    """"837P", "837I" or "835" for the transaction being read, else None (no SNIP 4 rules)."""
-    return _kind(ctx.guide.map_name if ctx.guide is not None else "")
-
-
-@functools.cache
-def _kind(map_name: str) -> str | None:
-    return next((k for prefix, k in _MAPS.items() if map_name.startswith(prefix)), None)
 
 
 # -- locations and findings ------------------------------------------------------------------------------

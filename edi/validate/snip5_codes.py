@@ -8,6 +8,7 @@ attaches to elements (states, claim status category and code, POS and remark cod
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -24,7 +25,7 @@ ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN"})   # principal,
 ICD9_QUALIFIERS = frozenset({"BK", "BF", "BJ", "PR", "BN"})         # the same roles for ICD-9-CM codes
 ICD10_START = date(2015, 10, 1)                                     # HIPAA: ICD-10-CM for services from this day
 _TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
-_PROCEDURE = re.compile(r"\d{5}|\d{4}[FTU]|[A-Z]\d{4}")              # CPT; CPT Cat II/III, PLA; HCPCS Level II
+_PROCEDURE = re.compile(r"[0-9]{5}|[0-9]{4}[FTU]|[A-Z][0-9]{4}")  # CPT; CPT Cat II/III, PLA; HCPCS Level II
 _REASON_POSITIONS = (2, 5, 8, 11, 14, 17)                           # CAS reason codes
 _REMARK_POSITIONS = {"MOA": (3, 4, 5, 6, 7), "MIA": (5, 20, 21, 22, 23)}
 
@@ -67,17 +68,13 @@ def service_date(ctx: Context, claim: Loop) -> date | None:
     return day
 
 
-def _is(ctx: Context, prefix: str) -> bool:
-    return ctx.guide is not None and ctx.guide.map_name.startswith(prefix)
-
-
 # -- ICD-10-CM -------------------------------------------------------------------------------------------------
 @loop_rule("2300", snip=5)
 def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """837 HI diagnoses (ABK/ABF/ABJ/APR/ABN) are ICD-10-CM codes valid and billable (leaf codes) on the date of
     service; outside the fiscal year the code set covers, problems are warnings."""
     release = codesets.icd10_release()
-    if release is None or not _is(ctx, "837"):
+    if release is None or ctx.kind not in ("837P", "837I"):
         return
     dos = service_date(ctx, claim)
     day = dos or date.today()
@@ -129,7 +126,7 @@ def _icd10_finding(ctx: Context, node: SegmentNode, n: int, code: str, day: date
 def place_of_service_dates(ctx: Context, claim: Loop) -> Iterator[Finding]:
     """837P CLM05-1 and SV105 place-of-service codes are in effect on the date of service (CMS POS code set);
     codes outside the list are reported by the element check against pyx12's 'pos' list."""
-    if not _is(ctx, "837.5010.X222"):
+    if ctx.kind != "837P":
         return
     claim_day = service_date(ctx, claim) or date.today()
     clm = claim.first("CLM")
@@ -205,13 +202,22 @@ def procedure_format(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """A procedure code qualified HC (SV101-2, SV202-2, SVC01-2, SVC06-2) has the CPT or HCPCS Level II shape:
     5 digits, 4 digits + F/T/U, or a letter + 4 digits (format only: CPT descriptions are the AMA's)."""
     seg = node.segment
+    separator = seg.delimiters.component if seg.delimiters else ":"
     for n in _PROCEDURE_ELEMENTS.get(seg.id, ()):
-        code = seg.component(n, 2)
-        if seg.component(n, 1) == "HC" and code and not _PROCEDURE.fullmatch(code):
+        code = _malformed_procedure(seg[n], separator)
+        if code:
             yield ctx.finding("snip5.procedure.format", 5, f"{seg.id}{n:02d}-2 {code!r} is not a CPT/HCPCS code: CPT "
                               "codes are 5 digits (Category II/III and PLA: 4 digits + F/T/U), HCPCS Level II codes "
                               "a capital letter + 4 digits", _at(ctx, node, n, 2), value=code, ik304="8", ik403="7",
                               code_set="CPT/HCPCS (format only)")
+
+
+@functools.lru_cache(maxsize=4096)  # a batch bills the same procedures again and again
+def _malformed_procedure(value: str, separator: str) -> str | None:
+    """The procedure code of an HC-qualified composite when it does not have the CPT/HCPCS shape, else None."""
+    qualifier, _, rest = value.partition(separator)
+    code = rest.partition(separator)[0]
+    return code if qualifier == "HC" and code and not _PROCEDURE.fullmatch(code) else None
 
 
 # -- CARC / RARC on the 835 ------------------------------------------------------------------------------------
@@ -273,7 +279,7 @@ IN_EFFECT = CodeStatus.IN_EFFECT
 @segment_rule("CAS", snip=5)
 def adjustment_reasons(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """835 CAS reason codes are CARCs in effect on the remittance date (unknown codes: warning)."""
-    if not _is(ctx, "835"):
+    if ctx.kind != "835":
         return
     elements = node.segment.elements
     day = ctx.state.get("remit_date")
@@ -292,7 +298,7 @@ def adjustment_reasons(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 @segment_rule("LQ", snip=5)
 def remark_codes(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """835 LQ*HE remark codes are RARCs in effect on the remittance date (unknown codes: warning)."""
-    if _is(ctx, "835") and node.segment[1] == "HE":
+    if ctx.kind == "835" and node.segment[1] == "HE":
         yield from _remit_code(ctx, node, 2, codesets.rarc(), "rarc", True)
 
 
@@ -300,6 +306,6 @@ def remark_codes(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
 @segment_rule("MIA", snip=5)
 def claim_remark_codes(ctx: Context, node: SegmentNode) -> Iterator[Finding]:
     """835 MOA/MIA remark codes are not deactivated on the remittance date (membership: the element check)."""
-    if _is(ctx, "835"):
+    if ctx.kind == "835":
         for n in _REMARK_POSITIONS[node.segment.id]:
             yield from _remit_code(ctx, node, n, codesets.rarc(), "rarc", False)
