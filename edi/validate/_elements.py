@@ -134,25 +134,27 @@ class SegmentChecker:
 
     def clean(self, elements: tuple[str, ...], d: Delimiters) -> bool:
         """The fast test (edi.validate._fastpath): True only for a segment the full check finds nothing in."""
-        if d is not self.seen_with and d != self.seen_with:
+        if d is not self.seen_with:
             self._switch(d)
         return bool(self._clean(elements))  # type: ignore[misc]
 
     def _switch(self, d: Delimiters) -> None:
-        """Other delimiters: a fast test for their separators; what was seen with the old ones is forgotten."""
+        """Another delimiters object (another interchange): the same delimiters keep what was seen; other ones get
+        a fast test for their separators, and what was seen with the old ones is forgotten."""
         from edi.validate._fastpath import compile_clean
 
-        if self._clean is None or self.seen_with is None or (d.element, d.component) != (
-                self.seen_with.element, self.seen_with.component):
-            self._clean = compile_clean(self.spec, d.element, d.component)
-        self.seen.clear()
-        self.seen_with = d
+        old = self.seen_with
+        if old is None or self._clean is None or d != old:
+            if old is None or self._clean is None or (d.element, d.component) != (old.element, old.component):
+                self._clean = compile_clean(self.spec, d.element, d.component)
+            self.seen.clear()
+        self.seen_with = d  # adopted: later segments of its interchange pass the identity test
 
     def check(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
         seen = self.seen
-        if d is not self.seen_with and d != self.seen_with:  # equal delimiters of another interchange: the same
+        if d is not self.seen_with:  # the first segment, or one of another interchange
             self._switch(d)
-        elif elements in seen:
+        if elements in seen:
             self.hits += 1
             return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
         if self._clean(elements):  # type: ignore[misc]

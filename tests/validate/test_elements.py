@@ -51,3 +51,14 @@ def test_digits_of_other_scripts_are_not_x12_numbers_or_dates() -> None:
     bad = ("BHT", "0019", "00", "ABC", "２０２６０１０１", "١٢٠٠", "CH")
     assert not checker.clean(bad, Delimiters())
     assert [(p.element, p.ik403) for p in checker.check(bad, Delimiters())] == [(4, "8"), (5, "9")]
+
+
+def test_equal_delimiters_of_another_interchange_keep_the_memo_and_are_adopted() -> None:
+    """A second interchange brings its own (equal) Delimiters object: what was seen stays seen, and the new
+    object is adopted, so its segments pass the validator's identity test instead of comparing delimiters."""
+    checker = SegmentChecker(_bht())
+    elements = ("BHT", "0019", "00", "ABC", "20260101", "1200", "CH")
+    first, second = Delimiters(), Delimiters()
+    assert checker.check(elements, first) == [] and elements in checker.seen
+    assert checker.check(elements, second) == [] and checker.seen_with is second and elements in checker.seen
+    assert checker.hits == 1
