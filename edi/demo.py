@@ -46,22 +46,21 @@ def main(folder: str) -> int:
 
 def show_models(files: list[Path]) -> int:
     """Claims and claim payments as typed models (`edi to-json --models`); 1 when a sample does not read back."""
-    from edi.models import iter_claims, read
+    from edi.models import Claim, ClaimPayment, iter_claims, read
 
     print("\nTyped models (edi.models.iter_claims):")
     for path in files:
-        if path.name.startswith(("837", "835")):
-            for claim in iter_claims(path):
-                if path.name.startswith("835"):
-                    print(f"  {path.name:<28} CLP {claim.patient_control_number}: status {claim.status_code}, "  # type: ignore[attr-defined]
-                          f"charge {claim.total_charge}, paid {claim.paid_amount}, "  # type: ignore[attr-defined]
-                          f"adjusted {claim.adjustment_total}, {len(claim.services)} service(s)")  # type: ignore[attr-defined]
-                else:
-                    print(f"  {path.name:<28} CLM {claim.patient_control_number}: charge {claim.total_charge}, "  # type: ignore[attr-defined]
-                          f"{len(claim.lines)} line(s) "  # type: ignore[attr-defined]
-                          f"{', '.join(_line_code(line) for line in claim.lines)}")  # type: ignore[attr-defined]
-    broken = [p.name for p in files if not list(read(p))]
-    return len(broken)
+        if not path.name.startswith(("837", "835")):
+            continue
+        for claim in iter_claims(path):
+            if isinstance(claim, ClaimPayment):
+                print(f"  {path.name:<28} CLP {claim.patient_control_number}: status {claim.status_code}, charge "
+                      f"{claim.total_charge}, paid {claim.paid_amount}, adjusted {claim.adjustment_total}, "
+                      f"{len(claim.services)} service(s)")
+            elif isinstance(claim, Claim):
+                print(f"  {path.name:<28} CLM {claim.patient_control_number}: charge {claim.total_charge}, "
+                      f"{len(claim.lines)} line(s) {', '.join(map(_line_code, claim.lines))}")
+    return sum(not list(read(p)) for p in files)
 
 
 def _line_code(line: object) -> str:

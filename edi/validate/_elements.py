@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from edi.guide import ElementSpec, SegmentSpec
 from edi.guide._loader import from_disk_cache, map_dir
@@ -144,9 +144,9 @@ class SegmentChecker:
         from edi.validate._fastpath import compile_clean
 
         old = self.seen_with
-        if old is None or self._clean is None or d != old:
-            if old is None or self._clean is None or (d.element, d.component) != (old.element, old.component):
-                self._clean = compile_clean(self.spec, d.element, d.component)
+        if old is None or (d.element, d.component) != (old.element, old.component):
+            self._clean = compile_clean(self.spec, d.element, d.component)
+        if old is None or d != old:
             self.seen.clear()
         self.seen_with = d  # adopted: later segments of its interchange pass the identity test
 

@@ -10,8 +10,8 @@ from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
 from edi.guide._tree import CLAIM_HOLDERS
 from edi.validate._elements import SegmentChecker
-from edi.validate._problem import ElementProblem
 from edi.validate._finding import Finding, Location, Severity
+from edi.validate._problem import ElementProblem
 from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate.profiles import PayerProfile
 from edi.validate._structure import count_problems
@@ -336,7 +336,8 @@ class Validator:
 
     def _elements(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec, loop: Loop | None,
                   position: int) -> None:
-        self._report(ctx, out, seg, loop, position, self._checker(spec).check(seg.elements, seg.delimiters))  # type: ignore[arg-type]
+        problems = self._checker(spec).check(seg.elements, seg.delimiters)  # type: ignore[arg-type]
+        self._report(ctx, out, seg, loop, position, problems)
 
     def _report(self, ctx: Context, out: list[Finding], seg: Segment, loop: Loop | None, position: int,
                 problems: list[ElementProblem]) -> None:
