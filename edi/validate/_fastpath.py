@@ -152,6 +152,7 @@ def _printable_but(excluded: str) -> str:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
+
     def char(c: int) -> str:
         return "\\" + chr(c) if chr(c) in "\\]^-[" else chr(c)
     return "[" + "".join(char(a) if a == b else f"{char(a)}-{char(b)}" for a, b in ranges) + "]"
