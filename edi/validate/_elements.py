@@ -157,7 +157,13 @@ class SegmentChecker:
         if elements in seen:
             self.hits += 1
             return []  # dates, adjustment codes, line numbers: a file repeats the same segments a lot
+        return self.check_unseen(elements, d)
+
+    def check_unseen(self, elements: tuple[str, ...], d: Delimiters) -> list[ElementProblem]:
+        """:meth:`check` for a caller that has made sure ``d is seen_with`` and the segment is not in ``seen``
+        (the validator tests both inline, once per segment)."""
         if self._clean(elements):  # type: ignore[misc]
+            seen = self.seen
             size = len(seen)
             if size < SEEN_FIRST or (size < SEEN_LIMIT and self.hits > size):
                 seen.add(elements)  # names, amounts and ids rarely repeat: their specs stop remembering early

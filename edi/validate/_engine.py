@@ -294,12 +294,15 @@ class Validator:
         if flagged:
             self._flagged(ctx, result, seg, spec, node.loop, position)
         elements, d = seg.elements, seg.delimiters
-        if d is checker.seen_with and elements in checker.seen:
-            checker.hits += 1
-        else:
+        if d is not checker.seen_with:
             problems = checker.check(elements, d)  # type: ignore[arg-type]
-            if problems:
-                self._report(ctx, result.findings, seg, node.loop, position, problems)
+        elif elements in checker.seen:
+            checker.hits += 1
+            problems = None
+        else:
+            problems = checker.check_unseen(elements, d)  # type: ignore[arg-type]
+        if problems:
+            self._report(ctx, result.findings, seg, node.loop, position, problems)
         ctx.position = position
         findings = result.findings
         for rule in rules:
