@@ -8,8 +8,8 @@ import tomllib
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+from edi._data import mapping_path
 from edi.acks._policy import DEFAULT_POLICY, AckPolicy, safe_text as _safe
 from edi.models._io import read
 from edi.models.acks import (AcknowledgedClaim, ClaimAcknowledgment, InformationReceiver, InformationSource,
@@ -19,12 +19,11 @@ from edi.models.common import Party
 from edi.validate import Finding, Report, TransactionResult
 from edi.x12 import Source
 
-STATUS_TABLE = Path(__file__).resolve().parents[2] / "mappings" / "acks" / "277ca-status.toml"
 
 
 @functools.cache
 def status_table() -> dict[str, dict[str, str]]:
-    with STATUS_TABLE.open("rb") as fh:
+    with mapping_path("acks", "277ca-status.toml").open("rb") as fh:
         data = tomllib.load(fh)
     return {"accepted": data["accepted"], "default": data["default"], **data.get("codes", {})}
 

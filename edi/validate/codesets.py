@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 import tomllib
 import warnings
 from collections.abc import Iterator, Mapping
@@ -18,16 +17,12 @@ from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
 
+from edi._data import mappings_dir
 from edi.errors import MappingError
 
 __all__ = ["CodeEntry", "CodeSet", "CodeStatus", "Icd10Release", "Icd10Status", "carc", "codes_dir", "icd10_children",
            "icd10_release", "icd10_status", "known_codes", "mappings_dir", "npi_check_digit", "npi_problem",
            "place_of_service", "rarc"]
-
-
-def mappings_dir() -> Path:
-    """The mappings/ folder: $EDI_MAPPINGS, else the one beside the edi package in the source tree."""
-    return Path(os.environ.get("EDI_MAPPINGS") or Path(__file__).resolve().parents[2] / "mappings")
 
 
 def codes_dir() -> Path:

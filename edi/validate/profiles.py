@@ -17,7 +17,7 @@ from typing import Any
 
 from edi.errors import MappingError
 from edi.guide import LoopSpec, SegmentSpec, load_guide
-from edi.validate.codesets import mappings_dir
+from edi._data import mappings_dir
 
 __all__ = ["TRANSACTIONS", "ForbiddenQualifier", "PayerProfile", "RequiredSegment", "ValueRestriction", "load_profile",
            "load_profiles", "parse_profile", "payers_dir"]

@@ -1,0 +1,32 @@
+"""Where the engine's data lives at run time: the mappings/ folder (code tables, payer profiles, ack tables).
+
+Installed from a wheel, mappings/ ships inside the package (``edi/mappings``); in a source checkout (and an
+editable install) it is the top-level ``mappings/`` beside ``edi/``. ``$EDI_MAPPINGS`` overrides both.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def _default_mappings() -> Path:
+    for candidate in (_PACKAGE / "mappings", _PACKAGE.parent / "mappings"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "mappings"  # missing: the loaders name this path in their error
+
+
+def mappings_dir() -> Path:
+    """The mappings/ folder: $EDI_MAPPINGS, else the packaged copy, else the one beside the source tree."""
+    override = os.environ.get("EDI_MAPPINGS")
+    return Path(override) if override else _default_mappings()
+
+
+def mapping_path(*parts: str) -> Path:
+    """A file under mappings/, e.g. ``mapping_path("acks", "277ca-status.toml")``."""
+    return mappings_dir().joinpath(*parts)
