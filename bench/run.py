@@ -10,9 +10,15 @@ files of 100k claims or more), the tools' runs interleaved. edi's modules are co
 installed package's are. Peak RSS is the child's own ``ru_maxrss``, read with ``os.wait4`` on that child.
 The table goes to stdout and to ``bench/out/results.md``.
 
-To add a tool, append a :class:`Tool` to ``TOOLS``: a command template (``{python}``, ``{file}``), the largest
-file it should run on, an import it needs (reported "unavailable" when missing), and the keys of its JSON output
-line that must agree with other tools reporting the same keys.
+Most tools are the commands a user runs — ``edi info``, ``inspect``, ``to-json`` (and ``--lines``, ``--models``),
+``from-json``, ``to-xml``, ``validate`` with its acknowledgments — each a whole ``edi`` process writing its output to
+a file, beside the peers' commands on the same file (pyx12 ``x12xml``; LinuxForHealth reading models and dumping
+them as JSON). Library drivers (bench/drivers/) time the layers under them.
+
+To add a tool, append a :class:`Tool` to ``TOOLS``: a command template (``{python}``, ``{edi}``, ``{file}``,
+``{input}``, ``{out}``), the largest file it should run on, an import or command option it needs (reported
+"unavailable" when missing), and the keys of its JSON output line that must agree with other tools reporting the
+same keys.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import dataclasses
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,6 +53,15 @@ class Tool:
     compare: tuple[str, ...] = ()          # JSON keys that must match other tools' values for the same file
     default: bool = True                   # run unless --tools names it (or says "all")
     peer: str = "pyx12 walk"               # the tool this one is compared with in the last column
+    writes: bool = False                   # a command whose standard output is its product: kept in a file, not parsed
+    ok_codes: tuple[int, ...] = (0,)       # exit statuses that mean it ran (validators exit 1 on findings)
+    input: str | None = None               # "{input}": the sample converted first by this edi command, e.g. "to-json"
+    option: str | None = None              # "to-json --lines": the edi command must offer this option
+
+    @property
+    def cli(self) -> bool:
+        """A command people run (``--tools cli`` picks these and their peers)."""
+        return self.writes or self.command[0] == "{lfh}" and "--json" in self.command or self.name == "pyx12 validate"
 
 
 TOOLS = (
@@ -67,11 +83,36 @@ TOOLS = (
          needs="edi.models:iter_claims", compare=MODEL_KEYS, peer="LinuxForHealth models"),
     Tool("edi models + X12", ("{python}", "bench/drivers/edi_models.py", "{file}", "--write"),
          needs="edi.models:read", compare=MODEL_KEYS, peer="LinuxForHealth models"),
+    # the commands a user runs, whole processes writing their output to a file
+    Tool("pyx12 x12xml", ("{python}", "-m", "pyx12.scripts.x12xml", "-q", "{file}"), max_claims=10_000,
+         needs="pyx12.scripts.x12xml:main", writes=True, ok_codes=(0, 1), peer="pyx12 x12xml"),
+    Tool("LinuxForHealth models → JSON", ("{lfh}", "bench/peers/lfh_models.py", "{file}", "--json", "{out}"),
+         max_claims=10_000, compare=MODEL_KEYS, peer="LinuxForHealth models → JSON"),
+    Tool("edi info", ("{edi}", "info", "{file}"), writes=True, peer=""),
+    Tool("edi inspect", ("{edi}", "inspect", "{file}"), writes=True, peer="pyx12 x12xml"),
+    Tool("edi inspect --claim", ("{edi}", "inspect", "{file}", "--claim", "{last_claim}"), writes=True, peer=""),
+    Tool("edi to-json", ("{edi}", "to-json", "{file}"), writes=True, peer="pyx12 x12xml"),
+    Tool("edi to-json --lines", ("{edi}", "to-json", "--lines", "{file}"), writes=True, peer="pyx12 x12xml",
+         option="to-json --lines"),
+    Tool("edi from-json", ("{edi}", "from-json", "{input}"), writes=True, input="to-json", peer=""),
+    Tool("edi to-xml", ("{edi}", "to-xml", "{file}"), writes=True, peer="pyx12 x12xml"),
+    Tool("edi to-json --models", ("{edi}", "to-json", "--models", "{file}"), writes=True,
+         peer="LinuxForHealth models → JSON"),
+    Tool("edi from-json --models", ("{edi}", "from-json", "--models", "{input}"), writes=True,
+         input="to-json --models", peer=""),
+    Tool("edi validate --ack 999 --ack 277ca", ("{edi}", "validate", "{file}", "--ack", "999", "--ack", "277ca",
+                                                "--out", "{out}"), writes=True, ok_codes=(0, 1), peer="pyx12 validate"),
 )
 ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi loop trees",
            "pyx12-walk": "pyx12 walk", "pyx12-validate": "pyx12 validate", "validate": "edi validate + 999",
-           "validate-1": "edi validate + 999 (1 process)", "models": "edi models (stream)", "lfh": "LinuxForHealth models"}
+           "validate-1": "edi validate + 999 (1 process)", "models": "edi models (stream)", "lfh": "LinuxForHealth models",
+           "x12xml": "pyx12 x12xml", "lfh-json": "LinuxForHealth models → JSON", "info": "edi info",
+           "inspect": "edi inspect", "inspect-claim": "edi inspect --claim", "to-json": "edi to-json",
+           "to-json-lines": "edi to-json --lines", "from-json": "edi from-json", "to-xml": "edi to-xml",
+           "to-json-models": "edi to-json --models", "from-json-models": "edi from-json --models",
+           "validate-acks": "edi validate --ack 999 --ack 277ca"}
 BASELINE = "bare split"
+
 
 
 @dataclass
@@ -145,14 +186,20 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_once(command: list[str]) -> tuple[float, int, int, str, str, int]:
+def run_once(command: list[str], product: Path | None = None) -> tuple[float, int, int, str, str, int]:
     """(wall seconds, child's peak RSS in KiB, exit status, stdout, stderr, peak RSS of the child and the
-    processes it started, summed, in KiB — sampled every 20 ms) of one whole process."""
+    processes it started, summed, in KiB — sampled every 20 ms) of one whole process. With ``product``, standard
+    output goes to that file (a command's output, like a user's ``> file``) and is not read back."""
     import threading
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sink = product.open("wb") if product is not None else out
         started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT)
+        try:
+            child = subprocess.Popen(command, stdout=sink, stderr=err, cwd=ROOT)
+        finally:
+            if product is not None:
+                sink.close()
         peak = [0]
         done = threading.Event()
 
@@ -180,6 +227,12 @@ def unavailable_reason(tool: Tool, python: str) -> str | None:
     script = ROOT / tool.command[1] if len(tool.command) > 1 else None
     if script is not None and script.suffix == ".py" and not script.exists():
         return f"{tool.command[1]} does not exist yet"
+    if tool.option:
+        command, _, option = tool.option.rpartition(" ")
+        probe = subprocess.run([edi_command(python), *command.split(), "--help"], cwd=ROOT, capture_output=True,
+                               text=True)
+        if option not in probe.stdout:
+            return f"`edi {command}` has no {option} option yet"
     if tool.needs:
         module, _, attribute = tool.needs.partition(":")
         check = f"from {module} import {attribute}" if attribute else f"import {module}"
@@ -189,17 +242,54 @@ def unavailable_reason(tool: Tool, python: str) -> str | None:
     return None
 
 
+def edi_command(python: str) -> str:
+    """The ``edi`` console script installed beside the interpreter (what a user types)."""
+    return str(Path(python).parent / "edi")
+
+
 def measure(tool: Tool, sample: Sample, python: str, result: Result, counted: bool) -> None:
     """One whole-process run of ``tool`` on ``sample`` into ``result`` (``counted`` False: the warm-up)."""
-    command = [part.format(python=python, lfh=str(LFH_PYTHON), file=str(sample.path)) for part in tool.command]
-    seconds, rss, status, stdout, stderr, tree = run_once(command)
+    scratch = sample.path.parent / "scratch"
+    scratch.mkdir(exist_ok=True)
+    out = scratch / f"{sample.path.stem}.{tool.name.replace(' ', '_').replace('/', '_')}.out"
+    fill = {"python": python, "edi": edi_command(python), "lfh": str(LFH_PYTHON), "file": str(sample.path),
+            "out": str(out.with_suffix(".dir") if "--out" in tool.command else out),
+            "input": str(prepared_input(tool.input, sample, python)) if tool.input else "",
+            "last_claim": last_claim(sample) if "{last_claim}" in tool.command else ""}
+    command = [part.format(**fill) for part in tool.command]
+    product = out if tool.writes else None
+    seconds, rss, status, stdout, stderr, tree = run_once(command, product)
     result.output = parse_output(stdout)
-    if status != 0:
+    if out.is_file():
+        result.output["bytes_written"] = out.stat().st_size
+        out.unlink()
+    shutil.rmtree(out.with_suffix(".dir"), ignore_errors=True)
+    if status not in tool.ok_codes:
         result.status, result.note = "failed", f"exit {status}: {last_line(stderr or stdout)}"
     elif counted:
         result.seconds.append(seconds)
         result.rss_kib.append(rss)
         result.tree_kib.append(tree)
+
+
+def prepared_input(command: str, sample: Sample, python: str) -> Path:
+    """The sample converted once by an edi command (e.g. ``to-json``), as input for the command that reads it back."""
+    target = sample.path.with_suffix("." + command.replace(" --", "-").replace(" ", "-") + ".json")
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        with partial.open("wb") as sink:
+            subprocess.run([edi_command(python), *command.split(), str(sample.path)], stdout=sink, check=True)
+        os.replace(partial, target)
+    return target
+
+
+def last_claim(sample: Sample) -> str:
+    """The CLM01 / CLP01 of the file's last claim (what ``inspect --claim`` looks for: the whole file is read)."""
+    with sample.path.open("rb") as fh:
+        fh.seek(max(0, sample.path.stat().st_size - 200_000))
+        tail = fh.read().decode("latin-1")
+    found = [piece.split("*")[1] for piece in tail.replace("\n", "").split("~") if piece.startswith(("CLM*", "CLP*"))]
+    return found[-1] if found else "none"
 
 
 def parse_output(stdout: str) -> dict[str, object]:
@@ -297,6 +387,8 @@ def notes(samples_results: list[tuple[Sample, list[Result]]]) -> list[str]:
         for r in results:
             if r.status in ("failed", "unavailable"):
                 lines.append(f"- {sample.path.name}: {r.tool.name} {r.status}: {r.note}")
+            if r.status == "ok" and r.output.get("bytes_written"):
+                lines.append(f"- {sample.path.name}: {r.tool.name} wrote {int(r.output['bytes_written']) / 1e6:.1f} MB")
             if r.tool.name == "pyx12 validate" and r.status == "ok":
                 lines.append(f"- {sample.path.name}: pyx12 validate: {r.output.get('errors')} error(s)")
     return lines
@@ -330,7 +422,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool below 100k claims")
     parser.add_argument("--large-runs", type=int, default=3, help="timed runs per tool at 100k claims or more")
     names = ", ".join(ALIASES)
-    parser.add_argument("--tools", default="default", help=f"comma list of {names}; 'default' or 'all'")
+    parser.add_argument("--tools", default="default", help=f"comma list of {names}; 'default', 'cli' (the "
+                        "commands a user runs, with their peers) or 'all'")
     parser.add_argument("--pyx12-max", default="10k", help="largest file pyx12 runs on (claims)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic files")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out", help="where files and results go")
@@ -342,6 +435,8 @@ def chosen_tools(args: argparse.Namespace) -> list[Tool]:
     tools = [dataclasses.replace(t, max_claims=limit if t.max_claims else None) for t in TOOLS]
     if args.tools == "all":
         return tools
+    if args.tools == "cli":
+        return [t for t in tools if t.cli]
     if args.tools == "default":
         return [t for t in tools if t.default]
     wanted = {ALIASES.get(name.strip(), name.strip()) for name in args.tools.split(",")}
