@@ -14,6 +14,7 @@ from edi.guide._loader import load_guide
 from edi.guide._placer import LoopPlacer
 from edi.guide._select import CONTROL_MAP, guide_for
 from edi.guide._spec import ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
+from edi.guide._walk import unknown_loop
 from edi.x12 import Framed, Framer, Role, Segment, Source, Transaction, tokenize
 
 
@@ -162,11 +163,6 @@ class TransactionTree:
         return [node for node in self.segments() if node.spec is None]
 
 
-def _unknown_loop(transaction: Transaction) -> LoopSpec:
-    name = f"Transaction Set {transaction.set_id} {transaction.guide} (no implementation guide known)"
-    return LoopSpec(-1, "ST_LOOP", name, "R", 0, 1, "explicit", (), "/ST_LOOP")
-
-
 class TreeBuilder:
     """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed.
 
@@ -195,7 +191,7 @@ class TreeBuilder:
         if move is None:
             if not stack:
                 placer = self.placer
-                spec = placer.st_loop if placer is not None else _unknown_loop(self.transaction)
+                spec = placer.st_loop if placer is not None else unknown_loop(self.transaction)
                 self.root = Loop(spec, None)
                 stack.append(self.root)
             loop = stack[-1]
