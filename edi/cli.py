@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -26,6 +28,7 @@ class _Cli(click.Group):
 
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=False)
+INPUT = click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=True)  # '-' reads standard input
 
 
 @click.group(cls=_Cli)
@@ -82,43 +85,52 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 
 
 @cli.command("to-json")
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=INPUT)
 @click.option("--models", is_flag=True, help="Emit the typed models (claims, remittances, acks) instead of the "
               "lossless segment tree.")
-def to_json_command(file: Path, models: bool) -> None:
-    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output.
+@click.option("--lines", is_flag=True, help="JSON Lines: one transaction (with --models: one claim or claim "
+              "payment) per line, envelope segments on lines of their own; `edi from-json` reads it too.")
+def to_json_command(file: Path, models: bool, lines: bool) -> None:
+    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output, as it reads.
 
     Example: edi to-json samples/835-remittance.x12 > remit.json
     """
-    source, name = _read_source(file)
     if models:
         from edi.models._json import encode
 
-        sys.stdout.buffer.write(encode(source, name) + b"\n")
+        source, name = _read_source(file)
+        options = {"lines": True} if lines else {}  # the models writer grows its own --lines form
+        sys.stdout.buffer.write(encode(source, name, **options) + b"\n")
         sys.stdout.buffer.flush()
         return
     from edi.inspect import to_json
 
-    to_json(source, sys.stdout, name=name)
+    with _opened(file) as (source, name):
+        to_json(source, sys.stdout.buffer, name=name, lines=lines)
+    sys.stdout.buffer.flush()
 
 
 @cli.command("from-json")
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=INPUT)
 @click.option("--models", is_flag=True, help="The document holds typed models (from `edi to-json --models`).")
 def from_json_command(file: Path, models: bool) -> None:
-    """Write the X12 bytes a JSON document (from `edi to-json`) was made from to standard output.
+    """Write the X12 bytes a JSON document or JSON Lines (from `edi to-json`) was made from to standard output.
+
+    A document that cannot become X12 (a missing key, a value holding a delimiter …) stops with one line naming
+    the JSON path, and exit code 2.
 
     Example: edi from-json remit.json > remit.x12
     """
-    text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     if models:
         from edi.models._json import from_document
 
+        text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
         sys.stdout.buffer.write(from_document(text))
     else:
-        from edi.inspect import from_json
+        from edi.inspect import write_x12
 
-        sys.stdout.buffer.write(from_json(text))
+        with _opened(file) as (source, name):
+            write_x12(source, sys.stdout.buffer, name)
     sys.stdout.buffer.flush()
 
 
@@ -228,6 +240,16 @@ def parse_snips(text: str) -> tuple[int, ...]:
     if not chosen <= {1, 2, 3, 4, 5, 6, 7}:
         raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7")
     return tuple(sorted(chosen))
+
+
+@contextlib.contextmanager
+def _opened(file: Path) -> Iterator[tuple[BinaryIO, str]]:
+    """FILE as a binary stream with the name messages use; '-' is standard input (read as it comes)."""
+    if str(file) == "-":
+        yield sys.stdin.buffer, "<stdin>"
+        return
+    with file.open("rb") as stream:
+        yield stream, str(file)
 
 
 def _read_source(file: Path) -> tuple[Path | bytes, str]:
