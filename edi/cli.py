@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,46 +43,58 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.argument("files", nargs=-1, required=True, type=INPUT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def info(files: tuple[Path, ...], fmt: str) -> None:
-    """Summarize files: interchanges, groups, transactions, claim and remittance counts, envelope problems.
+    """Summarize files ('-' reads standard input): interchanges, groups, transactions, claim and remittance
+    counts, delimiters, envelope problems. Each file's summary is written as soon as it is read.
 
     Example: edi info samples/*.x12 --format json
     """
-    from edi.inspect import file_info, render_info
+    from edi.inspect import FileInfo, file_info, render_info
 
-    results, failed = [], False
-    for path in files:
-        try:
-            results.append(file_info(path))
-        except EdiError as exc:
-            failed = True
-            if fmt == "text":
-                click.echo(str(exc))
-            else:
-                results.append({"file": str(path), "error": str(exc)})  # type: ignore[arg-type]
-            continue
-        if fmt == "text":
-            click.echo(render_info(results[-1]))
+    failed = False
     if fmt == "json":
-        click.echo(json.dumps([r if isinstance(r, dict) else r.as_dict() for r in results], indent=1))
+        click.echo("[")
+    for n, path in enumerate(files):
+        with _opened(path) as (source, name):
+            try:
+                summary = file_info(source, name)
+            except EdiError as exc:
+                failed = True
+                summary = FileInfo(name, -1, error=str(exc))
+        if fmt == "json":
+            entry = {"file": name, "error": summary.error} if summary.error else summary.as_dict()
+            text = textwrap.indent(json.dumps(entry, indent=1, ensure_ascii=False), " ")
+            click.echo(text + ("," if n < len(files) - 1 else ""))
+        else:
+            click.echo(render_info(summary))
+    if fmt == "json":
+        click.echo("]")
     sys.exit(2 if failed else 0)
 
 
 @cli.command()
-@click.argument("file", type=FILE)
+@click.argument("file", type=INPUT)
 @click.option("--loop", "loop_id", help="Show only this loop's instances, e.g. 2300 or 2110.")
 @click.option("--claim", help="Show only the claim (2300) or claim payment (2100) with this CLM01 / CLP01.")
 def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
-    """Print the loop tree with loop, segment and element names from the implementation guide.
+    """Print the loop tree ('-' reads standard input) with loop, segment and element names from the
+    implementation guide and what coded values mean; exit code 1 when --loop or --claim matches nothing.
 
     Example: edi inspect samples/837p-office-visits.x12 --claim PCN1002
     """
     from edi.inspect import inspect_lines
 
-    for line in inspect_lines(file, loop_id=loop_id, claim=claim):
-        click.echo(line)
+    shown = False
+    with _opened(file) as (source, name):
+        for line in inspect_lines(source, loop_id=loop_id, claim=claim, name=name):
+            click.echo(line)
+            shown = True
+    if not shown and (loop_id is not None or claim is not None):
+        what = f"no claim or claim payment {claim!r} (CLM01 / CLP01)" if claim is not None else f"no loop {loop_id!r}"
+        click.echo(f"{name}: {what} in this file", err=True)
+        sys.exit(1)
 
 
 @cli.command("to-json")
@@ -147,16 +160,16 @@ def schema(kind: str) -> None:
 
 
 @cli.command("to-xml")
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=INPUT)
 def to_xml_command(file: Path) -> None:
-    """Write FILE as XML with loop, segment and element names as attributes.
+    """Write FILE ('-' reads standard input) as XML with loop, segment and element names as attributes.
 
     Example: edi to-xml samples/837i-inpatient.x12 > claim.xml
     """
-    from edi.inspect import to_xml
+    from edi.inspect import write_xml
 
-    source, name = _read_source(file)
-    sys.stdout.buffer.write(to_xml(source, name=name))
+    with _opened(file) as (source, name):
+        write_xml(source, sys.stdout.buffer, name=name)
     sys.stdout.buffer.flush()
 
 
@@ -210,7 +223,7 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tup
 
 @cli.command()
 @click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca"]))
-@click.option("--claims", type=int, default=10, show_default=True, help="Number of claims.")
+@click.option("--claims", type=click.IntRange(min=1), default=10, show_default=True, help="Number of claims (1 or more).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 def synth(kind: str, claims: int, seed: int, out_file: Path | None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from edi.inspect._nest import delimiters_of
 from edi.x12 import Framer, Role, Source, tokenize
 
 COUNTED = {"CLM": "claims", "CLP": "claim_payments", "LX": "lx", "SV1": "service_lines", "SV2": "service_lines",
@@ -38,7 +39,7 @@ class InterchangeInfo:
     date: str
     version: str
     usage: str
-    delimiters: dict[str, str | None]
+    delimiters: dict[str, str | None]          # line_break: what follows each terminator in the file ("\n" …)
     groups: list[GroupInfo] = field(default_factory=list)
 
 
@@ -69,12 +70,14 @@ class FileInfo:
 def file_info(source: Source, name: str | None = None) -> FileInfo:
     """Summarize one file. Framing problems become findings; a file that cannot be tokenized raises FramingError."""
     label = name or (str(source) if isinstance(source, Path) else "<bytes>")
-    size = source.stat().st_size if isinstance(source, Path) else len(source)  # type: ignore[arg-type]
+    size = (source.stat().st_size if isinstance(source, Path) else
+            len(source) if isinstance(source, (bytes, bytearray, memoryview)) else -1)  # a stream: counted below
     info = FileInfo(label, size)
     framer = Framer(tokenize(source, name=label))
     isa_info: InterchangeInfo | None = None
     gs_info: GroupInfo | None = None
     st_info: TransactionInfo | None = None
+    seg = None
     for framed in framer:
         info.segments += 1
         seg, role = framed.segment, framed.role
@@ -86,7 +89,7 @@ def file_info(source: Source, name: str | None = None) -> FileInfo:
         elif role is Role.ISA:
             d = seg.delimiters
             isa_info = InterchangeInfo(seg[13], f"{seg[5]}:{seg[6].strip()}", f"{seg[7]}:{seg[8].strip()}",
-                                       f"{seg[9]} {seg[10]}", seg[12], seg[15], d.as_dict() if d else {})
+                                       f"{seg[9]} {seg[10]}", seg[12], seg[15], delimiters_of(seg) or {})
             info.interchanges.append(isa_info)
             gs_info = st_info = None
         elif role is Role.GS and isa_info is not None:
@@ -98,6 +101,9 @@ def file_info(source: Source, name: str | None = None) -> FileInfo:
         elif role is Role.SE and st_info is not None:
             st_info.segments += 1
             st_info = None
+    if info.bytes < 0:  # read from a stream: the file ends where its last segment (with what follows it) ends
+        info.bytes = 0 if seg is None else (seg.offset + len(seg.delimiters.element.join(seg.elements) if seg.delimiters
+                                                               else "".join(seg.elements)) + len(seg.tail))
     info.findings = [{"code": f.code, "message": f.message, "segment": f.position.index + 1,
                       "line": f.position.line, "element": f.element} for f in framer.findings]
     return info
