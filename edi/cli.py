@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sys
 import textwrap
@@ -88,8 +89,9 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 
     shown = False
     with _opened(file) as (source, name):
-        for line in inspect_lines(source, loop_id=loop_id, claim=claim, name=name):
-            click.echo(line)
+        lines = iter(inspect_lines(source, loop_id=loop_id, claim=claim, name=name))
+        while batch := list(itertools.islice(lines, 2048)):
+            click.echo("\n".join(batch))  # echoing a line at a time cost more than making the lines
             shown = True
     if not shown and (loop_id is not None or claim is not None):
         what = f"no claim or claim payment {claim!r} (CLM01 / CLP01)" if claim is not None else f"no loop {loop_id!r}"

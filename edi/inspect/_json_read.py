@@ -113,8 +113,13 @@ class _Reader:
                     raise self.fail("an object with 'id' is a segment; it cannot have 'children'", "children")
                 had_children = True
                 self.check_format(fields, top)
+                scope = self.scopes[-1]
+                if fields.get("delimiters") is not None:
+                    path.append("delimiters")
+                    scope = self.delimiters(fields["delimiters"])
+                    path.pop()
                 path.append("children")
-                self.children(fields)
+                self.children(scope)
                 path.pop()
                 continue
             event, value = next(events)
@@ -130,6 +135,8 @@ class _Reader:
                 elif had_children:
                     raise self.fail("'delimiters' must come before 'children' (the document is read as a stream)",
                                     "delimiters")
+        if had_children and "id" in fields:
+            raise self.fail("an object with 'children' is a container; it cannot have an 'id'", "id")
         if not had_children:
             if "id" in fields:
                 self.segment(fields)
@@ -145,15 +152,10 @@ class _Reader:
         if fields["format"] != FORMAT:
             raise self.fail(f"not an {FORMAT} document: its format is {fields['format']!r}", "format")
 
-    def children(self, fields: dict[str, Any]) -> None:
+    def children(self, scope: Delimiters | None) -> None:
         event, _ = next(self.events)
         if event != "start_array":
             raise self.fail(f"'children' must be an array, found {_KINDS.get(event, event)}")
-        scope = self.scopes[-1]
-        if "delimiters" in fields and fields["delimiters"] is not None:
-            self.path.append("delimiters")
-            scope = self.delimiters(fields["delimiters"])
-            self.path.pop()
         self.scopes.append(scope)
         index = 0
         for event, _ in self.events:
@@ -204,6 +206,9 @@ class _Reader:
             if not isinstance(value, str) or len(value) != 1:
                 shown = repr(value) if isinstance(value, str) else _kind(value)
                 raise self.fail(f"must be one character, found {shown}", key)
+            if ord(value) > 0xFF:
+                raise self.fail(f"{value!r} (U+{ord(value):04X}) cannot be a delimiter: X12 delimiters are one byte "
+                                "(ISO-8859-1)", key)
             values.append(value)
         line_break = raw.get("line_break", "")
         if not isinstance(line_break, str):
@@ -334,7 +339,7 @@ class _Reader:
                             f"{tail!r}", "tail")
 
     def check_latin1(self, seg_id: str, elements: list[str], tail: str, lead: str) -> None:
-        for key, values in (("elements", elements), ("tail", [tail]), ("lead", [lead])):
+        for key, values in (("id", [seg_id]), ("elements", elements), ("tail", [tail]), ("lead", [lead])):
             for n, value in enumerate(values):
                 try:
                     value.encode("latin-1")

@@ -6,10 +6,10 @@ memory; with a filter (``--loop``, ``--claim``) only the matching loops' lines a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from edi.guide import ElementSpec, LoopSpec, SegmentSpec, control_segment, guide_for
-from edi.inspect._codes import Explain, explainer, rarc_explainer
+from edi.inspect._codes import explainer, rarc_explainer
 from edi.inspect._nest import nest
 from edi.x12 import Role, Segment, Source, Transaction
 
@@ -67,52 +67,62 @@ def _transaction_line(t: Transaction) -> str:
 
 
 def _segment_lines(seg: Segment, spec: SegmentSpec | None, pad: str, explain: _Explainer,
-                   envelope: bool = False) -> Iterator[str]:
+                   envelope: bool = False) -> list[str]:
     where = f"#{seg.index + 1}"
     if envelope:
-        yield f"{seg.id}  {spec.name if spec else '(not an envelope segment)'}  {where}"
+        lines = [f"{seg.id}  {spec.name if spec else '(not an envelope segment)'}  {where}"]
     elif spec is None:
-        yield f"{pad}{seg.id}  ! not expected here by the guide  {where}: {seg.text()}"
+        lines = [f"{pad}{seg.id}  ! not expected here by the guide  {where}: {seg.text()}"]
     else:
-        yield f"{pad}{seg.id}  {spec.name}  {where}"
+        lines = [f"{pad}{seg.id}  {spec.name}  {where}"]
     elements = seg.elements
+    rows = explain.rows(seg.id, spec, len(elements) - 1, envelope)
+    inner = "    " if envelope else pad + "    "
     for n in range(1, len(elements)):
         value = elements[n]
-        element = spec.element(n) if spec is not None else None
-        if envelope:
-            if not value.strip():
-                continue
-            label = f"{element.id} {element.name}: " if element else f"{seg.id}{n:02d} "
-            line = f"    {label}{value}"
-        else:
-            if not value:
-                continue
-            ref = element.id if element is not None else f"{seg.id}{n:02d}"
-            line = f"{pad}    {ref:<9}{element.name + ': ' if element is not None else ''}{value}"
-        meaning = explain(element, seg, n, value) if element is not None else None
-        yield f"{line}  ({meaning})" if meaning else line
+        if not value or envelope and not value.strip():
+            continue
+        label, meaning_of = rows[n - 1]
+        meaning = meaning_of(seg, n, value) if meaning_of is not None else None
+        lines.append(f"{inner}{label}{value}  ({meaning})" if meaning else f"{inner}{label}{value}")
+    return lines
+
+
+Row = tuple[str, "Callable[[Segment, int, str], str | None] | None"]  # (label before the value, what it means)
 
 
 class _Explainer:
-    """What a value means, with each element's way of explaining worked out once."""
+    """Per segment spec, each element's label and way of explaining its value, worked out once."""
 
     def __init__(self) -> None:
-        self.plans: dict[int, tuple[Explain | None, tuple[Explain | None, ...]]] = {}
+        self.cache: dict[object, tuple[Row, ...]] = {}
 
-    def __call__(self, element: ElementSpec, seg: Segment, n: int, value: str) -> str | None:
-        if seg.id == "LQ" and n == 2 and seg[1] == "HE":
-            return rarc_explainer()(value)
-        plan = self.plans.get(id(element))  # specs live as long as their (cached) guide
-        if plan is None:
-            plan = self.plans[id(element)] = (explainer(element), tuple(explainer(c) for c in element.components))
-        whole, parts = plan
-        if not element.is_composite:
-            return whole(value) if whole is not None else None
-        if not any(parts):
-            return None
-        meanings = []
-        for part, explain in zip(seg.components(n), parts):
-            meaning = explain(part) if explain is not None and part else None
-            if meaning:
-                meanings.append(f"{part} {meaning}")
+    def rows(self, seg_id: str, spec: SegmentSpec | None, count: int, envelope: bool) -> tuple[Row, ...]:
+        key = (id(spec), envelope) if spec is not None else seg_id  # specs live as long as their (cached) guide
+        rows = self.cache.get(key)
+        if rows is None or len(rows) < count:
+            size = max(count, len(spec.elements) if spec is not None else 0)
+            rows = self.cache[key] = tuple(_row(seg_id, spec.element(n) if spec else None, n, envelope)
+                                           for n in range(1, size + 1))
+        return rows
+
+
+def _row(seg_id: str, element: ElementSpec | None, n: int, envelope: bool) -> Row:
+    if element is None:
+        return (f"{seg_id}{n:02d} " if envelope else f"{seg_id + format(n, '02d'):<9}"), None
+    label = f"{element.id} {element.name}: " if envelope else f"{element.id:<9}{element.name}: "
+    if seg_id == "LQ" and n == 2:  # a remark code when LQ01 is HE
+        remark = rarc_explainer()
+        return label, lambda seg, _, value: remark(value) if seg[1] == "HE" else None
+    if not element.is_composite:
+        whole = explainer(element)
+        return label, (lambda _, __, value: whole(value)) if whole is not None else None
+    parts = tuple(explainer(component) for component in element.components)
+    if not any(parts):
+        return label, None
+
+    def composite(seg: Segment, n: int, _: str) -> str | None:
+        meanings = [f"{part} {meaning}" for part, explain in zip(seg.components(n), parts)
+                    if explain is not None and part and (meaning := explain(part))]
         return "; ".join(meanings) or None
+    return label, composite
