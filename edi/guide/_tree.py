@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -379,9 +381,19 @@ def control_guide() -> TransactionSpec:
     return load_guide(CONTROL_MAP)
 
 
+# Element names pyx12's 00501 envelope map keeps from 4010 where 5010 renamed the element.
+RENAMED_IN_5010 = {"ISA11": "Repetition Separator"}  # 4010: Interchange Control Standards Identifier ('U')
+
+
+@functools.cache
 def control_segment(seg_id: str) -> SegmentSpec | None:
-    """The envelope map's spec of ISA, GS, GE, IEA or TA1."""
-    return next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+    """The envelope map's spec of ISA, GS, GE, IEA or TA1 (with 5010's element names)."""
+    spec = next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+    if spec is None or not any(e.id in RENAMED_IN_5010 for e in spec.elements):
+        return spec
+    elements = tuple(dataclasses.replace(e, name=RENAMED_IN_5010[e.id]) if e.id in RENAMED_IN_5010 else e
+                     for e in spec.elements)
+    return dataclasses.replace(spec, elements=elements)
 
 
 def read_trees(path: Path) -> list[TransactionTree]:

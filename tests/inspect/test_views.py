@@ -62,6 +62,10 @@ class TestCodeMeanings:
         assert ("CLM05    Health Care Service Location Information: 11:B:1  "
                 "(11 Office; 1 Admit Through Discharge Claim (original))") == _line(lines, "CLM05")
 
+    def test_isa11_is_named_as_in_5010(self) -> None:
+        """pyx12's 00501 envelope map keeps the 4010 name (Interchange Control Standards Identifier)."""
+        assert "ISA11 Repetition Separator: ^" == _line(list(inspect_lines(R835)), "ISA11")
+
     def test_a_remark_code_in_lq02_and_an_unknown_carc(self) -> None:
         data = R835.read_bytes().replace(b"CAS*CO*45*", b"CAS*CO*999*", 1)
         lines = list(inspect_lines(data))
