@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect as inspect_module
 import itertools
 import json
 import sys
@@ -115,6 +116,8 @@ def to_json_command(file: Path, models: bool, lines: bool) -> None:
 
         source, name = _read_source(file)
         options = {"lines": True} if lines else {}  # the models writer grows its own --lines form
+        if options and "lines" not in inspect_module.signature(encode).parameters:
+            raise click.UsageError("--lines with --models is not available yet")
         sys.stdout.buffer.write(encode(source, name, **options) + b"\n")
         sys.stdout.buffer.flush()
         return

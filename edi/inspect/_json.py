@@ -71,7 +71,8 @@ class _Writer:
             pieces.append(b'{"format":"%s","children":[' % FORMAT.encode())
             stack.append([True, False])
         top_level = 1  # stack depth of a child of the document: such a segment names its delimiters
-        parent, top, first, more = stack[-1], True, b"", b""
+        parent, top = stack[-1], True
+        first, more = self._separators(top_level)
         isa = Role.ISA
         for close, opened, role, seg, transaction, spec in nest(source, name):
             if close or opened:
@@ -80,9 +81,8 @@ class _Writer:
                 for marker in opened:
                     self._open(marker, seg, transaction)
                 parent = stack[-1]
-                depth = len(stack)
-                top = depth == top_level
-                first, more = (b"", b",") if lines else (b"\n" + b" " * depth, b",\n" + b" " * depth)
+                top = len(stack) == top_level
+                first, more = self._separators(len(stack))
             if spec is not None:
                 obj = {"id": seg.id, "elements": seg.elements[1:], "tail": seg.tail, "name": spec.name}
             else:
@@ -109,17 +109,19 @@ class _Writer:
         self.write(b"".join(pieces))
         pieces.clear()
 
-    def _child(self, text: bytes) -> None:
-        """Put a segment or a container's head in the innermost open container."""
+    def _separators(self, depth: int) -> tuple[bytes, bytes]:
+        """What goes before the first child of a container at this depth, and before each later one."""
+        return (b"", b",") if self.lines else (b"\n" + b" " * depth, b",\n" + b" " * depth)
+
+    def _head(self, text: bytes) -> None:
+        """Put a container's head in the innermost open container."""
         parent = self.stack[-1]
         if parent[0]:
-            if self.lines:
-                self.pieces.append(b"," + text if parent[1] else text)
-            else:
-                self.pieces.append(b"%s%s%s" % (b",\n" if parent[1] else b"\n", b" " * len(self.stack), text))
+            first, more = self._separators(len(self.stack))
+            self.pieces.append((more if parent[1] else first) + text)
             parent[1] = True
         else:
-            self.pieces.append(text + b"\n" if text.endswith(b"}") else text)
+            self.pieces.append(text)
 
     def _open(self, marker: LoopSpec | Role, seg: Segment, transaction: Transaction | None) -> None:
         encode = self.encode
@@ -139,7 +141,7 @@ class _Writer:
             head += b'"children":['
         else:
             head = b'{"loop":%s,"name":%s,"children":[' % (encode(marker.id), encode(marker.name))  # type: ignore[union-attr]
-        self._child(head)
+        self._head(head)
         self.stack.append([True, False])
 
     def _map(self, t: Transaction) -> bytes:
