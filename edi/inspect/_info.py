@@ -78,10 +78,10 @@ def file_info(source: Source, name: str | None = None) -> FileInfo:
     gs_info: GroupInfo | None = None
     st_info: TransactionInfo | None = None
     seg = None
-    for framed in framer:
+    body = Role.BODY
+    for role, seg, transaction, _ in framer.events():  # body segments (the bulk) come without a Framed object
         info.segments += 1
-        seg, role = framed.segment, framed.role
-        if role is Role.BODY and st_info is not None:
+        if role is body and st_info is not None:
             key = COUNTED.get(seg.id)
             if key:
                 st_info.counts[key] = st_info.counts.get(key, 0) + 1
@@ -95,8 +95,8 @@ def file_info(source: Source, name: str | None = None) -> FileInfo:
         elif role is Role.GS and isa_info is not None:
             gs_info = GroupInfo(seg[1], seg[6], seg[8], seg[2], seg[3])
             isa_info.groups.append(gs_info)
-        elif role is Role.ST and gs_info is not None and framed.transaction is not None:
-            st_info = TransactionInfo(seg[1], seg[2], framed.transaction.guide, 1)
+        elif role is Role.ST and gs_info is not None and transaction is not None:
+            st_info = TransactionInfo(seg[1], seg[2], transaction.guide, 1)
             gs_info.transactions.append(st_info)
         elif role is Role.SE and st_info is not None:
             st_info.segments += 1
