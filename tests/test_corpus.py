@@ -70,6 +70,9 @@ def test_round_trips_byte_for_byte(path: Path) -> None:
     out = io.StringIO()
     to_json(path, out)
     assert data == from_json(out.getvalue()), "to-json + from-json"
+    lines = io.BytesIO()
+    to_json(path, lines, lines=True)
+    assert data == from_json(lines.getvalue()), "to-json --lines + from-json"
 
 
 @pytest.mark.parametrize("path", [p for p in HEALTHCARE if corpus_id(p) not in REFUSED], ids=corpus_id)

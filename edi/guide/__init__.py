@@ -8,9 +8,10 @@ from edi.guide._tree import (FoldedLoop, Folds, Loop, dismantle, SegmentNode, Tr
                              iter_loop_trees,
                              walk_file,
                              iter_transactions, read_trees)
+from edi.guide._walk import Step, walk_segments
 
 __all__ = [
-    "NAMED", "ElementSpec", "FoldedLoop", "Folds", "Loop", "LoopPlacer", "LoopSpec", "Move", "SegmentNode", "SegmentSpec",
+    "NAMED", "ElementSpec", "FoldedLoop", "Folds", "Loop", "LoopPlacer", "LoopSpec", "Move", "SegmentNode", "SegmentSpec", "Step",
     "TransactionSpec", "TransactionTree", "TreeBuilder", "control_guide", "control_segment", "guide_for", "guide_named",
-    "dismantle", "iter_loop_trees", "iter_transactions", "load_guide", "map_name_for", "read_trees", "walk_file",
+    "dismantle", "iter_loop_trees", "iter_transactions", "load_guide", "map_name_for", "read_trees", "walk_file", "walk_segments",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -14,6 +16,7 @@ from edi.guide._loader import load_guide
 from edi.guide._placer import LoopPlacer
 from edi.guide._select import CONTROL_MAP, guide_for
 from edi.guide._spec import ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
+from edi.guide._walk import unknown_loop
 from edi.x12 import Framed, Framer, Role, Segment, Source, Transaction, tokenize
 
 
@@ -162,11 +165,6 @@ class TransactionTree:
         return [node for node in self.segments() if node.spec is None]
 
 
-def _unknown_loop(transaction: Transaction) -> LoopSpec:
-    name = f"Transaction Set {transaction.set_id} {transaction.guide} (no implementation guide known)"
-    return LoopSpec(-1, "ST_LOOP", name, "R", 0, 1, "explicit", (), "/ST_LOOP")
-
-
 class TreeBuilder:
     """Builds one transaction's loop tree from its segments; ``on_close`` sees every loop as it is closed.
 
@@ -195,7 +193,7 @@ class TreeBuilder:
         if move is None:
             if not stack:
                 placer = self.placer
-                spec = placer.st_loop if placer is not None else _unknown_loop(self.transaction)
+                spec = placer.st_loop if placer is not None else unknown_loop(self.transaction)
                 self.root = Loop(spec, None)
                 stack.append(self.root)
             loop = stack[-1]
@@ -383,9 +381,19 @@ def control_guide() -> TransactionSpec:
     return load_guide(CONTROL_MAP)
 
 
+# Element names pyx12's 00501 envelope map keeps from 4010 where 5010 renamed the element.
+RENAMED_IN_5010 = {"ISA11": "Repetition Separator"}  # 4010: Interchange Control Standards Identifier ('U')
+
+
+@functools.cache
 def control_segment(seg_id: str) -> SegmentSpec | None:
-    """The envelope map's spec of ISA, GS, GE, IEA or TA1."""
-    return next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+    """The envelope map's spec of ISA, GS, GE, IEA or TA1 (with 5010's element names)."""
+    spec = next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+    if spec is None or not any(e.id in RENAMED_IN_5010 for e in spec.elements):
+        return spec
+    elements = tuple(dataclasses.replace(e, name=RENAMED_IN_5010[e.id]) if e.id in RENAMED_IN_5010 else e
+                     for e in spec.elements)
+    return dataclasses.replace(spec, elements=elements)
 
 
 def read_trees(path: Path) -> list[TransactionTree]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from edi.inspect._nest import delimiters_of
 from edi.x12 import Framer, Role, Source, tokenize
 
 COUNTED = {"CLM": "claims", "CLP": "claim_payments", "LX": "lx", "SV1": "service_lines", "SV2": "service_lines",
@@ -38,7 +39,7 @@ class InterchangeInfo:
     date: str
     version: str
     usage: str
-    delimiters: dict[str, str | None]
+    delimiters: dict[str, str | None]          # line_break: what follows each terminator in the file ("\n" …)
     groups: list[GroupInfo] = field(default_factory=list)
 
 
@@ -69,16 +70,18 @@ class FileInfo:
 def file_info(source: Source, name: str | None = None) -> FileInfo:
     """Summarize one file. Framing problems become findings; a file that cannot be tokenized raises FramingError."""
     label = name or (str(source) if isinstance(source, Path) else "<bytes>")
-    size = source.stat().st_size if isinstance(source, Path) else len(source)  # type: ignore[arg-type]
+    size = (source.stat().st_size if isinstance(source, Path) else
+            len(source) if isinstance(source, (bytes, bytearray, memoryview)) else -1)  # a stream: counted below
     info = FileInfo(label, size)
     framer = Framer(tokenize(source, name=label))
     isa_info: InterchangeInfo | None = None
     gs_info: GroupInfo | None = None
     st_info: TransactionInfo | None = None
-    for framed in framer:
+    seg = None
+    body = Role.BODY
+    for role, seg, transaction, _ in framer.events():  # body segments (the bulk) come without a Framed object
         info.segments += 1
-        seg, role = framed.segment, framed.role
-        if role is Role.BODY and st_info is not None:
+        if role is body and st_info is not None:
             key = COUNTED.get(seg.id)
             if key:
                 st_info.counts[key] = st_info.counts.get(key, 0) + 1
@@ -86,18 +89,21 @@ def file_info(source: Source, name: str | None = None) -> FileInfo:
         elif role is Role.ISA:
             d = seg.delimiters
             isa_info = InterchangeInfo(seg[13], f"{seg[5]}:{seg[6].strip()}", f"{seg[7]}:{seg[8].strip()}",
-                                       f"{seg[9]} {seg[10]}", seg[12], seg[15], d.as_dict() if d else {})
+                                       f"{seg[9]} {seg[10]}", seg[12], seg[15], delimiters_of(seg) or {})
             info.interchanges.append(isa_info)
             gs_info = st_info = None
         elif role is Role.GS and isa_info is not None:
             gs_info = GroupInfo(seg[1], seg[6], seg[8], seg[2], seg[3])
             isa_info.groups.append(gs_info)
-        elif role is Role.ST and gs_info is not None and framed.transaction is not None:
-            st_info = TransactionInfo(seg[1], seg[2], framed.transaction.guide, 1)
+        elif role is Role.ST and gs_info is not None and transaction is not None:
+            st_info = TransactionInfo(seg[1], seg[2], transaction.guide, 1)
             gs_info.transactions.append(st_info)
         elif role is Role.SE and st_info is not None:
             st_info.segments += 1
             st_info = None
+    if info.bytes < 0:  # read from a stream: the file ends where its last segment (with what follows it) ends
+        info.bytes = 0 if seg is None else (seg.offset + len(seg.delimiters.element.join(seg.elements) if seg.delimiters
+                                                               else "".join(seg.elements)) + len(seg.tail))
     info.findings = [{"code": f.code, "message": f.message, "segment": f.position.index + 1,
                       "line": f.position.line, "element": f.element} for f in framer.findings]
     return info

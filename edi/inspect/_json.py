@@ -1,107 +1,168 @@
 """A lossless JSON form of an interchange file, and back: ``from_json(to_json(f)) == f`` byte for byte.
 
-Layout: ``{"format": "edi-x12-json/1", "children": [...]}`` where each child is a segment
-(``{"id", "elements", "tail", ["lead"], ["name"], ["unexpected"]}``) or a container with its own ``children``:
-an interchange (with its delimiters), a group, a transaction, or a loop. Reading back flattens the segments in
-order, so envelopes, loops and names are for people and tools; the bytes come from elements, tails and leads.
+The document (``edi-x12-json/1``, see docs/json.md): ``{"format": "edi-x12-json/1", "children": [...]}`` where
+each child is a segment (``{"id", "elements", "tail", ["lead"], ["name"], ["unexpected"]}``) or a container with
+its own ``children``: an interchange (with its delimiters), a group, a transaction, or a loop. The JSON Lines
+form (``lines=True``) has the line ``{"format": "edi-x12-json/1"}`` then one line per envelope segment and per
+transaction. Reading back flattens the segments in order, so envelopes, loops and names are for people and tools;
+the bytes come from elements, tails and leads.
+
+Both directions stream: :func:`to_json` writes each segment as the walk places it, :func:`write_x12` (in
+``_json_read``) writes each segment as it is parsed, so memory stays flat on any file size.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import IO, Any
 
-from edi.errors import EdiError
-from edi.guide import Loop, SegmentNode, TransactionTree, walk_file
-from edi.x12 import Delimiters, Role, Segment, Source, write
+import msgspec
+
+from edi.guide import LoopSpec, guide_for
+from edi.inspect._nest import delimiters_of, nest
+from edi.x12 import Role, Segment, Source, Transaction
 
 FORMAT = "edi-x12-json/1"
+_FLUSH = 2048  # pieces per write
 
 
-def _segment(seg: Segment, name: str | None = None, unexpected: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": seg.id, "elements": list(seg.elements[1:]), "tail": seg.tail}
-    if seg.lead:
-        out["lead"] = seg.lead
-    if name:
-        out["name"] = name
-    if unexpected:
-        out["unexpected"] = True
-    return out
+def to_json(source: Source, out: IO[str] | IO[bytes], name: str | None = None, *, lines: bool = False) -> None:
+    """Write the JSON form of a file to ``out`` (a text or binary stream) as it is read.
 
-
-def _loop(loop: Loop) -> dict[str, Any]:
-    return {"loop": loop.id, "name": loop.name, "children": [
-        _loop(c) if isinstance(c, Loop) else _node(c) for c in loop.children]}
-
-
-def _node(node: SegmentNode) -> dict[str, Any]:
-    return _segment(node.segment, node.spec.name if node.spec else None, node.spec is None)
-
-
-def to_json(source: Source, out: IO[str], name: str | None = None, indent: int | None = 1) -> None:
-    """Write the JSON form of a file to ``out``."""
-    json.dump(to_document(source, name), out, indent=indent, ensure_ascii=False)
-    out.write("\n")
+    The document puts one segment per line, indented by depth; ``lines=True`` writes JSON Lines instead: one
+    envelope segment or one whole transaction (its loops nested) per line, after a ``{"format": …}`` line."""
+    write: Callable[[bytes], Any]
+    if isinstance(out, io.TextIOBase):
+        text_out = out
+        write = lambda chunk: text_out.write(chunk.decode("utf-8"))  # noqa: E731
+    else:
+        write = out.write  # type: ignore[assignment]
+    _Writer(write, lines).run(source, name)
 
 
 def to_document(source: Source, name: str | None = None) -> dict[str, Any]:
-    """The JSON form as Python objects: interchanges hold groups, groups hold transactions, those hold loops."""
-    top: list[Any] = []
-    interchange: dict[str, Any] | None = None
-    group: dict[str, Any] | None = None
-    for item in walk_file(source, name=name):
-        if isinstance(item, TransactionTree):
-            t = item.envelope
-            (group or interchange or {"children": top})["children"].append(
-                {"transaction": t.set_id, "control": t.control, "guide": t.guide,
-                 "map": item.guide.map_name if item.guide else None,
-                 "children": [_loop(c) if isinstance(c, Loop) else _node(c) for c in item.root.children]})
-            continue
-        seg, role = item.segment, item.role
-        obj = _segment(seg)
-        if role is Role.ISA:
-            interchange = {"interchange": seg[13], "delimiters": seg.delimiters.as_dict() if seg.delimiters else None,
-                           "children": [obj]}
-            group = None
-            top.append(interchange)
-        elif role is Role.GS and interchange is not None:
-            group = {"group": seg[6], "version": seg[8], "children": [obj]}
-            interchange["children"].append(group)
-        elif group is not None and role is not Role.IEA:
-            group["children"].append(obj)
-            if role is Role.GE:
-                group = None
-        elif interchange is not None:
-            interchange["children"].append(obj)
-            if role is Role.IEA:
-                interchange = group = None
+    """The JSON form as Python objects (for small files: it is all in memory)."""
+    out = io.BytesIO()
+    to_json(source, out, name)
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+class _Writer:
+    """Containers are written as they open and closed as they close; ``stack`` holds, per open container,
+    whether it is written (False: an interchange or group in the JSON Lines form, which has no containers for
+    them) and whether it has a child yet."""
+
+    def __init__(self, write: Callable[[bytes], Any], lines: bool) -> None:
+        self.write = write
+        self.lines = lines
+        self.encode = msgspec.json.Encoder().encode
+        self.pieces: list[bytes] = []
+        self.stack: list[list[bool]] = []
+        self.maps: dict[tuple[str, str], bytes] = {}  # (version, set id) → the transaction's "map" value
+
+    def run(self, source: Source, name: str | None) -> None:
+        pieces, stack, encode, lines = self.pieces, self.stack, self.encode, self.lines
+        if lines:
+            pieces.append(b'{"format":"%s"}\n' % FORMAT.encode())
+            stack.append([False, False])
         else:
-            obj["delimiters"] = seg.delimiters.as_dict() if seg.delimiters else None
-            top.append(obj)
-    return {"format": FORMAT, "children": top}
+            pieces.append(b'{"format":"%s","children":[' % FORMAT.encode())
+            stack.append([True, False])
+        top_level = 1  # stack depth of a child of the document: such a segment names its delimiters
+        parent, top = stack[-1], True
+        first, more = self._separators(top_level)
+        isa = Role.ISA
+        for close, opened, role, seg, transaction, spec in nest(source, name):
+            if close or opened:
+                for _ in range(close):
+                    self._close()
+                for marker in opened:
+                    self._open(marker, seg, transaction)
+                parent = stack[-1]
+                top = len(stack) == top_level
+                first, more = self._separators(len(stack))
+            if spec is not None:
+                obj = {"id": seg.id, "elements": seg.elements[1:], "tail": seg.tail, "name": spec.name}
+            else:
+                obj = {"id": seg.id, "elements": seg.elements[1:], "tail": seg.tail}
+                if transaction is not None:
+                    obj["unexpected"] = True
+            if seg.lead:
+                obj["lead"] = seg.lead
+            if top and not lines or lines and role is isa:
+                obj["delimiters"] = delimiters_of(seg)
+            if parent[0]:
+                pieces.append(more if parent[1] else first)
+                pieces.append(encode(obj))
+                parent[1] = True
+            else:
+                pieces.append(encode(obj) + b"\n")
+            if len(pieces) > _FLUSH:
+                self.write(b"".join(pieces))
+                pieces.clear()
+        while len(stack) > 1:
+            self._close()
+        if not lines:
+            pieces.append(b"]}\n")
+        self.write(b"".join(pieces))
+        pieces.clear()
+
+    def _separators(self, depth: int) -> tuple[bytes, bytes]:
+        """What goes before the first child of a container at this depth, and before each later one."""
+        return (b"", b",") if self.lines else (b"\n" + b" " * depth, b",\n" + b" " * depth)
+
+    def _head(self, text: bytes) -> None:
+        """Put a container's head in the innermost open container."""
+        parent = self.stack[-1]
+        if parent[0]:
+            first, more = self._separators(len(self.stack))
+            self.pieces.append((more if parent[1] else first) + text)
+            parent[1] = True
+        else:
+            self.pieces.append(text)
+
+    def _open(self, marker: LoopSpec | Role, seg: Segment, transaction: Transaction | None) -> None:
+        encode = self.encode
+        if marker is Role.ISA or marker is Role.GS:
+            if self.lines:
+                self.stack.append([False, False])
+                return
+            head = (b'{"interchange":%s,"delimiters":%s,"children":[' % (encode(seg[13]), encode(delimiters_of(seg)))
+                    if marker is Role.ISA else
+                    b'{"group":%s,"version":%s,"children":[' % (encode(seg[6]), encode(seg[8])))
+        elif marker.id == "ST_LOOP" and transaction is not None:  # type: ignore[union-attr]
+            t = transaction
+            head = b'{"transaction":%s,"control":%s,"guide":%s,"map":%s,' % (
+                encode(t.set_id), encode(t.control), encode(t.guide), self._map(t))
+            if len(self.stack) == 1 and not self.lines:  # a transaction outside any interchange
+                head += b'"delimiters":%s,' % encode(delimiters_of(seg))
+            head += b'"children":['
+        else:
+            head = b'{"loop":%s,"name":%s,"children":[' % (encode(marker.id), encode(marker.name))  # type: ignore[union-attr]
+        self._head(head)
+        self.stack.append([True, False])
+
+    def _map(self, t: Transaction) -> bytes:
+        key = (t.guide, t.set_id)
+        value = self.maps.get(key)
+        if value is None:
+            guide = guide_for(t.guide, t.set_id)
+            value = self.maps[key] = self.encode(guide.map_name if guide is not None else None)
+        return value
+
+    def _close(self) -> None:
+        written, _ = self.stack.pop()
+        if written:
+            self.pieces.append(b"]}" if self.stack[-1][0] else b"]}\n")
 
 
 def from_json(text: str | bytes) -> bytes:
-    """The exact bytes a JSON document (from :func:`to_json`) was made from."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EdiError(f"not JSON: {exc}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise EdiError(f"not an {FORMAT} document (its 'format' is {document.get('format') if isinstance(document, dict) else None!r})")
-    return write(_segments(document["children"], None))
+    """The exact bytes a JSON document or JSON Lines text (from :func:`to_json`) was made from."""
+    from edi.inspect._json_read import write_x12
 
-
-def _segments(children: list[Any], delimiters: Delimiters | None) -> Iterator[Segment]:
-    for child in children:
-        if "id" in child:
-            if child.get("delimiters"):
-                delimiters = Delimiters(**child["delimiters"])
-            if delimiters is None:
-                raise EdiError(f"segment {child['id']} stands outside an interchange with delimiters")
-            yield Segment.of((child["id"], *child["elements"]), tail=child["tail"], lead=child.get("lead", ""),
-                          delimiters=delimiters)
-        else:
-            d = child.get("delimiters")
-            yield from _segments(child["children"], Delimiters(**d) if d else delimiters)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    out = io.BytesIO()
+    write_x12(io.BytesIO(data), out)
+    return out.getvalue()
