@@ -79,7 +79,8 @@ def _transaction_ack(result: TransactionResult, envelope: list[Finding], policy:
     trailer = [f for f in envelope if f.location.control[2] == t.control and f.location.control[1] ==
                (t.group.control if t.group else None)]
     errors = tuple(_segment_errors(own))
-    codes = tuple(dict.fromkeys([_IK502[f.code] for f in trailer] + (["5"] if errors else [])))[:5]
+    in_segments = bool(errors) or any(f.is_error for f in own)
+    codes = tuple(dict.fromkeys([_IK502[f.code] for f in trailer] + (["5"] if in_segments else [])))[:5]
     rejected = bool(codes) or any(f.is_error for f in own)
     warned = bool(own)
     return TransactionAck(set_id=t.set_id, control_number=t.control, guide=t.header[3], segment_errors=errors,
@@ -108,15 +109,24 @@ def _segment_errors(findings: list[Finding]) -> Iterator[SegmentError]:
         own = next((f.ik304 for f in items if f.ik304 and f.ik304 != "8"), None)
         claim = claim_of(first)
         contexts = (ErrorContext(name="CLM01", reference=_safe(claim)[:35]),) if claim else ()
-        yield SegmentError(segment_id=seg_id if len(seg_id) <= 3 else loc.segment_id,
-                           position=loc.position_in_transaction or None, loop_id=loc.loop_id[:4],
+        shown = _segment_id(seg_id)
+        if not shown:
+            continue   # no id a 999 can carry (empty or one character): IK5 still rejects the transaction
+        yield SegmentError(segment_id=shown, position=loc.position_in_transaction or None, loop_id=loc.loop_id[:4],
                            code=own or "8", contexts=contexts, element_errors=element_errors[:99])
+
+
+def _segment_id(seg_id: str) -> str:
+    """IK301 for a segment: its id, cut to three characters when longer (IK302 still points at it exactly);
+    "" when it has no id a 999 can carry."""
+    shown = _safe(seg_id)[:3]
+    return shown if len(shown) >= 2 and shown.isalnum() else ""
 
 
 def _element_error(f: Finding) -> ElementError:
     element, component, repetition = f.location.element_position or (0, 0, 0)
     reference = f.location.data_element or ""
-    bad = _safe(f.value or "")[:99] if f.ik403 not in ("1", "I9") else ""
+    bad = _safe(f.value or "")[:99].strip() if f.ik403 not in ("1", "I9") else ""
     return ElementError(code=f.ik403 or "", element_position=element, component_position=component or None,
                         repetition_position=repetition or None, element_reference=reference if reference.isdigit()
                         else "", bad_data=bad)

@@ -9,6 +9,7 @@ the 999 rejects get no 277CA.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Callable, Iterable
@@ -20,9 +21,10 @@ from typing import BinaryIO
 from edi.acks._277ca import iter_277ca, not_acknowledged
 from edi.acks._999 import acknowledgment_kind, build_999, not_answered, rejected_by_999
 from edi.acks._counter import ControlCounter
-from edi.acks._policy import DEFAULT_POLICY, AckPolicy
+from edi.acks._policy import DEFAULT_POLICY, AckPolicy, safe_text
 from edi.acks._ta1 import answer_interchanges
 from edi.errors import EdiError
+from edi.guide import control_segment
 from edi.models._io import write_to
 from edi.models._write_acks import ta1_interchange
 from edi.validate import Report
@@ -68,10 +70,23 @@ def reply_header(report: Report, when: datetime, ids: AckIds = AckIds()) -> Inte
     ``ids`` says), its usage indicator (test or production) kept."""
     if report.interchanges:
         isa = report.interchanges[0].header
-        sender, receiver, usage = Party(isa[7], isa[8].strip()), Party(isa[5], isa[6].strip()), isa[15] or "P"
+        sender, receiver, usage = _party(isa[7], isa[8]), _party(isa[5], isa[6]), isa[15] if isa[15] in ("P", "T") else "P"
     else:
         sender, receiver, usage = Party("ZZ", "RECEIVER"), Party("ZZ", "SENDER"), "P"
     return InterchangeHeader(ids.sender or sender, ids.receiver or receiver, usage=usage, created=when)
+
+
+def _party(qualifier: str, ident: str) -> Party:
+    """An id of the answered ISA for ours; a qualifier the 5010 envelope does not allow becomes ZZ (mutually
+    defined), an id with characters we may not send is cleaned."""
+    allowed = _qualifiers()
+    return Party(qualifier if qualifier in allowed else "ZZ", safe_text(ident.strip()) or "UNKNOWN")
+
+
+@functools.cache
+def _qualifiers() -> frozenset[str]:
+    isa = control_segment("ISA")
+    return isa.elements[4].codes if isa is not None else frozenset({"ZZ"})
 
 
 @dataclass
@@ -87,7 +102,7 @@ class _Plan:
 def _plan(kind: str, report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
     d = Delimiters()
     if kind == "ta1":
-        answer = answer_interchanges(report)
+        answer = answer_interchanges(report, when)
         notes = list(answer.notes) + ([] if report.interchanges else ["no interchange header (ISA) could be read, "
                                                                        "so no TA1 can answer"])
         if not answer.acks:

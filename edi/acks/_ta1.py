@@ -6,7 +6,7 @@ structure, then its elements in order, then the trailer, duplicates and content 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from edi.acks._999 import acknowledgment_kind
 from edi.models.acks import InterchangeAck
@@ -32,12 +32,15 @@ class Ta1Result:
     notes: tuple[str, ...] = ()
 
 
-def build_ta1(report: Report) -> list[InterchangeAck]:
+def build_ta1(report: Report, when: datetime | None = None) -> list[InterchangeAck]:
     """One TA1 per interchange read that is not itself made of acknowledgments."""
-    return list(answer_interchanges(report).acks)
+    return list(answer_interchanges(report, when).acks)
 
 
-def answer_interchanges(report: Report) -> Ta1Result:
+def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Result:
+    """The TA1s for a report; an interchange date or time that is not valid (TA105 014 / 015) is answered with
+    ``when`` (default: now), the moment it was received, as TA102 / TA103 must hold a valid one."""
+    received = when or datetime.now()
     acks: list[InterchangeAck] = []
     notes: list[str] = []
     for interchange in report.interchanges:
@@ -55,9 +58,10 @@ def answer_interchanges(report: Report) -> Ta1Result:
             notes.append(f"interchange {interchange.control}: TA105 {chosen}, the first a receiver meets of "
                          f"{', '.join(sorted(set(codes), key=_rank))} (a TA1 carries one note)")
         isa = interchange.header
-        acks.append(InterchangeAck(control_number=interchange.control, interchange_date=_yymmdd(isa[9]),
-                                   interchange_time=isa[10], code="R" if chosen else "A",
-                                   note_code=chosen or "000"))
+        sent = _yymmdd(isa[9])
+        acks.append(InterchangeAck(control_number=interchange.control, interchange_date=sent or received.date(),
+                                   interchange_time=isa[10] if _hhmm(isa[10]) else received.strftime("%H%M"),
+                                   code="R" if chosen else "A", note_code=chosen or "000"))
     return Ta1Result(tuple(acks), tuple(notes))
 
 
@@ -78,6 +82,10 @@ def _acknowledgments_only(report: Report, interchange: Interchange) -> list[str]
     if kinds:
         return sorted({k for k in kinds if k}) if all(kinds) else []
     return ["TA1"] if interchange.groups == 0 and interchange.ta1s else []
+
+
+def _hhmm(raw: str) -> bool:
+    return len(raw) == 4 and raw.isdigit() and int(raw[:2]) < 24 and int(raw[2:]) < 60
 
 
 def _yymmdd(raw: str) -> date | None:

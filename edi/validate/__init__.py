@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from edi.validate import (snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835,  # noqa: F401  (rules)
-                          snip4_837, snip5_codes)
+                          snip4_837, snip4_claim_ids, snip5_codes)
 from edi.validate._duplicates import mark_duplicate_interchanges
 from edi.validate._engine import Report, TransactionResult, Validator
 from edi.validate._parallel import parts_for, run_parallel
