@@ -53,7 +53,7 @@ def status_for(finding: Finding | None, entity: str = "") -> StatusInfo:
     else:
         prefixes = [key for key in table if finding.code.startswith(key)]
         row = table[max(prefixes, key=len)] if prefixes else table["default"]
-    return StatusInfo(category=row["category"], status=row["status"], entity=entity or row.get("entity", ""))
+    return StatusInfo(category=row["category"], status=row["status"], entity=entity)
 
 
 @functools.cache
@@ -110,10 +110,13 @@ def _header(loop: Loop, envelope: Transaction) -> _Header:
                    names.get("1000A"), names.get("1000B"))
 
 
-def _claims_with_headers(source: Source, name: str | None) -> Iterator[_Header | Claim]:
-    """Each 837 transaction's header, then its claims as they close. The tree keeps nothing: claims and the
-    subscriber loops that held them are folded away (a fold returning None drops its loop)."""
-    ready: list[_Header | Claim] = []
+_END = object()   # an 837 transaction's claims are all read (its DETAIL loop closed)
+
+
+def _claims_with_headers(source: Source, name: str | None) -> Iterator[_Header | Claim | object]:
+    """Each 837 transaction's header, its claims as they close, then ``_END``. The tree keeps nothing: claims
+    and the subscriber loops that held them are folded away (a fold returning None drops its loop)."""
+    ready: list[_Header | Claim | object] = []
 
     def folds(guide: TransactionSpec | None) -> dict[str, object]:
         claim = folds_for(guide).get("2300") if guide is not None and guide.id.startswith("837") else None
@@ -121,7 +124,7 @@ def _claims_with_headers(source: Source, name: str | None) -> Iterator[_Header |
             return {}
         return {"HEADER": lambda loop, envelope: ready.append(_header(loop, envelope)),
                 "2300": lambda loop, envelope: ready.append(claim(loop, envelope)),  # type: ignore[arg-type]
-                "2000B": lambda loop, envelope: None}
+                "2000B": lambda loop, envelope: None, "DETAIL": lambda loop, envelope: ready.append(_END)}
 
     return stream_closed(source, name, lambda t: TreeBuilder(t, folds=folds), ready)  # type: ignore[arg-type]
 
@@ -144,14 +147,15 @@ def iter_277ca(report: Report, source: Source, *, when: datetime | date | None =
     batch: _Batch | None = None
     for item in _claims_with_headers(source, report.file):
         if isinstance(item, _Header):
-            if batch is not None:
-                yield batch.acknowledgment(now)
             result = results.get(item.st_index)
             batch = _Batch(item, result, policy, now.date()) if result is not None else None
-        elif batch is not None:
-            batch.add(item)
-    if batch is not None:
-        yield batch.acknowledgment(now)
+        elif batch is None:
+            continue
+        elif item is _END:
+            yield batch.acknowledgment(now)
+            batch = None
+        else:
+            batch.add(item)  # type: ignore[arg-type]
 
 
 def not_acknowledged(report: Report, policy: AckPolicy = DEFAULT_POLICY) -> list[str]:
@@ -249,7 +253,7 @@ def _statuses(errors: list[Finding], guide: TransactionSpec | None, charge: Deci
     statuses = []
     for start in range(0, len(infos), STC_COMPOSITES):
         chunk = infos[start:start + STC_COMPOSITES]
-        words = "; ".join(f"{f.code}: {f.message}" for info in chunk for f in by_status[info])
+        words = "; ".join(f"{f.code} - {f.message}" for info in chunk for f in by_status[info])
         statuses.append(Status(codes=tuple(chunk), effective=today, action="U", charge=charge,
                                message=_safe(words)[:STC12_LENGTH].rstrip()))
     return tuple(statuses)

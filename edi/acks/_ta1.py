@@ -5,12 +5,13 @@ structure, then its elements in order, then the trailer, duplicates and content 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from edi.acks._999 import acknowledgment_kind
 from edi.models.acks import InterchangeAck
-from edi.validate import Report
+from edi.validate import Finding, Report
 from edi.x12 import Interchange
 
 # TA105 codes in the order a receiver meets the problems: delimiters and structure (026 element separator, 027
@@ -41,6 +42,7 @@ def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Resu
     """The TA1s for a report; an interchange date or time that is not valid (TA105 014 / 015) is answered with
     ``when`` (default: now), the moment it was received, as TA102 / TA103 must hold a valid one."""
     received = when or datetime.now()
+    starts = sorted(i.header.index for i in report.interchanges)
     acks: list[InterchangeAck] = []
     notes: list[str] = []
     for interchange in report.interchanges:
@@ -50,7 +52,7 @@ def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Resu
                          "acknowledgments are never acknowledged, so no TA1 answers it")
             continue
         codes = [f.ta1_note for f in report.findings if f.ta1_note and f.is_error
-                 and f.location.control[0] == interchange.control]
+                 and _owner(f, report.interchanges, starts) is interchange]
         if report.fatal is not None and interchange is report.interchanges[-1]:
             codes.append(PREMATURE_END)   # the file ends (or breaks off) inside this interchange
         chosen = first_note(codes)
@@ -63,6 +65,16 @@ def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Resu
                                    interchange_time=isa[10] if _hhmm(isa[10]) else received.strftime("%H%M"),
                                    code="R" if chosen else "A", note_code=chosen or "000"))
     return Ta1Result(tuple(acks), tuple(notes))
+
+
+def _owner(finding: Finding, interchanges: list[Interchange], starts: list[int]) -> Interchange | None:
+    """The interchange a finding is about: the one with its ISA13 when that number is used once, else the one
+    it stands in (a finding about a missing IEA stands at the next ISA, so position alone would not do)."""
+    named = [i for i in interchanges if i.control == finding.location.control[0]]
+    if len(named) == 1:
+        return named[0]
+    at = bisect.bisect_right(starts, finding.location.segment_index) - 1
+    return next((i for i in interchanges if at >= 0 and i.header.index == starts[at]), None)
 
 
 def first_note(codes: list[str]) -> str | None:
