@@ -123,7 +123,7 @@ def from_json_command(file: Path, models: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1"]))
+@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1", "997"]))
 def schema(kind: str) -> None:
     """Print the JSON Schema of a model, as `edi to-json --models` writes it.
 

@@ -40,6 +40,9 @@ def not_answered(transaction: Transaction) -> str | None:
     if guide_for(transaction.guide, transaction.set_id) is None:
         return (f"transaction {transaction.control} ({transaction.set_id} {transaction.guide or 'no version'}): "
                 "no implementation guide is known for it, so no 999 is written")
+    if not transaction.guide.startswith("00501"):
+        return (f"transaction {transaction.control} ({transaction.set_id} {transaction.guide}) is of a version "
+                "before 5010, whose partners expect a 997, not a 999: no 999 is written")
     return None
 
 

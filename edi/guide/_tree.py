@@ -378,14 +378,18 @@ def stream_closed(source: Source | Framer, name: str | None, builder_for: Callab
     ready.clear()
 
 
-def control_guide() -> TransactionSpec:
-    """The envelope map (ISA, GS, GE, IEA, TA1), for element names outside any transaction."""
-    return load_guide(CONTROL_MAP)
+CONTROL_MAPS = {"00401": "x12.control.00401.xml"}   # ISA12 → envelope map; 00501 (CONTROL_MAP) otherwise
 
 
-def control_segment(seg_id: str) -> SegmentSpec | None:
-    """The envelope map's spec of ISA, GS, GE, IEA or TA1."""
-    return next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+def control_guide(version: str = "") -> TransactionSpec:
+    """The envelope map (ISA, GS, GE, IEA, TA1) of an interchange version (ISA12), for element names outside
+    any transaction: 4010 interchanges have their own (ISA11 is the standards identifier there)."""
+    return load_guide(CONTROL_MAPS.get(version, CONTROL_MAP))
+
+
+def control_segment(seg_id: str, version: str = "") -> SegmentSpec | None:
+    """The envelope map's spec of ISA, GS, GE, IEA or TA1 (for the interchange version ISA12)."""
+    return next((n for n in control_guide(version).nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
 
 
 def read_trees(path: Path) -> list[TransactionTree]:
