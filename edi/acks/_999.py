@@ -79,8 +79,7 @@ def _group_ack(group: Group, results: list[TransactionResult], envelope: list[Fi
 def _transaction_ack(result: TransactionResult, envelope: list[Finding], policy: AckPolicy) -> TransactionAck:
     t = result.transaction
     own = [f for f in result.findings if policy.in_999(f, t.set_id)]
-    trailer = [f for f in envelope if f.location.control[2] == t.control and f.location.control[1] ==
-               (t.group.control if t.group else None)]
+    trailer = [f for f in envelope if _about(f, t)]
     errors = tuple(_segment_errors(own))
     in_segments = bool(errors) or any(f.is_error for f in own)
     codes = tuple(dict.fromkeys([_IK502[f.code] for f in trailer] + (["5"] if in_segments else [])))[:5]
@@ -88,6 +87,14 @@ def _transaction_ack(result: TransactionResult, envelope: list[Finding], policy:
     warned = bool(own)
     return TransactionAck(set_id=t.set_id, control_number=t.control, guide=t.header[3], segment_errors=errors,
                           code="R" if rejected else "E" if warned else "A", error_codes=codes)
+
+
+def _about(finding: Finding, t: Transaction) -> bool:
+    """Whether an envelope finding is about this transaction: it stands between its ST and SE (control numbers
+    may repeat), or, when the SE is missing, it names the transaction's control numbers."""
+    if t.trailer is not None:
+        return t.header.index <= finding.location.segment_index <= t.trailer.index
+    return finding.location.control[1:] == (t.group.control if t.group else None, t.control)
 
 
 def rejected_by_999(report: Report, policy: AckPolicy = DEFAULT_POLICY) -> set[int]:

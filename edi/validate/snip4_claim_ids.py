@@ -4,7 +4,8 @@ The 277CA and the 835 answer each claim by its CLM01 ("echoed back to the submit
 system to match the claim", TR3 CLM01), so two claims with one CLM01 get answers nobody can tell apart. It is a
 warning, not an error: a claim split in two (e.g. over the line limit) may lawfully keep its number, so no
 acknowledgment rejects it. Claims are checked in several processes, so each transaction keeps its CLM01s in
-compact columns and one file rule compares them at the end.
+compact columns (the CLM01s joined in one string: ~40 bytes a claim) and one file rule compares them at the end,
+then drops them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ from collections.abc import Iterator
 from edi.guide import Loop, SegmentNode
 from edi.validate._engine import Context, TransactionResult
 from edi.validate._finding import Finding, Location, Severity
-from edi.validate._rules import file_rule, loop_rule
+from edi.validate._rules import file_rule, loop_rule, transaction_rule
 
 CODE = "snip4.claim.clm01_duplicate"
 FACT = "snip4.clm01"
+SEPARATOR = "\x00"
+
+
+@transaction_rule(snip=4)
+def pack_claim_ids(ctx: Context, result: TransactionResult) -> Iterator[Finding]:
+    """At SE: the transaction's CLM01s as one string (a list of 5,000 strings costs twice as much)."""
+    columns = result.facts.get(FACT)
+    if columns is not None and isinstance(columns[1], list):  # type: ignore[index]
+        columns[1] = SEPARATOR.join(columns[1])  # type: ignore[index]
+    return iter(())
 
 
 @loop_rule("2300", snip=4)
@@ -29,12 +40,12 @@ def claim_id(ctx: Context, loop: Loop) -> Iterator[Finding]:
     if ctx.kind not in ("837P", "837I") or not isinstance(first, SegmentNode) or first.segment.id != "CLM":
         return iter(())
     seg = first.segment
-    if seg[1]:
+    if seg[1] and SEPARATOR not in seg[1]:
         columns = ctx.facts.get(FACT)
         if columns is None:
-            columns = ctx.facts[FACT] = (ctx.file, [], array("q"), array("q"), [])
-        _, ids, indexes, lines, parents = columns  # type: ignore[misc]
-        ids.append(seg[1])
+            columns = ctx.facts[FACT] = [ctx.file, [], array("q"), array("q"), []]
+        columns[1].append(seg[1])    # joined when the transaction ends (see claim_ids_unique)
+        _, _, indexes, lines, parents = columns  # type: ignore[misc]
         indexes.append(seg.index)
         lines.append(seg.line)
         parents.append(sys.intern(ctx.loop_path(loop.parent)))   # a handful of distinct paths, stored once
@@ -46,10 +57,11 @@ def claim_ids_unique(results: list[TransactionResult]) -> Iterator[tuple[Transac
     """Every claim whose CLM01 an earlier claim of the file used (in its transaction or another)."""
     seen: dict[str, str] = {}   # CLM01 → ST02 of the transaction that used it first
     for result in results:
-        columns = result.facts.get(FACT)
+        columns = result.facts.pop(FACT, None)   # used once: the report does not keep them
         if columns is None:
             continue
         file, ids, indexes, lines, parents = columns  # type: ignore[misc]
+        ids = ids.split(SEPARATOR) if isinstance(ids, str) else ids
         t = result.transaction
         group = t.group
         interchange = group.interchange if group is not None else None

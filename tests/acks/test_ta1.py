@@ -80,3 +80,23 @@ def test_an_interchange_of_acknowledgments_gets_no_ta1(tmp_path: Path) -> None:
             continue
         [result] = write_acks(validate(path), path, ["ta1"], tmp_path)
         assert result.path is None and any("acknowledgments are never acknowledged" in n for n in result.notes)
+
+
+def test_duplicate_group_and_transaction_control_numbers_are_reported_and_acknowledged() -> None:
+    """A second group with the first one's GS06 (999 AK905 19: not unique within the interchange), and in it a
+    second transaction with the first one's ST02 (IK502 23: not unique within the group)."""
+    lines = P837.decode().split("\n")
+    gs = next(i for i, line in enumerate(lines) if line.startswith("GS*"))
+    ge = next(i for i, line in enumerate(lines) if line.startswith("GE*"))
+    st = gs + 1
+    group = lines[gs:ge + 1]
+    second = [*group[:-1], *lines[st:ge], "GE*2*1001~"]                       # two transactions, ST02 0001 twice
+    data = "\n".join([*lines[:ge + 1], *second, *lines[ge + 1:]]).replace("IEA*1*", "IEA*2*").encode()
+    report = validate(data)
+    codes = [(f.code, f.location.element) for f in report.findings if f.code.endswith(".duplicate")]
+    assert [("snip1.envelope.gs06.duplicate", "GS06"), ("snip1.envelope.st02.duplicate", "ST02")] == codes
+    from edi.acks import build_999
+
+    first, repeated = build_999(report)
+    assert () == first.error_codes and ("19",) == repeated.error_codes
+    assert [(), ("23",)] == [t.error_codes for t in repeated.transactions]
