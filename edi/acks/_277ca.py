@@ -226,16 +226,16 @@ class _Batch:
     def acknowledgment(self, now: datetime) -> ClaimAcknowledgment:
         today = now.date()
         providers = tuple(_provider(name, items, n) for n, (name, items) in enumerate(self.providers, 1))
-        everything = [pair for _, items in self.providers for pair in items]
+        claims = [item for _, items in self.providers for item in items]
         h = self.header
         receiver = InformationReceiver(
             name=_as(h.submitter, "41", "46"), trace=Trace(type="2", number=_safe(h.reference) or "0"),
-            statuses=(Status(codes=(_RECEIVED,), effective=today, action="WQ", charge=_total(everything)),),
-            **_counts(everything, "accepted_quantity", "rejected_quantity", "accepted_amount", "rejected_amount"),
+            statuses=(Status(codes=(_RECEIVED,), effective=today, action="WQ", charge=_total(claims)),),
+            **_counts(claims, "accepted_quantity", "rejected_quantity", "accepted_amount", "rejected_amount"),
             providers=providers)
-        source = InformationSource(name=_as(h.receiver, "AY", "46"), trace=Trace(type="1", number=h.source.transaction
-                                                                                 or "1"),
-                                   received=today, processed=today, receivers=(receiver,))
+        receipt = Trace(type="1", number=h.source.transaction or "1")   # the 837's ST02
+        source = InformationSource(name=_as(h.receiver, "AY", "46"), trace=receipt, received=today, processed=today,
+                                   receivers=(receiver,))
         return ClaimAcknowledgment(reference=_safe(h.reference) or "BATCH", created=today,
                                    created_time=now.strftime("%H%M"), information_sources=(source,))
 

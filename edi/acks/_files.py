@@ -32,6 +32,7 @@ from edi.x12 import ControlNumbers, Delimiters, InterchangeHeader, Party
 from edi.x12 import write_to as write_segments
 
 KINDS = ("999", "ta1", "277ca")
+DELIMITERS = Delimiters()   # what we send: ~ * : ^ and a line break after each segment
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def reply_header(report: Report, when: datetime, ids: AckIds = AckIds()) -> Inte
     ``ids`` says), its usage indicator (test or production) kept."""
     if report.interchanges:
         isa = report.interchanges[0].header
-        sender, receiver, usage = _party(isa[7], isa[8]), _party(isa[5], isa[6]), isa[15] if isa[15] in ("P", "T") else "P"
+        usage = isa[15] if isa[15] in ("P", "T") else "P"
+        sender, receiver = _party(isa[7], isa[8]), _party(isa[5], isa[6])
     else:
         sender, receiver, usage = Party("ZZ", "RECEIVER"), Party("ZZ", "SENDER"), "P"
     return InterchangeHeader(ids.sender or sender, ids.receiver or receiver, usage=usage, created=when)
@@ -100,44 +102,58 @@ class _Plan:
 
 
 def _plan(kind: str, report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
-    d = Delimiters()
-    if kind == "ta1":
-        answer = answer_interchanges(report, when)
-        notes = list(answer.notes) + ([] if report.interchanges else ["no interchange header (ISA) could be read, "
-                                                                       "so no TA1 can answer"])
-        if not answer.acks:
-            return _Plan(notes)
-        return _Plan(notes, write=lambda stream, header, numbers: write_segments(
-            stream, ta1_interchange(answer.acks, header, numbers, d), d))
-    if report.fatal is not None:
+    planner = _PLANNERS.get(kind)
+    if planner is None:
+        raise ValueError(f"unknown acknowledgment {kind!r}; choose from {', '.join(KINDS)}")
+    if report.fatal is not None and kind != "ta1":
         return _Plan([f"the file cannot be read to its end ({report.fatal}); only a TA1 answers it"])
-    if kind == "999":
-        acks = build_999(report, policy)
-        answered = {id(r.transaction.group) for r in report.transactions if not_answered(r.transaction) is None}
-        notes = [reason for r in report.transactions if id(r.transaction.group) not in answered
-                 and (reason := not_answered(r.transaction)) is not None]
-        if not report.transactions:
-            notes.append("no transaction set to acknowledge")
-        if not acks:
-            return _Plan(notes)
-        return _Plan(notes, 1, len(acks), lambda stream, header, numbers: write_to(stream, acks, header, numbers, d))
-    if kind == "277ca":
-        notes = not_acknowledged(report, policy)
-        rejected = rejected_by_999(report, policy)
-        claims = sum(1 for r in report.transactions if r.transaction.set_id == "837"
-                     and r.transaction.header.index not in rejected)
-        others = [r.transaction for r in report.transactions if r.transaction.set_id != "837"]
-        notes += [f"transaction {t.control} is a {kind}: acknowledgments are never acknowledged" for t in others
-                  if (kind := acknowledgment_kind(t)) is not None]
-        if len(others) == len(report.transactions):
-            kinds = sorted({t.set_id for t in others})
-            notes.append(f"no 837 claim transaction ({', '.join(kinds) or 'no transaction at all'}): a 277CA "
-                         "acknowledges claims")
-        if not claims:
-            return _Plan(notes)
-        return _Plan(notes, 1, claims, lambda stream, header, numbers: write_to(
-            stream, iter_277ca(report, source, when=when, policy=policy), header, numbers, d))
-    raise ValueError(f"unknown acknowledgment {kind!r}; choose from {', '.join(KINDS)}")
+    return planner(report, source, when, policy)
+
+
+def _plan_ta1(report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
+    answer = answer_interchanges(report, when)
+    notes = list(answer.notes)
+    if not report.interchanges:
+        notes.append("no interchange header (ISA) could be read, so no TA1 can answer")
+    if not answer.acks:
+        return _Plan(notes)
+    return _Plan(notes, write=lambda stream, header, numbers: write_segments(
+        stream, ta1_interchange(answer.acks, header, numbers, DELIMITERS), DELIMITERS))
+
+
+def _plan_999(report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
+    acks = build_999(report, policy)
+    answered = {id(r.transaction.group) for r in report.transactions if not_answered(r.transaction) is None}
+    notes = [reason for r in report.transactions if id(r.transaction.group) not in answered
+             and (reason := not_answered(r.transaction)) is not None]
+    if not report.transactions:
+        notes.append("no transaction set to acknowledge")
+    if not acks:
+        return _Plan(notes)
+    return _Plan(notes, 1, len(acks),
+                 lambda stream, header, numbers: write_to(stream, acks, header, numbers, DELIMITERS))
+
+
+def _plan_277ca(report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
+    notes = not_acknowledged(report, policy)
+    rejected = rejected_by_999(report, policy)
+    answered = sum(1 for r in report.transactions if r.transaction.set_id == "837"
+                   and r.transaction.header.index not in rejected)
+    others = [r.transaction for r in report.transactions if r.transaction.set_id != "837"]
+    notes += [f"transaction {t.control} is a {ack}: acknowledgments are never acknowledged" for t in others
+              if (ack := acknowledgment_kind(t)) is not None]
+    if len(others) == len(report.transactions):
+        sets = sorted({t.set_id for t in others})
+        notes.append(f"no 837 claim transaction ({', '.join(sets) or 'no transaction at all'}): a 277CA "
+                     "acknowledges claims")
+    if not answered:
+        return _Plan(notes)
+    return _Plan(notes, 1, answered, lambda stream, header, numbers: write_to(
+        stream, iter_277ca(report, source, when=when, policy=policy), header, numbers, DELIMITERS))
+
+
+_PLANNERS: dict[str, Callable[[Report, Path | bytes, datetime, AckPolicy], _Plan]] = {
+    "999": _plan_999, "ta1": _plan_ta1, "277ca": _plan_277ca}
 
 
 def ack_bytes(kind: str, report: Report, source: Path | bytes, *, numbers: ControlNumbers | None = None,
