@@ -167,9 +167,10 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tup
              out_dir: Path | None, sender: str | None, receiver: str | None, payers: tuple[str, ...]) -> None:
     """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
 
-    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all.
+    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all. --ack writes the
+    acknowledgments (never for acknowledgments) and says what it leaves unanswered.
 
-    Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --out acks/
+    Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --ack ta1 --out acks/
     """
     from edi.inspect._report import render_json, render_text, summary
     from edi.validate import validate_files

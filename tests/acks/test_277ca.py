@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import SAMPLES
 from edi.acks import build_277ca, iter_277ca, write_acks
@@ -126,3 +127,26 @@ def test_acknowledgments_are_handed_over_per_transaction() -> None:
     assert 3 == len(next(acks).claims)
     with pytest.raises(EdiError):
         next(acks)
+
+
+CHARGES = {b"PCN1001": b"235", b"PCN1002": b"125", b"PCN1003": b"200"}
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.sampled_from(sorted(CHARGES))), st.sets(st.sampled_from(sorted(CHARGES))))
+def test_exactly_the_claims_with_errors_are_rejected(balance: set[bytes], dates: set[bytes]) -> None:
+    """Any claims with a CLM02 off by one and any with a line dated in the future: the 277CA rejects exactly
+    those claims, each with one composite per kind of error, and the other claims are accepted."""
+    data = P837
+    for claim in balance:
+        data = data.replace(b"CLM*%s*%s*" % (claim, CHARGES[claim]), b"CLM*%s*%s1*" % (claim, CHARGES[claim]))
+    for claim in dates:
+        at = data.index(b"CLM*" + claim)
+        line = data.index(b"DTP*472*D8*20", at)
+        data = data[:line] + b"DTP*472*D8*2099" + data[line + 15:]
+    statuses = {c.patient_control_number.encode(): {(i.category, i.status) for i in c.codes}
+                for c in build_277ca(validate(data), data, when=WHEN)[0].claims}
+    for claim, codes in statuses.items():
+        expected = {code for code, broken in ((("A8", "178"), claim in balance), (("A7", "187"), claim in dates))
+                    if broken}
+        assert (expected or {("A2", "20")}) == codes, claim
