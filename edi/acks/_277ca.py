@@ -143,7 +143,7 @@ def iter_277ca(report: Report, source: Source, *, when: datetime | date | None =
     now = _moment(when)
     rejected = rejected_by_999(report, policy)
     results = {r.transaction.header.index: r for r in report.transactions
-               if r.transaction.set_id == "837" and r.transaction.header.index not in rejected}
+               if claims_to_acknowledge(r.transaction) and r.transaction.header.index not in rejected}
     batch: _Batch | None = None
     for item in _claims_with_headers(source, report.file):
         if isinstance(item, _Header):
@@ -158,13 +158,27 @@ def iter_277ca(report: Report, source: Source, *, when: datetime | date | None =
             batch.add(item)  # type: ignore[arg-type]
 
 
+def claims_to_acknowledge(transaction: Transaction) -> bool:
+    """A 5010 837: what a 277CA (005010X214) answers; an older 837's partner expects no 5010 acknowledgment."""
+    return transaction.set_id == "837" and transaction.guide.startswith("00501")
+
+
 def not_acknowledged(report: Report, policy: AckPolicy = DEFAULT_POLICY) -> list[str]:
-    """Why 837 transactions of the report get no 277CA: the 999 rejects them."""
+    """Why 837 transactions of the report get no 277CA: the 999 rejects them, or they are older than 5010."""
     rejected = rejected_by_999(report, policy)
-    return [f"transaction {r.transaction.control}: no 277CA, the 999 rejects it "
-            f"({sum(policy.in_999(f, '837') for f in r.findings)} error(s) of syntax or guide, "
-            "see the 999), so none of its claims is acknowledged"
-            for r in report.transactions if r.transaction.set_id == "837" and r.transaction.header.index in rejected]
+    notes = []
+    for r in report.transactions:
+        t = r.transaction
+        if t.set_id != "837":
+            continue
+        if not claims_to_acknowledge(t):
+            notes.append(f"transaction {t.control} ({t.guide}) is an 837 of a version before 5010: a 277CA "
+                         "(005010X214) does not answer it")
+        elif t.header.index in rejected:
+            notes.append(f"transaction {t.control}: no 277CA, the 999 rejects it "
+                         f"({sum(policy.in_999(f, '837') for f in r.findings)} error(s) of syntax or guide, "
+                         "see the 999), so none of its claims is acknowledged")
+    return notes
 
 
 def _moment(when: datetime | date | None) -> datetime:

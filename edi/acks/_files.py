@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from edi.acks._277ca import iter_277ca, not_acknowledged
+from edi.acks._277ca import claims_to_acknowledge, iter_277ca, not_acknowledged
 from edi.acks._999 import acknowledgment_kind, build_999, not_answered, rejected_by_999
 from edi.acks._counter import ControlCounter
 from edi.acks._policy import DEFAULT_POLICY, AckPolicy, safe_text
@@ -33,6 +33,7 @@ from edi.x12 import write_to as write_segments
 
 KINDS = ("999", "ta1", "277ca")
 DELIMITERS = Delimiters()   # what we send: ~ * : ^ and a line break after each segment
+VERSIONS = ("00401", "00501")   # interchange versions (ISA12) we answer in kind; any other gets a 00501 answer
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,25 @@ class AckResult:
     notes: tuple[str, ...] = ()
 
 
-def reply_header(report: Report, when: datetime, ids: AckIds = AckIds()) -> InterchangeHeader:
+def reply_header(report: Report, when: datetime, ids: AckIds = AckIds(), *,
+                 same_version: bool = False) -> InterchangeHeader:
     """The answering interchange's header: sender and receiver swapped from the first interchange read (or as
-    ``ids`` says), its usage indicator (test or production) kept."""
+    ``ids`` says), its usage indicator (test or production) kept; 5010, or with ``same_version`` (a TA1) the
+    version of the interchange answered when it is 4010."""
     if report.interchanges:
         isa = report.interchanges[0].header
         usage = isa[15] if isa[15] in ("P", "T") else "P"
         sender, receiver = _party(isa[7], isa[8]), _party(isa[5], isa[6])
+        version = isa[12] if same_version and isa[12] in VERSIONS else "00501"
     else:
-        sender, receiver, usage = Party("ZZ", "RECEIVER"), Party("ZZ", "SENDER"), "P"
-    return InterchangeHeader(ids.sender or sender, ids.receiver or receiver, usage=usage, created=when)
+        sender, receiver, usage, version = Party("ZZ", "RECEIVER"), Party("ZZ", "SENDER"), "P", "00501"
+    return InterchangeHeader(ids.sender or sender, ids.receiver or receiver, usage=usage, version=version,
+                             created=when)
+
+
+def _delimiters(header: InterchangeHeader) -> Delimiters:
+    """A 4010 interchange has no repetition separator (its ISA11 is the standards identifier U)."""
+    return DELIMITERS if header.version != "00401" else Delimiters(repetition=None)
 
 
 def _party(qualifier: str, ident: str) -> Party:
@@ -118,7 +128,7 @@ def _plan_ta1(report: Report, source: Path | bytes, when: datetime, policy: AckP
     if not answer.acks:
         return _Plan(notes)
     return _Plan(notes, write=lambda stream, header, numbers: write_segments(
-        stream, ta1_interchange(answer.acks, header, numbers, DELIMITERS), DELIMITERS))
+        stream, ta1_interchange(answer.acks, header, numbers, _delimiters(header)), _delimiters(header)))
 
 
 def _plan_999(report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
@@ -137,7 +147,7 @@ def _plan_999(report: Report, source: Path | bytes, when: datetime, policy: AckP
 def _plan_277ca(report: Report, source: Path | bytes, when: datetime, policy: AckPolicy) -> _Plan:
     notes = not_acknowledged(report, policy)
     rejected = rejected_by_999(report, policy)
-    answered = sum(1 for r in report.transactions if r.transaction.set_id == "837"
+    answered = sum(1 for r in report.transactions if claims_to_acknowledge(r.transaction)
                    and r.transaction.header.index not in rejected)
     others = [r.transaction for r in report.transactions if r.transaction.set_id != "837"]
     notes += [f"transaction {t.control} is a {ack}: acknowledgments are never acknowledged" for t in others
@@ -164,7 +174,7 @@ def ack_bytes(kind: str, report: Report, source: Path | bytes, *, numbers: Contr
     if plan.write is None:
         return None
     buffer = io.BytesIO()
-    plan.write(buffer, reply_header(report, when, ids), numbers or ControlNumbers())
+    plan.write(buffer, reply_header(report, when, ids, same_version=kind == "ta1"), numbers or ControlNumbers())
     return buffer.getvalue()
 
 
@@ -187,7 +197,7 @@ def write_acks(report: Report, source: Path, kinds: Iterable[str], out_dir: Path
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             with partial.open("wb") as stream:
-                plan.write(stream, reply_header(report, when, ids), numbers)
+                plan.write(stream, reply_header(report, when, ids, same_version=kind == "ta1"), numbers)
             os.replace(partial, target)   # whole or not at all
         finally:
             partial.unlink(missing_ok=True)

@@ -100,3 +100,17 @@ def test_duplicate_group_and_transaction_control_numbers_are_reported_and_acknow
     first, repeated = build_999(report)
     assert () == first.error_codes and ("19",) == repeated.error_codes
     assert [(), ("23",)] == [t.error_codes for t in repeated.transactions]
+
+
+def test_a_4010_interchange_gets_a_4010_ta1_and_no_5010_acknowledgments(tmp_path: Path) -> None:
+    """A TA1 answers in the interchange's own version (ISA11 U, ISA12 00401); a 999 or 277CA (5010 transactions)
+    would mean nothing to a 4010 partner, so none is written, and the notes say why."""
+    path = CORPUS / "bad" / "pyx12__bad_elements.txt"
+    if not path.is_file():
+        return
+    results = {r.kind: r for r in write_acks(validate(path), path, ["ta1", "999", "277ca"], tmp_path)}
+    assert results["ta1"].path is not None
+    isa = results["ta1"].path.read_text().split("~")[0].split("*")
+    assert ("U", "00401") == (isa[11], isa[12])
+    assert results["999"].path is None and "expect a 997" in results["999"].notes[0]
+    assert results["277ca"].path is None and "before 5010" in results["277ca"].notes[0]
