@@ -45,15 +45,20 @@ def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Resu
     starts = sorted(i.header.index for i in report.interchanges)
     acks: list[InterchangeAck] = []
     notes: list[str] = []
+    held: dict[int, list[str | None]] = {}   # interchange → what kind of acknowledgment each transaction is
+    for r in report.transactions:
+        group = r.transaction.group
+        if group is not None:
+            held.setdefault(id(group.interchange), []).append(acknowledgment_kind(r.transaction))
     for interchange in report.interchanges:
-        kinds = _acknowledgments_only(report, interchange)
+        kinds = _acknowledgments_only(interchange, held.get(id(interchange), []))
         if kinds:
             notes.append(f"interchange {interchange.control} holds only acknowledgments ({', '.join(kinds)}): "
                          "acknowledgments are never acknowledged, so no TA1 answers it")
             continue
         codes = [f.ta1_note for f in report.findings if f.ta1_note and f.is_error
                  and _owner(f, report.interchanges, starts) is interchange]
-        if report.fatal is not None and interchange is report.interchanges[-1]:
+        if report.fatal is not None and interchange is report.interchanges[-1] and interchange.trailer is None:
             codes.append(PREMATURE_END)   # the file ends (or breaks off) inside this interchange
         chosen = first_note(codes)
         if len(set(codes)) > 1:
@@ -86,11 +91,9 @@ def _rank(code: str) -> int:
     return NOTE_ORDER.index(code) if code in NOTE_ORDER else len(NOTE_ORDER)
 
 
-def _acknowledgments_only(report: Report, interchange: Interchange) -> list[str]:
+def _acknowledgments_only(interchange: Interchange, kinds: list[str | None]) -> list[str]:
     """The kinds of acknowledgment an interchange holds when it holds nothing else (999, 277CA …, or TA1 when
-    it has no group at all but a TA1); an empty list otherwise."""
-    kinds = [acknowledgment_kind(r.transaction) for r in report.transactions
-             if r.transaction.group is not None and r.transaction.group.interchange is interchange]
+    it has no group at all but a TA1); an empty list otherwise. ``kinds``: each of its transactions' kind."""
     if kinds:
         return sorted({k for k in kinds if k}) if all(kinds) else []
     return ["TA1"] if interchange.groups == 0 and interchange.ta1s else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from edi.guide import TransactionTree
 from edi.models._base import RawSegment, Source
 from edi.models._raw import transaction_source
+from edi.models._read_acks import _codes, _int
 from edi.models.acks import ElementError, FunctionalAcknowledgment, SegmentError, TransactionAck
 from edi.models.common import source_of
 from edi.x12 import Segment
@@ -92,14 +93,3 @@ def _element(ak4: Segment, txn: Source) -> ElementError:
     return ElementError(code=ak4[3], element_position=_int(ak4.component(1, 1)),
                         component_position=_int(ak4.component(1, 2)), repetition_position=_int(ak4.component(1, 3)),
                         element_reference=ak4[2], bad_data=ak4[4], source=source_of(ak4, txn))
-
-
-def _int(raw: str) -> int | None:
-    return int(raw) if raw.isascii() and raw.isdigit() else None
-
-
-def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
-    values = [seg[n] for n in range(first, last + 1)]
-    while values and not values[-1]:
-        values.pop()
-    return tuple(values)
