@@ -21,7 +21,7 @@ from edi._data import mapping_path
 from edi.acks._999 import rejected_by_999
 from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of, hl_level, safe_text as _safe
 from edi.guide import Loop, SegmentNode, TransactionSpec, TreeBuilder, guide_for, guide_named
-from edi.guide._tree import stream_closed
+from edi.guide._tree import Fold, stream_closed
 from edi.models._base import Source as ModelSource
 from edi.models._io import folds_for
 from edi.models._raw import envelope_source
@@ -118,15 +118,15 @@ def _claims_with_headers(source: Source, name: str | None) -> Iterator[_Header |
     and the subscriber loops that held them are folded away (a fold returning None drops its loop)."""
     ready: list[_Header | Claim | object] = []
 
-    def folds(guide: TransactionSpec | None) -> dict[str, object]:
+    def folds(guide: TransactionSpec | None) -> dict[str, Fold]:
         claim = folds_for(guide).get("2300") if guide is not None and guide.id.startswith("837") else None
         if claim is None:
             return {}
         return {"HEADER": lambda loop, envelope: ready.append(_header(loop, envelope)),
-                "2300": lambda loop, envelope: ready.append(claim(loop, envelope)),  # type: ignore[arg-type]
+                "2300": lambda loop, envelope: ready.append(claim(loop, envelope)),
                 "2000B": lambda loop, envelope: None, "DETAIL": lambda loop, envelope: ready.append(_END)}
 
-    return stream_closed(source, name, lambda t: TreeBuilder(t, folds=folds), ready)  # type: ignore[arg-type]
+    return stream_closed(source, name, lambda t: TreeBuilder(t, folds=folds), ready)
 
 
 # -- building -----------------------------------------------------------------------------------------------
