@@ -153,7 +153,7 @@ def from_json_command(file: Path, models: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1"]))
+@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1", "997"]))
 def schema(kind: str) -> None:
     """Print the JSON Schema of a model, as `edi to-json --models` writes it.
 
@@ -186,33 +186,46 @@ def to_xml_command(file: Path) -> None:
               "checked at once; a single big file is shared out by transaction.")
 @click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
               help="Write this acknowledgment for each file (repeatable); needs --out.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files "
+              "(named <file>.<kind>.<ISA13>.x12; control numbers continue from the folder's counter file).")
+@click.option("--sender", help="The acknowledgments' sender id as QUALIFIER:ID, e.g. ZZ:CLEARINGHOUSE (default: "
+              "the receiver of the file answered).")
+@click.option("--receiver", help="The acknowledgments' receiver id as QUALIFIER:ID (default: the file's sender).")
 @click.option("--payer", "payers", multiple=True, help="Payer profile (a name in mappings/payers/ or a .toml path); "
               "adds its trading-partner rules (SNIP 7). Repeatable.")
 def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tuple[str, ...],
-             out_dir: Path | None, payers: tuple[str, ...]) -> None:
+             out_dir: Path | None, sender: str | None, receiver: str | None, payers: tuple[str, ...]) -> None:
     """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
 
-    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all.
+    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all. --ack writes the
+    acknowledgments (never for acknowledgments) and says what it leaves unanswered.
 
-    Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --out acks/
+    Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --ack ta1 --out acks/
     """
     from edi.inspect._report import render_json, render_text, summary
     from edi.validate import validate_files
 
     if acks and out_dir is None:
         raise click.UsageError("--ack needs --out DIR")
+    if (sender or receiver) and not acks:
+        raise click.UsageError("--sender and --receiver set the ids of acknowledgments: use them with --ack")
+    from edi.acks import AckIds, parse_party
     from edi.validate import load_profile
 
+    ids = AckIds(parse_party(sender) if sender else None, parse_party(receiver) if receiver else None)
     profiles = [load_profile(payer) for payer in payers]
     reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None, profiles=profiles)
     if acks and out_dir is not None:
         from edi.acks import write_acks
 
         for path, report in zip(files, reports):
-            if report.fatal is None:
-                for written in write_acks(report, path, acks, out_dir):
-                    click.echo(f"wrote {written}", err=True)
+            for result in write_acks(report, path, acks, out_dir, ids=ids):
+                if result.path is not None:
+                    click.echo(f"wrote {result.path}", err=True)
+                elif not result.notes:
+                    click.echo(f"{path}: no {result.kind.upper()} written: nothing to answer", err=True)
+                for note in result.notes:
+                    click.echo(f"{path}: {result.kind.upper()}: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps([render_json(r) for r in reports], indent=1))
     else:

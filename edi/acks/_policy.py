@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from edi.validate import Finding
 
 _CLAIM = re.compile(r"\[CLM01=([^\]]*)\]")
+HL_LEVELS = ("2000A", "2000B", "2000C")   # 837 billing provider, subscriber, patient: the levels above claims
 
 
 def claim_of(finding: Finding) -> str | None:
@@ -17,22 +18,38 @@ def claim_of(finding: Finding) -> str | None:
     return match.group(1) if match else None
 
 
+def hl_level(finding: Finding) -> str | None:
+    """For a finding of an 837 outside any claim, the HL level whose loops hold it ("2000A" billing provider,
+    "2000B" subscriber, "2000C" patient): it concerns every claim under that level. None elsewhere."""
+    path = finding.location.loop_path
+    if not path.startswith("2000A") or "[CLM01=" in path:
+        return None
+    levels = [part for part in path.split("/") if part in HL_LEVELS]
+    return levels[-1] if levels else None
+
+
 @dataclass(frozen=True)
 class AckPolicy:
-    """``transaction_snips``: SNIP types whose errors reject a transaction in the 999. A claim-level error of
-    another type (e.g. SNIP 3 balancing, SNIP 5 code sets in an 837 claim) rejects only its claim, in the 277CA;
-    an error outside any claim (e.g. an 835's BPR02) always goes to the 999."""
+    """``transaction_snips``: SNIP types whose errors reject a transaction in the 999. An error of another type
+    (e.g. SNIP 3 balancing, SNIP 5 code sets) in an 837 claim — or in the billing provider, subscriber or patient
+    loops above claims — rejects only the claims it concerns, in the 277CA; any other error (e.g. an 835's
+    BPR02) goes to the 999."""
 
     transaction_snips: frozenset[int] = frozenset({1, 2})
     warnings_in_999: bool = False
 
-    def in_999(self, finding: Finding) -> bool:
+    def in_999(self, finding: Finding, set_id: str = "") -> bool:
         if not finding.is_error and not self.warnings_in_999:
             return False
-        return finding.snip in self.transaction_snips or claim_of(finding) is None
+        return finding.snip in self.transaction_snips or not self.claim_level(finding, set_id)
 
-    def in_277ca(self, finding: Finding) -> bool:
-        return finding.is_error and claim_of(finding) is not None
+    def in_277ca(self, finding: Finding, set_id: str = "837") -> bool:
+        return finding.is_error and finding.snip not in self.transaction_snips and self.claim_level(finding, set_id)
+
+    @staticmethod
+    def claim_level(finding: Finding, set_id: str) -> bool:
+        """Whether the finding concerns claims (the one it is in, or those under its HL level in an 837)."""
+        return claim_of(finding) is not None or (set_id == "837" and hl_level(finding) is not None)
 
 
 DEFAULT_POLICY = AckPolicy()

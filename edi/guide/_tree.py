@@ -376,20 +376,25 @@ def stream_closed(source: Source | Framer, name: str | None, builder_for: Callab
     ready.clear()
 
 
-def control_guide() -> TransactionSpec:
-    """The envelope map (ISA, GS, GE, IEA, TA1), for element names outside any transaction."""
-    return load_guide(CONTROL_MAP)
+CONTROL_MAPS = {"00401": "x12.control.00401.xml"}   # ISA12 → envelope map; 00501 (CONTROL_MAP) otherwise
 
 
 # Element names pyx12's 00501 envelope map keeps from 4010 where 5010 renamed the element.
 RENAMED_IN_5010 = {"ISA11": "Repetition Separator"}  # 4010: Interchange Control Standards Identifier ('U')
 
 
+def control_guide(version: str = "") -> TransactionSpec:
+    """The envelope map (ISA, GS, GE, IEA, TA1) of an interchange version (ISA12), for element names outside
+    any transaction: 4010 interchanges have their own (ISA11 is the standards identifier there)."""
+    return load_guide(CONTROL_MAPS.get(version, CONTROL_MAP))
+
+
 @functools.cache
-def control_segment(seg_id: str) -> SegmentSpec | None:
-    """The envelope map's spec of ISA, GS, GE, IEA or TA1 (with 5010's element names)."""
-    spec = next((n for n in control_guide().nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
-    if spec is None or not any(e.id in RENAMED_IN_5010 for e in spec.elements):
+def control_segment(seg_id: str, version: str = "") -> SegmentSpec | None:
+    """The envelope map's spec of ISA, GS, GE, IEA or TA1 for the interchange version ISA12 (5010's element
+    names unless it is a 4010 interchange)."""
+    spec = next((n for n in control_guide(version).nodes if isinstance(n, SegmentSpec) and n.id == seg_id), None)
+    if spec is None or version in CONTROL_MAPS or not any(e.id in RENAMED_IN_5010 for e in spec.elements):
         return spec
     elements = tuple(dataclasses.replace(e, name=RENAMED_IN_5010[e.id]) if e.id in RENAMED_IN_5010 else e
                      for e in spec.elements)

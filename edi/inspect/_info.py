@@ -9,7 +9,8 @@ from edi.inspect._nest import delimiters_of
 from edi.x12 import Framer, Role, Source, tokenize
 
 COUNTED = {"CLM": "claims", "CLP": "claim_payments", "LX": "lx", "SV1": "service_lines", "SV2": "service_lines",
-           "SVC": "service_payments", "STC": "statuses", "AK2": "acknowledged_transactions"}
+           "SVC": "service_payments", "STC": "statuses", "AK2": "acknowledged_transactions",
+           "IK3": "segment_errors", "AK3": "segment_errors"}   # 999 IK3, 997 AK3
 
 
 @dataclass

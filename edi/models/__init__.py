@@ -1,4 +1,4 @@
-"""Typed transaction models (msgspec Structs) for 837P/837I claims, 835 remittances and 999/TA1/277CA acks,
+"""Typed transaction models (msgspec Structs) for 837P/837I claims, 835 remittances and 999/997/TA1/277CA acks,
 with readers from loop trees and writers back to X12.
 
     for model in edi.models.read(Path("claims.837")):      # one transaction at a time
@@ -19,7 +19,7 @@ _HOMES = {
     **dict.fromkeys(("RawTransaction",), "_raw"),
     **dict.fromkeys((
         "AcknowledgedClaim", "AcknowledgedLine", "ClaimAcknowledgment", "ClaimStatusItem", "ElementError",
-        "ErrorContext", "FunctionalGroupAck", "InformationReceiver", "InformationSource", "InterchangeAck",
+        "ErrorContext", "FunctionalAcknowledgment", "FunctionalGroupAck", "InformationReceiver", "InformationSource", "InterchangeAck",
         "ProviderOfService", "SegmentError", "Status", "StatusInfo", "Trace", "TransactionAck"
     ), "acks"),
     **dict.fromkeys((
@@ -46,7 +46,8 @@ if TYPE_CHECKING:  # the names, for type checkers and editors
     from edi.models._io import iter_claims, iter_write, read, reader_for, write, write_to
     from edi.models._raw import RawTransaction
     from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem,
-                                 ElementError, ErrorContext, FunctionalGroupAck, InformationReceiver,
+                                 ElementError, ErrorContext, FunctionalAcknowledgment, FunctionalGroupAck,
+                                 InformationReceiver,
                                  InformationSource, InterchangeAck, ProviderOfService, SegmentError, Status,
                                  StatusInfo, Trace, TransactionAck)
     from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, Contract, DateReference, Drug,

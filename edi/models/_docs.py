@@ -15,7 +15,7 @@ from edi.models._json import SCHEMAS
 _FIELD = re.compile(r"^\s+(\w+):[^#]*#\s*(.+)$")
 TITLES = {"837p": "837P professional claims", "837i": "837I institutional claims", "835": "835 remittance",
           "999": "999 implementation acknowledgment", "277ca": "277CA claim acknowledgment",
-          "ta1": "TA1 interchange acknowledgment"}
+          "ta1": "TA1 interchange acknowledgment", "997": "997 functional acknowledgment"}
 
 
 def _comments(cls: type) -> dict[str, str]:

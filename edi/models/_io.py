@@ -22,6 +22,7 @@ READERS = {
     "999.5010X231.A1.xml": "edi.models._read_acks:read_999",
     "999.5010.xml": "edi.models._read_acks:read_999",
     "277.5010.X214.xml": "edi.models._read_acks:read_277ca",
+    "997.4010.xml": "edi.models._read_997:read_997",     # 4010 997s, and 5010 ones (a guide derived from it)
 }
 # pyx12 map → "module:mapping" of loops folded into models as soon as they close (claims), so reading a
 # 5,000-claim transaction holds one claim's segments at a time.

@@ -10,21 +10,21 @@ from edi.errors import EdiError
 from edi.guide import TransactionTree, walk_file
 from edi.models._io import folds_for, reader_for, write
 from edi.models._raw import RawTransaction
-from edi.models.acks import ClaimAcknowledgment, FunctionalGroupAck, InterchangeAck
+from edi.models.acks import ClaimAcknowledgment, FunctionalAcknowledgment, FunctionalGroupAck, InterchangeAck
 from edi.models.claim import InstitutionalClaimTransaction, ProfessionalClaimTransaction
 from edi.models.remittance import Remittance
 from edi.x12 import ControlNumbers, Delimiters, InterchangeHeader, Party, Role, Segment, Source
 
 FORMAT = "edi-models-json/1"
 AnyTransaction = Union[ProfessionalClaimTransaction, InstitutionalClaimTransaction, Remittance, FunctionalGroupAck,
-                       ClaimAcknowledgment, RawTransaction]
+                       ClaimAcknowledgment, FunctionalAcknowledgment, RawTransaction]
 SCHEMAS: dict[str, Any] = {"837p": ProfessionalClaimTransaction, "837i": InstitutionalClaimTransaction,
                            "835": Remittance, "999": FunctionalGroupAck, "277ca": ClaimAcknowledgment,
-                           "ta1": InterchangeAck}
+                           "ta1": InterchangeAck, "997": FunctionalAcknowledgment}
 
 
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of one model ("837p", "837i", "835", "999", "277ca", "ta1")."""
+    """The JSON Schema of one model ("837p", "837i", "835", "999", "277ca", "ta1", "997")."""
     model = SCHEMAS.get(kind.lower())
     if model is None:
         raise EdiError(f"no model named {kind!r}; choose from {', '.join(SCHEMAS)}")

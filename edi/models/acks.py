@@ -394,3 +394,49 @@ def _flat_claims(ack: ClaimAcknowledgment) -> Iterator[ClaimStatusItem]:
                         yield ClaimStatusItem(claim=claim, patient=patient.name, provider=provider.name,
                                               receiver=receiver.name, information_source=src.name,
                                               batch_trace_number=batch, receipt_trace_number=receipt)
+
+
+# -- 997 ---------------------------------------------------------------------------------------------------
+class FunctionalAcknowledgment(TransactionModel):
+    """A 997: the syntax response to one functional group (AK1), per transaction set (AK2 … AK5), and overall
+    (AK9) — the predecessor of the 999 (4010 and 5010 005010X230), still returned by many trading partners. Its
+    levels hold what the 999's do: AK2/AK5 a :class:`TransactionAck`, AK3 a :class:`SegmentError`, AK4 an
+    :class:`ElementError` (a 997 has no CTX).
+
+    Reader in ``_read_997``, writer in ``_write_997``."""
+
+    SET_ID = "997"
+    FUNCTIONAL_ID = "FA"
+
+    functional_id: str                   # AK101: GS01 of the acknowledged group (HC, HP …)
+    group_control_number: str            # AK102: its GS06
+    version: str = ""                    # AK103 (5010 only): its GS08
+    transactions: tuple[TransactionAck, ...] = ()  # loop AK2
+    code: str = ""                       # AK901: A, E, P, R
+    included_count: int | None = None    # AK902
+    received_count: int | None = None    # AK903
+    accepted_count: int | None = None    # AK904
+    error_codes: tuple[str, ...] = ()    # AK905–AK909
+    guide: str = "004010"                # ST03, else GS08: 004010 …, 005010X230 (a 997 has no single version)
+    extra: tuple[RawSegment, ...] = ()
+    source: Source | None = None
+
+    @property
+    def USES_ST03(self) -> bool:  # type: ignore[override]  # ST03 exists from 5010 on
+        return self.guide.startswith("00501")
+
+    @property
+    def status(self) -> AckCode | None:
+        return AckCode.of(self.code)
+
+    @property
+    def accepted(self) -> list[TransactionAck]:
+        return [t for t in self.transactions if t.accepted]
+
+    @property
+    def rejected(self) -> list[TransactionAck]:
+        return [t for t in self.transactions if not t.accepted]
+
+    def body(self) -> Iterator[Built]:
+        from edi.models._write_997 import functional_acknowledgment
+        return functional_acknowledgment(self)

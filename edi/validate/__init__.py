@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from edi.validate import (snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835,  # noqa: F401  (rules)
-                          snip4_837, snip5_codes)
+                          snip4_837, snip4_claim_ids, snip5_codes)
+from edi.validate._duplicates import mark_duplicate_interchanges
 from edi.validate._engine import Report, TransactionResult, Validator
 from edi.validate._parallel import parts_for, run_parallel
 from edi.logging import get_logger
@@ -50,15 +51,19 @@ def _validate_path(args: tuple[Path, tuple[int, ...], tuple[PayerProfile, ...]])
 def validate_files(paths: Iterable[Path], *, snips: Iterable[int] = ALL_SNIPS, jobs: int | None = None,
                    profiles: Sequence[PayerProfile] = ()) -> list[Report]:
     """Validate several files, in parallel processes when there is more than one (one per core by default);
-    a single big file is split across the cores by transaction instead."""
+    a single big file is split across the cores by transaction instead. An interchange control number that an
+    earlier file of the run used is reported in the later file (``snip1.envelope.isa13.duplicate``, TA1 025)."""
     work = [(path, tuple(snips), tuple(profiles)) for path in paths]
     if len(work) == 1:
         path, snips_, profiles_ = work[0]
         return [validate(path, snips=snips_, profiles=profiles_, jobs=jobs)]
     if not work or jobs == 1:
-        return [_validate_path(args) for args in work]
-    from concurrent.futures import ProcessPoolExecutor
+        reports = [_validate_path(args) for args in work]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-    workers = min(len(work), jobs or os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_validate_path, work))
+        workers = min(len(work), jobs or os.cpu_count() or 1)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            reports = list(pool.map(_validate_path, work))
+    mark_duplicate_interchanges(reports)   # ISA13s used again by another file of the run
+    return reports

@@ -82,6 +82,7 @@ class Context:
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
+        self.interchange_version = ""                # ISA12 of the current interchange: its envelope map
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
@@ -359,11 +360,13 @@ class Validator:
         if role is Role.STRAY or 2 not in self.snips:
             return
         spec = None
+        if role is Role.ISA:
+            ctx.interchange_version = seg[12]
         if role in (Role.GS, Role.GE):
-            guide = guide_for(seg[8]) if role is Role.GS else ctx.group_guide
+            guide = guide_for(seg[8], functional_id=seg[1]) if role is Role.GS else ctx.group_guide
             ctx.group_guide = guide
             spec = guide.segment_by_path(f"/ISA_LOOP/GS_LOOP/{seg.id}") if guide is not None else None
-        spec = spec or control_segment(seg.id)
+        spec = spec or control_segment(seg.id, ctx.interchange_version)
         if spec is not None:
             saved, ctx.transaction = ctx.transaction, None
             self._elements(ctx, report.envelope_findings, seg, spec, None, 0)

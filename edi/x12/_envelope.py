@@ -49,6 +49,7 @@ class Interchange:
     groups: int = 0
     trailer: Segment | None = None
     findings: list[EnvelopeFinding] = field(default_factory=list)
+    ta1s: int = 0                              # TA1 segments it carries (an interchange acknowledgment)
 
 
 @dataclass
@@ -101,6 +102,8 @@ class Framer:
         self._st: Transaction | None = None
         self._last: Segment | None = None
         self._st_controls: dict[int, set[str]] = {}
+        self._gs_controls: dict[int, set[str]] = {}
+        self._isa_controls: dict[tuple[str, str, str, str, str], int] = {}   # sender, receiver, ISA13 → index
 
     def __iter__(self) -> Iterator[Framed]:
         for role, seg, transaction, framed in self.events():
@@ -146,6 +149,7 @@ class Framer:
                        "next ISA", seg, None, "023")
         self.interchanges += 1
         self._isa = Interchange(seg, seg[13], (seg[5], seg[6].strip()), (seg[7], seg[8].strip()), seg[12], seg[15])
+        self._unique_interchange(seg)
         if not (len(seg[13]) == 9 and seg[13].isdigit()):
             self._find("envelope.isa13.format", f"ISA13 {seg[13]!r} must be a 9-digit interchange control "
                        "number", seg, "ISA13", "018")
@@ -162,6 +166,13 @@ class Framer:
         if self._isa is not None:
             self._isa.groups += 1
         self._gs = Group(seg, self._isa, seg[1], seg[6], seg[8], seg[2], seg[3])  # type: ignore[arg-type]
+        if self._isa is not None:
+            seen = self._gs_controls.setdefault(id(self._isa), set())
+            if seg[6] in seen:
+                self._find("envelope.gs06.duplicate", f"GS06 {seg[6]!r} is used by another functional group of "
+                           "this interchange; group control numbers must be unique within an interchange", seg,
+                           "GS06")
+            seen.add(seg[6])
         if not seg[8]:
             self._find("envelope.gs08.missing", "GS08 (version / release / industry identifier) is empty; it "
                        "names the implementation guide, e.g. 005010X222A1", seg, "GS08")
@@ -251,8 +262,19 @@ class Framer:
         self._isa = None
         return framed
 
+    def _unique_interchange(self, seg: Segment) -> None:
+        isa = self._isa
+        assert isa is not None
+        key = (*isa.sender, *isa.receiver, isa.control)
+        earlier = self._isa_controls.setdefault(key, seg.index)
+        if earlier != seg.index:
+            self._find("envelope.isa13.duplicate", f"ISA13 {isa.control!r} was already used by the interchange at "
+                       f"segment {earlier + 1} from the same sender to the same receiver; each interchange needs "
+                       "its own control number", seg, "ISA13", "025")
+
     def _outside(self, seg: Segment) -> Framed:
         if seg.id == "TA1" and self._isa is not None and self._gs is None:
+            self._isa.ta1s += 1
             return Framed(seg, Role.TA1, self._isa, None, None)
         where = ("between SE and the next ST or GE" if self._gs is not None else
                  "between GE and the next GS or IEA" if self._isa is not None else "outside any interchange")

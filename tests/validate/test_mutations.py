@@ -44,8 +44,10 @@ class Defect:
     snip: int
     segment: str                   # the segment id the finding points at
     element: str | None = None     # the element reference it names
-    ack: str = "999"               # "999": ST 0002 rejected; "277ca:<CLM01>": only that claim rejected;
-                                   # "ta1:<note>": interchange rejected; "ak9": group-level error code
+    ack: str = "999"               # "999": ST 0002 rejected; "277ca:<CLM01>[:<entity>]": only that claim rejected
+                                   # (with that STC01-3 entity code); "277ca:all:<entity>": every claim of ST 0002
+                                   # (an error above the claims); "ta1:<note>": interchange rejected; "ak9":
+                                   # group-level error code
     recount: bool = True           # fix SE01 after adding or removing segments (off for defects in SE itself)
     payer: str | None = None       # a payer profile from mappings/payers/ (SNIP 7)
     setup: tuple[tuple[str, str], ...] = ()   # harmless edits first (e.g. a date of service in the code set's year)
@@ -139,9 +141,9 @@ DEFECTS = [
     Defect("diagnosis pointer past the diagnoses", "837p", "SV1*HC:99214:25*150*UN*1***1:2:3:4~",
            "SV1*HC:99214:25*150*UN*1***1:2:3:9~", "snip4.line.dx_pointer_range", 4, "SV1", ack="277ca:PCNB1001"),
     Defect("billing provider at a PO box", "837p", "N3*100 MAIN STREET*SUITE 200~", "N3*PO BOX 200~",
-           "snip4.billing.po_box", 4, "N3"),
+           "snip4.billing.po_box", 4, "N3", ack="277ca:all:85"),
     Defect("billing provider ZIP of five digits", "837p", "N4*SPRINGFIELD*IL*627010001~",
-           "N4*SPRINGFIELD*IL*62701~", "snip4.billing.zip9", 4, "N4", "N403"),
+           "N4*SPRINGFIELD*IL*62701~", "snip4.billing.zip9", 4, "N4", "N403", ack="277ca:all:85"),
     Defect("837I inpatient claim without admission date", "837i", "DTP*435*DT*202501011430~\n", "",
            "snip4.claim.admission_date_required", 4, "CLM", ack="277ca:HOSP0001"),
     Defect("reversal with a positive payment", "835", "CLP*PCNB0950*22*-120*-76*", "CLP*PCNB0950*22*-120*76*",
@@ -152,9 +154,9 @@ DEFECTS = [
            "snip4.trace.duplicate", 4, "TRN", "TRN02"),
     # SNIP 5: external code sets
     Defect("rendering NPI with a bad check digit", "837p", "XX*1234567901~", "XX*1234567902~",
-           "snip5.npi.check_digit", 5, "NM1", "NM109", ack="277ca:PCNB1001"),
+           "snip5.npi.check_digit", 5, "NM1", "NM109", ack="277ca:PCNB1001:82"),
     Defect("billing provider NPI with a bad check digit", "837p", "XX*1234567893~", "XX*1234567894~",
-           "snip5.npi.check_digit", 5, "NM1", "NM109"),
+           "snip5.npi.check_digit", 5, "NM1", "NM109", ack="277ca:all:85"),
     Defect("ICD-10-CM code that does not exist", "837p", "HI*ABK:J069*", "HI*ABK:J0699*", "snip5.icd10.invalid", 5,
            "HI", ack="277ca:PCNB1001", setup=IN_FY2026),
     Defect("ICD-10-CM category that is not billable", "837p", "HI*ABK:J069*", "HI*ABK:J06*",
@@ -226,8 +228,13 @@ def test_acknowledgments_reject_exactly_the_defect(defect: Defect, tmp_path: Pat
         acks = build_277ca(report_for(defect, path), path, when=date(2025, 2, 1))
         second = acks[1].claims
         rejected = [c.claim.patient_control_number for c in second if c.claim.rejected]
-        wanted = defect.ack.split(":", 1)[1]
-        assert 1 == len(rejected) and (wanted == "*" or [wanted] == rejected)
+        _, wanted, entity = (defect.ack + ":").split(":")[:3]
+        if wanted == "all":
+            assert len(second) == len(rejected) > 1
+        else:
+            assert 1 == len(rejected) and (wanted == "*" or [wanted] == rejected)
+        if entity:
+            assert {entity} == {info.entity for c in second if c.claim.rejected for info in c.codes}
         assert not any(c.claim.rejected for c in acks[0].claims)
     elif defect.ack.startswith("ta1:"):
         assert [("R", defect.ack[4:])] == [(t.code, t.note_code) for t in build_ta1(report)]
