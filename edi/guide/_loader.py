@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from edi.errors import GuideError
 from edi.guide._spec import UNBOUNDED, ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
+from edi.guide._versions import ALIASES, VERSION_ELEMENTS, with_aliases
 
 if TYPE_CHECKING:
     from lxml import etree
 
 T = TypeVar("T")
-COMPILER_VERSION = "2"  # bump when the compiled form changes, so old caches are ignored
+COMPILER_VERSION = "3"  # bump when the compiled form changes, so old caches are ignored
 
 
 @functools.cache
@@ -68,7 +69,7 @@ def from_disk_cache(source: Path, build: Callable[[], T], kind: type[T]) -> T:
 
 
 def _fingerprint(source: Path) -> str:
-    data = source.read_bytes() + (map_dir() / "dataele.xml").read_bytes()
+    data = source.read_bytes() + (map_dir() / "dataele.xml").read_bytes() + repr(sorted(ALIASES.items())).encode()
     return f"{source.stem}-{hashlib.sha1(data + COMPILER_VERSION.encode()).hexdigest()[:16]}"
 
 
@@ -146,6 +147,8 @@ class _Builder:
         data_ele = _text(elem, "data_ele")
         codes_elem = elem.find("valid_codes")
         codes = frozenset(c.text for c in codes_elem.findall("code") if c.text) if codes_elem is not None else frozenset()
+        if data_ele in VERSION_ELEMENTS and codes:
+            codes = with_aliases(codes)
         external = codes_elem.get("external") if codes_elem is not None else None
         components = tuple(self.element(c) for c in elem if c.tag == "element") if elem.tag == "composite" else ()
         data_type, min_len, max_len = self.data.get(data_ele, ("", 0, UNBOUNDED))
