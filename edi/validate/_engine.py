@@ -82,6 +82,7 @@ class Context:
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
+        self.reported: dict[tuple[int, int, int], dict[int, Severity]] = {}   # see one_per_element
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
@@ -208,7 +209,7 @@ class Validator:
 
     # -- transactions ------------------------------------------------------------------------------------
     def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
-        ctx.transaction, ctx.state, ctx.facts = transaction, {}, result.facts
+        ctx.transaction, ctx.state, ctx.facts, ctx.reported = transaction, {}, result.facts, {}
         self._holders.clear()
         counts: dict[int, dict[int, int]] = {}
 
@@ -228,8 +229,10 @@ class Validator:
 
     def _end_transaction(self, ctx: Context, report: Report, builder: TreeBuilder, result: TransactionResult) -> None:
         builder.finish()
+        start = len(result.findings)
         for rule in self.transaction_rules:
             result.findings.extend(rule(ctx, result))
+        one_per_element(ctx.reported, result.findings, start)
         report.transactions.append(result)
         ctx.transaction = None
 
@@ -254,8 +257,11 @@ class Validator:
                 result.findings.append(ctx.finding(
                     "snip2.loop.missing" if problem.ik304 == "3" else "snip2.loop.count", 2, problem.message,
                     ctx.at(at, loop), ik304=problem.ik304, missing=problem.child.id))
+        start = len(result.findings)
         for rule in self.loop_rules.get(loop.spec.id, ()):
             result.findings.extend(rule(ctx, loop))
+        if len(result.findings) > start:
+            one_per_element(ctx.reported, result.findings, start)
         spec_id = loop.spec.id
         if spec_id in KEYED:
             first = loop.children[0] if loop.children else None
@@ -301,12 +307,15 @@ class Validator:
             problems = None
         else:
             problems = checker.check_unseen(elements, d)  # type: ignore[arg-type]
-        if problems:
-            self._report(ctx, result.findings, seg, node.loop, position, problems)
-        ctx.position = position
         findings = result.findings
+        start = len(findings)
+        if problems:
+            self._report(ctx, findings, seg, node.loop, position, problems)
+        ctx.position = position
         for rule in rules:
             findings.extend(rule(ctx, node))
+        if len(findings) > start:
+            one_per_element(ctx.reported, findings, start)
 
     def _unexpected(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
         """A segment the guide does not expect where it stands (SNIP 2)."""
@@ -374,6 +383,30 @@ class Validator:
         location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element)
         return Finding(f.code.replace("envelope.", "snip1.envelope."), 1, Severity.ERROR, f.message, location,
                        ta1_note=f.ta1_note)
+
+
+def one_per_element(reported: dict[tuple[int, int, int], dict[int, Severity]], findings: list[Finding],
+                    start: int) -> None:
+    """One defect, one finding: of the findings from ``start`` on, drop each one about an element (or one of its
+    components) that already has an error — the element checks run before the rules, so a value reported as too
+    short, not a code or not a number gets no second finding from a rule that reads the same value (a ZIP code,
+    an NPI, an amount). A warning never hides an error. ``reported`` maps (segment index, element, repetition)
+    to the severities found per component (0: the whole element)."""
+    kept = []
+    for finding in findings[start:]:
+        position = finding.location.element_position
+        if not position or not position[0]:
+            kept.append(finding)
+            continue
+        element, component, repetition = position
+        seen = reported.setdefault((finding.location.segment_index, element, repetition), {})
+        if Severity.ERROR in (seen.get(0), seen.get(component)):
+            continue
+        if finding.is_error or component not in seen:
+            seen[component] = finding.severity
+        kept.append(finding)
+    if len(kept) < len(findings) - start:
+        findings[start:] = kept
 
 
 class _Share:

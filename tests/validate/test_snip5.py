@@ -167,8 +167,12 @@ class TestDiagnosisCodes:
         assert "outside ICD-10-CM FY2026" in f.message
 
     def test_a_dotted_code_is_invalid_and_the_fix_says_why(self) -> None:
-        """X12 omits the decimal point: J06.9 must be sent as J069."""
-        (f,) = found(mutate(in_fy2026(P837), b"ABK:J069*", b"ABK:J06.9*"), "snip5.icd10")
+        """X12 omits the decimal point: J06.9 must be sent as J069. One defect, one finding: SNIP 4's decimal-point
+        rule names the fix, so SNIP 5 adds nothing; checked alone, SNIP 5 finds the code invalid."""
+        dotted = mutate(in_fy2026(P837), b"ABK:J069*", b"ABK:J06.9*")
+        (f,) = [f for f in validate(dotted, name="test").findings if f.location.element == "HI01-02"]
+        assert ("snip4.diagnosis.decimal_point", "J069") == (f.code, f.message.rsplit("'", 2)[1])
+        (f,) = validate(dotted, name="test", snips=(5,)).findings
         assert ("snip5.icd10.invalid", "HI01-02") == (f.code, f.location.element) and "J209" in f.message
 
     def test_institutional_admitting_diagnosis_is_checked(self) -> None:
@@ -228,6 +232,19 @@ class TestNpi:
         """An 835 service line REF*HPI (rendering provider NPI) is checked too."""
         (f,) = found(mutate(R835, b"REF*6R*1001L1~", b"REF*6R*1001L1~\nREF*HPI*1234567890~"), "snip5.npi")
         assert ("snip5.npi.check_digit", 5, "error", "REF", "REF02", "2000/2100[CLP01=PCN1001]/2110") == where(f)
+
+
+    def test_no_npi_check_where_the_guide_marks_the_identifier_not_used(self) -> None:
+        """837P 2010AB (pay-to address) marks NM108/NM109 Not Used: a bad NPI there is reported once, as an element
+        that must go (SNIP 2), and SNIP 5 alone does not check it at all."""
+        pay_to = mutate(P837, b"REF*EI*990000001~\n", b"REF*EI*990000001~\nNM1*87*2******XX*1234567890~\n"
+                        b"N3*PO BOX 1~\nN4*SPRINGFIELD*IL*627010001~\n")
+        data = pay_to.replace(b"SE*86*", b"SE*89*")
+        everything = validate(data, name="test").findings
+        assert [] == [f.code for f in everything if f.code.startswith("snip5.npi")]
+        assert {("snip2.element.not_used", "NM108"), ("snip2.element.not_used", "NM109")} <= {
+            (f.code, f.location.element) for f in everything}
+        assert [] == [f.code for f in validate(data, name="test", snips=(5,)).findings]
 
 
 class TestFormats:
