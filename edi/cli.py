@@ -150,7 +150,7 @@ def to_xml_command(file: Path) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5.")
+@click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5 (6 is not implemented).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--jobs", type=int, default=0, help="Processes to use (default: one per core): several files are "
               "checked at once; a single big file is shared out by transaction.")
@@ -224,9 +224,13 @@ def parse_snips(text: str) -> tuple[int, ...]:
             low, _, high = part.strip().partition("-")
             chosen.update(range(int(low), int(high or low) + 1))
     except ValueError:
-        raise click.BadParameter(f"{text!r}: use numbers and ranges like 1-5,7") from None
+        raise click.BadParameter(f"{text!r}: use numbers and ranges like 1-5,7", param_hint="--snip") from None
     if not chosen <= {1, 2, 3, 4, 5, 6, 7}:
-        raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7")
+        raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7", param_hint="--snip")
+    if 6 in chosen:
+        raise click.BadParameter(f"{text!r}: SNIP 6 (product- and service-specific testing) is not implemented; "
+                                 "check 1-5,7 and put a payer's line-of-business rules in a profile for --payer "
+                                 "(SNIP 7, docs/code-sets.md)", param_hint="--snip")
     return tuple(sorted(chosen))
 
 

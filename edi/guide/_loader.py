@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 T = TypeVar("T")
-COMPILER_VERSION = "3"  # bump when the compiled form changes, so old caches are ignored
+COMPILER_VERSION = "5"  # bump when the compiled form changes, so old caches are ignored
 
 
 @functools.cache
@@ -89,7 +89,8 @@ def compile_guide(source: Path) -> TransactionSpec:
     root = etree.parse(str(source)).getroot()
     if root.tag != "transaction":
         raise GuideError(f"{source.name}: not a pyx12 transaction map (root element <{root.tag}>)")
-    builder = _Builder(data_elements())
+    builder = _Builder(data_elements(), renamed=RENAMED_IN_5010 if "5010" in source.name or "00501" in source.name
+                       else {})
     tree = builder.loop(root, "", is_root=True)
     return TransactionSpec(root.get("xid") or "", _text(root, "name"), source.name, tree,
                            tuple(builder.nodes), tuple(builder.parents))
@@ -107,9 +108,16 @@ def _count(value: str) -> int:
     return int(value)
 
 
+# Elements some pyx12 5010 maps still describe as 4010 did: element id → (5010 data element, 5010 name); the
+# 4010 code list goes with the 4010 meaning.
+RENAMED_IN_5010 = {"ISA11": ("I65", "Repetition Separator")}   # 4010: I10 Interchange Control Standards Identifier
+
+
 class _Builder:
-    def __init__(self, elements: dict[str, tuple[str, int, int]]) -> None:
+    def __init__(self, elements: dict[str, tuple[str, int, int]],
+                 renamed: dict[str, tuple[str, str]] | None = None) -> None:
         self.data = elements
+        self.renamed = renamed or {}
         self.nodes: list[LoopSpec | SegmentSpec] = []
         self.parents: list[int] = []
 
@@ -144,8 +152,10 @@ class _Builder:
         return spec
 
     def element(self, elem: etree._Element) -> ElementSpec:
-        data_ele = _text(elem, "data_ele")
-        codes_elem = elem.find("valid_codes")
+        data_ele, name = _text(elem, "data_ele"), _text(elem, "name")
+        renamed = self.renamed.get(elem.get("xid") or "")
+        data_ele, name = renamed or (data_ele, name)
+        codes_elem = elem.find("valid_codes") if renamed is None else None   # 4010's codes ('U') do not apply
         codes = frozenset(c.text for c in codes_elem.findall("code") if c.text) if codes_elem is not None else frozenset()
         if data_ele in VERSION_ELEMENTS and codes:
             codes = with_aliases(codes)
@@ -154,7 +164,7 @@ class _Builder:
         data_type, min_len, max_len = self.data.get(data_ele, ("", 0, UNBOUNDED))
         if components:
             data_type = ""
-        return ElementSpec(elem.get("xid") or "", _text(elem, "name"), _text(elem, "usage", "S"),
+        return ElementSpec(elem.get("xid") or "", name, _text(elem, "usage", "S"),
                            int(_text(elem, "seq", "0")), data_ele, data_type, min_len, max_len, codes, external,
                            elem.findtext("regex"), _count(_text(elem, "repeat", "1")), components)
 
