@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from edi import skip_final_collection
 from edi.errors import EdiError
 from edi.logging import configure_logging
+
+if TYPE_CHECKING:
+    from edi.validate import Report
 
 
 class _Cli(click.Group):
@@ -149,51 +152,89 @@ def to_xml_command(file: Path) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5 (6 is not implemented).")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path,
+                                                                  allow_dash=True))
+@click.option("--snip", "snips", default="1-5,7", show_default=True,
+              help="SNIP types to check, e.g. 1-3 or 1,2,5 (6 is not implemented).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--jobs", type=int, default=0, help="Processes to use (default: one per core): several files are "
               "checked at once; a single big file is shared out by transaction.")
+@click.option("--max-errors", type=click.IntRange(min=1), help="Show the findings up to the N-th error of each file, "
+              "then only count (the summary counts all, the exit code still says errors); checks in one process "
+              "so memory stays bounded.")
 @click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
               help="Write this acknowledgment for each file (repeatable); needs --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files.")
 @click.option("--payer", "payers", multiple=True, help="Payer profile (a name in mappings/payers/ or a .toml path); "
               "adds its trading-partner rules (SNIP 7). Repeatable.")
-def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tuple[str, ...],
+def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_errors: int | None, acks: tuple[str, ...],
              out_dir: Path | None, payers: tuple[str, ...]) -> None:
-    """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
+    """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7); '-' reads standard input.
 
-    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all.
+    Findings are shown as they are found, by interchange, group, transaction and claim, then a summary per file:
+    counts per finding code, claims accepted and rejected with their charges. Exit code 0 when clean, 1 when
+    there are errors, 2 when a file cannot be read at all.
 
     Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --out acks/
     """
-    from edi.inspect._report import render_json, render_text, summary
-    from edi.validate import validate_files
+    from edi.inspect._report import JsonReport, TextReport, summary
+    from edi.validate import load_profile, replay, validate_files, validate_into
 
     if acks and out_dir is None:
         raise click.UsageError("--ack needs --out DIR")
-    from edi.validate import load_profile
+    chosen, profiles = parse_snips(snips), [load_profile(payer) for payer in payers]
+    color = fmt == "text" and sys.stdout.isatty()
 
-    profiles = [load_profile(payer) for payer in payers]
-    reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None, profiles=profiles)
-    if acks and out_dir is not None:
-        from edi.acks import write_acks
+    def sink_for(name: str) -> TextReport | JsonReport:
+        if fmt == "json":
+            return JsonReport(_write_raw, name, max_errors)
+        return TextReport(click.echo, name, color, max_errors)
 
-        for path, report in zip(files, reports):
-            if report.fatal is None:
-                for written in write_acks(report, path, acks, out_dir):
-                    click.echo(f"wrote {written}", err=True)
+    closed: list[tuple[Report, TextReport | JsonReport]] = []
     if fmt == "json":
-        click.echo(json.dumps([render_json(r) for r in reports], indent=1))
-    else:
-        for report in reports:
-            for line in render_text(report, color=sys.stdout.isatty()):
-                click.echo(line)
-        if len(reports) > 1:
-            click.echo("")
-            for report in reports:
-                click.echo(summary(report))
-    sys.exit(2 if any(r.fatal for r in reports) else 1 if any(r.has_errors for r in reports) else 0)
+        _write_raw("[")
+    streamed = not acks and (jobs == 1 or max_errors is not None or len(files) == 1 or "-" in map(str, files))
+    if streamed:   # one file at a time, findings written as they are found
+        for n, path in enumerate(files):
+            if fmt == "json" and n:
+                _write_raw(",\n")
+            source, name = (sys.stdin.buffer, "<stdin>") if str(path) == "-" else (path, str(path))
+            sink = sink_for(name)
+            report = validate_into(source, sink, snips=chosen, profiles=profiles,  # type: ignore[arg-type]
+                                   jobs=1 if max_errors is not None else (jobs or None), name=name)
+            sink.close(report)
+            closed.append((report, sink))
+    else:          # several files on several cores, or acknowledgments to write: reports first
+        sources = [_read_source(path)[0] for path in files]
+        reports = validate_files(sources, snips=chosen, jobs=jobs or None,  # type: ignore[arg-type]
+                                 profiles=profiles)
+        if acks and out_dir is not None:
+            from edi.acks import write_acks
+
+            for source, report in zip(sources, reports):
+                if report.fatal is None:
+                    for written in write_acks(report, source, acks, out_dir):
+                        click.echo(f"wrote {written}", err=True)
+        for n, report in enumerate(reports):
+            if fmt == "json" and n:
+                _write_raw(",\n")
+            sink = sink_for(report.file)
+            replay(report, sink)
+            sink.close(report)
+            closed.append((report, sink))
+    if fmt == "json":
+        _write_raw("]\n")
+    elif len(closed) > 1:
+        click.echo("")
+        for report, sink in closed:
+            click.echo(summary(report) if report.fatal else f"{report.file}: {report.claims} claim(s), "
+                       f"{sink.tally.errors} error(s), {sink.tally.warnings} warning(s)")
+    sys.exit(2 if any(r.fatal for r, _ in closed) else 1 if any(s.tally.errors for _, s in closed) else 0)
+
+
+def _write_raw(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 @cli.command()

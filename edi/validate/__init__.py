@@ -8,7 +8,7 @@ from pathlib import Path
 
 from edi.validate import (snip2_dates, snip2_hierarchy, snip3_balancing, snip4_835,  # noqa: F401  (rules)
                           snip4_837, snip5_codes)
-from edi.validate._engine import Report, TransactionResult, Validator
+from edi.validate._engine import Report, Sink, TransactionResult, Validator, replay
 from edi.validate._parallel import parts_for, run_parallel
 from edi.logging import get_logger
 from edi.validate._finding import Finding, Location, Severity
@@ -18,8 +18,8 @@ from edi.x12 import Source
 ALL_SNIPS = (1, 2, 3, 4, 5, 7)
 
 
-__all__ = ["ALL_SNIPS", "Finding", "Location", "PayerProfile", "Report", "Severity", "TransactionResult",
-           "load_profile", "validate", "validate_files"]
+__all__ = ["ALL_SNIPS", "Finding", "Location", "PayerProfile", "Report", "Severity", "Sink", "TransactionResult",
+           "load_profile", "validate", "validate_files", "validate_into"]
 
 
 def validate(source: Source, *, snips: Iterable[int] = ALL_SNIPS, name: str | None = None,
@@ -34,12 +34,35 @@ def validate(source: Source, *, snips: Iterable[int] = ALL_SNIPS, name: str | No
         report = run_parallel(validator, source, label, parts)  # type: ignore[arg-type]
     else:
         report = validator.run(source, name=label)
+    _log(report, parts, len(report.errors), len(report.warnings))
+    return report
+
+
+def validate_into(source: Source, sink: Sink, *, snips: Iterable[int] = ALL_SNIPS, name: str | None = None,
+                  profiles: Sequence[PayerProfile] = (), jobs: int | None = None) -> Report:
+    """Check a file (Path, bytes or a binary stream such as standard input) and give each finding to ``sink`` as
+    it is found, in file order, and each transaction when it ends (:class:`Sink`). In one process (``jobs=1``,
+    a small file, a stream) memory stays flat whatever the number of claims and findings; a big file checked on
+    several cores is reported when all parts are done, in the same order. The report returned carries the counts,
+    not the findings."""
+    validator = Validator(snips, profiles)
+    label = name or (str(source) if isinstance(source, Path) else None)
+    parts = parts_for(source, jobs)
+    if parts > 1:
+        report = run_parallel(validator, source, label, parts)  # type: ignore[arg-type]
+        replay(report, sink)
+    else:
+        report = validator.stream(source, sink, name=label)
+    _log(report, parts)
+    return report
+
+
+def _log(report: Report, parts: int, errors: int | None = None, warnings: int | None = None) -> None:
     # events carry file names, counts and control numbers: never PHI
     get_logger("edi.validate").info("validated", file=report.file, transactions=len(report.transactions),
-                                    claims=report.claims, errors=len(report.errors), warnings=len(report.warnings),
+                                    claims=report.claims, errors=errors, warnings=warnings,
                                     fatal=report.fatal is not None, processes=parts,
                                     controls=[t.transaction.control for t in report.transactions][:20])
-    return report
 
 
 def _validate_path(args: tuple[Path, tuple[int, ...], tuple[PayerProfile, ...]]) -> Report:

@@ -93,8 +93,7 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
         length = len(value)
     else:
         if not (value.isascii() and value.isprintable()):
-            bad = next(c for c in value if not (c.isascii() and c.isprintable()))
-            return "6", 1, f"{bad!r} is outside the X12 basic and extended character sets"
+            return "6", 1, f"{_first_outside(value)} is outside the X12 basic and extended character sets"
         length = len(value)
     if length < spec.min_len:
         return "4", 2, f"{value!r} is {_chars(length)}; the minimum is {spec.min_len}"
@@ -284,3 +283,17 @@ def _syntax_rule(text: str):  # type: ignore[no-untyped-def]
         return None
 
     return check
+
+
+def _first_outside(value: str) -> str:
+    """The first character of ``value`` (read as ISO-8859-1) outside the X12 character sets, as a person would
+    name it: a UTF-8 sequence ("JOSÉ" arrives as 'JOSÃ\x89') is shown as its character with its bytes."""
+    at = next(i for i, c in enumerate(value) if not (c.isascii() and c.isprintable()))
+    for width in (2, 3, 4):
+        try:
+            char = value[at:at + width].encode("latin-1").decode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            continue
+        return f"{char!r} (UTF-8, bytes {value[at:at + width].encode('latin-1').hex(' ').upper()})"
+    return repr(value[at])
+

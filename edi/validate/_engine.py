@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Protocol
 
 from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
@@ -18,6 +20,7 @@ from edi.validate._structure import count_problems
 from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
+CHARGE = {"CLM": 2, "CLP": 3}                 # the claim's total charge: CLM02, CLP03
 GUIDE_KINDS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}   # pyx12 map name prefix
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
 NUMBERED = {"2400": "LX"}                     # loops shown with their line number
@@ -33,10 +36,37 @@ class TransactionResult:
     claim_findings: dict[int, tuple[str, tuple[Finding, ...]]] = field(default_factory=dict)
     # ^ by the claim's 0-based position in the transaction: (CLM01/CLP01, its findings) — only claims with some
     facts: dict[str, object] = field(default_factory=dict)   # what file rules compare across transactions
+    charges: Decimal = Decimal(0)                     # Σ CLM02 / CLP03 of its claims (those that are amounts)
+    error_claims: int = 0                             # claims with an error inside them (a 277CA rejects those)
+    error_charges: Decimal = Decimal(0)               # Σ CLM02 / CLP03 of those
 
     @property
     def has_errors(self) -> bool:
         return any(f.is_error for f in self.findings)
+
+    def count_claim(self, first: Segment, findings: list[Finding]) -> None:
+        """Add a closed claim (its CLM / CLP and its findings) to the counts and charge totals."""
+        try:
+            charge = Decimal(first[CHARGE[first.id]])
+        except (InvalidOperation, KeyError):
+            charge = Decimal(0)  # not an amount: SNIP 2 says so
+        if not charge.is_finite():
+            charge = Decimal(0)
+        self.charges += charge
+        if findings and any(f.is_error for f in findings):
+            self.error_claims += 1
+            self.error_charges += charge
+        self.claims += 1
+
+
+class Sink(Protocol):
+    """Where :meth:`Validator.stream` puts what it finds, as soon as it is final, in file order."""
+
+    def finding(self, finding: Finding) -> None:
+        """One finding (its location names interchange, group, transaction and claim)."""
+
+    def transaction(self, result: TransactionResult) -> None:
+        """A transaction is done: its findings have all been given; its counts and charge totals are final."""
 
 
 @dataclass
@@ -83,11 +113,12 @@ class Context:
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
         self.reported: dict[tuple[int, int, int], dict[int, Severity]] = {}   # see one_per_element
+        self.envelope: tuple[str | None, str | None, str | None] = (None, None, None)  # ISA13, GS06 outside an ST
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
         if t is None:
-            return (None, None, None)
+            return self.envelope
         group = t.group
         interchange = group.interchange if group else None
         return (interchange.control if interchange else None, group.control if group else None, t.control)
@@ -120,7 +151,7 @@ class Context:
         if not position and self.transaction is not None and seg.index >= self.transaction.header.index:
             position = seg.index - self.transaction.header.index + 1  # a transaction's segments are contiguous
         return Location(self.file, self.control(), seg.index, seg.line, seg.id, self.loop_path(loop), loop_id,
-                        position, element, element_name, element_position, data_element, seg.text())
+                        position, element, element_name, element_position, data_element, seg.text(), seg.offset)
 
     def finding(self, code: str, snip: int, message: str, location: Location, *, value: str | None = None,
                 ik304: str | None = None, ik403: str | None = None, severity: Severity = Severity.ERROR,
@@ -154,18 +185,34 @@ class Validator:
         # per segment spec: (element checker, its rules, whether it is not used or opens a claim)
         self._plans: dict[int, tuple[SegmentChecker, list, bool]] = {}  # type: ignore[type-arg]
         self._holders: set[int] = set()
+        self.sink: Sink | None = None      # set while :meth:`stream` runs
 
     def run(self, source: Source, name: str | None = None) -> Report:
         """Check a whole file."""
         return finish(self, [self.run_part(source, name)])
 
-    def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1)) -> Report:
+    def stream(self, source: Source, sink: Sink, name: str | None = None) -> Report:
+        """Check a whole file in this process, giving each finding to ``sink`` as soon as it is final (a claim's
+        when the claim closes, the envelope's at its segment) and each transaction when it ends: memory stays flat
+        however many claims and findings there are. The report returned holds the counts, the transactions
+        (without their findings) and whether the file could be read — not the findings."""
+        report = self.run_part(source, name, sink=sink)
+        for rule in self.file_rules:
+            for _, finding in rule(report.transactions):
+                sink.finding(finding)
+        return report
+
+    def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1),
+                 sink: Sink | None = None) -> Report:
         """Check the transactions ``k, k + n, k + 2n …`` (in ST order) of a file, ``part = (k, n)``; part 0 also
         checks the envelope. The tokenizer passes over the other transactions' bodies without splitting them.
-        Combine the parts of a file with :func:`finish`."""
+        Combine the parts of a file with :func:`finish`. With a ``sink`` (one part only), findings go there
+        instead of into the report (:meth:`stream`)."""
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
         report = Report(label)
         ctx = Context(label, self.snips)
+        self.sink = sink
+        given = 0                                # framing findings given to the sink so far
         share = _Share(*part) if part[1] > 1 else None
         primary = part[0] == 0
         framer = Framer(tokenize(source, name=label, keep=share))
@@ -176,12 +223,16 @@ class Validator:
         stray, se = Role.STRAY, Role.SE  # an enum member lookup costs more than a local, once per segment
         try:
             for role, seg, transaction, framed in framer.events():
+                if framed is not None and sink is not None and len(framer.findings) > given:
+                    given = self._give_framing(label, framer, given)
                 if transaction is skipped and transaction is not None:
                     continue
                 if transaction is None or role is stray:
-                    if primary:
-                        if role is Role.ISA and framed is not None and framed.interchange is not None:
+                    if primary and framed is not None:
+                        if role is Role.ISA and framed.interchange is not None:
                             report.interchanges.append(framed.interchange)
+                        ctx.envelope = (framed.interchange.control if framed.interchange else None,
+                                        framed.group.control if framed.group else None, None)
                         self._envelope_segment(ctx, report, seg, role)
                     continue
                 if builder is None or builder.transaction is not transaction:
@@ -203,9 +254,19 @@ class Validator:
         except FramingError as exc:
             report.fatal = str(exc)
         report.segments = seg.index + 1 if seg is not None else 0
-        if primary and 1 in self.snips:
+        if sink is not None:
+            self._give_framing(label, framer, given)
+        elif primary and 1 in self.snips:
             report.framing_findings = [self._envelope_finding(label, f) for f in framer.findings]
+        self.sink = None
         return report
+
+    def _give_framing(self, label: str, framer: Framer, given: int) -> int:
+        """Hand the framer's findings from number ``given`` on to the sink; how many it has had now."""
+        if 1 in self.snips and self.sink is not None:
+            for finding in framer.findings[given:]:
+                self.sink.finding(self._envelope_finding(label, finding))
+        return len(framer.findings)
 
     # -- transactions ------------------------------------------------------------------------------------
     def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
@@ -234,7 +295,17 @@ class Validator:
             result.findings.extend(rule(ctx, result))
         one_per_element(ctx.reported, result.findings, start)
         report.transactions.append(result)
+        if self.sink is not None:
+            self._give(ctx, result)
+            self.sink.transaction(result)
         ctx.transaction = None
+
+    def _give(self, ctx: Context, result: TransactionResult) -> None:
+        """Streaming: hand the transaction's findings so far to the sink, in file order, and forget them."""
+        for finding in sorted(result.findings, key=_segment_index):
+            self.sink.finding(finding)  # type: ignore[union-attr]
+        result.findings.clear()
+        ctx.reported.clear()
 
     def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]],
                     builder: TreeBuilder) -> None:
@@ -267,9 +338,12 @@ class Validator:
             first = loop.children[0] if loop.children else None
             if isinstance(first, SegmentNode) and first.segment.id == KEYED[spec_id]:
                 start = int(ctx.state.pop("claim_start", 0))  # type: ignore[call-overload]
-                if len(result.findings) > start:
-                    result.claim_findings[result.claims] = (first.segment[1], tuple(result.findings[start:]))
-                result.claims += 1
+                own = result.findings[start:]
+                if own and self.sink is None:
+                    result.claim_findings[result.claims] = (first.segment[1], tuple(own))
+                result.count_claim(first.segment, own)
+                if self.sink is not None and result.findings:
+                    self._give(ctx, result)
         parent = loop.parent
         held = id(loop) in self._holders
         self._holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
@@ -375,12 +449,17 @@ class Validator:
         spec = spec or control_segment(seg.id)
         if spec is not None:
             saved, ctx.transaction = ctx.transaction, None
-            self._elements(ctx, report.envelope_findings, seg, spec, None, 0)
+            found = report.envelope_findings if self.sink is None else []
+            self._elements(ctx, found, seg, spec, None, 0)
             ctx.transaction = saved
+            if self.sink is not None:
+                for finding in found:
+                    self.sink.finding(finding)
 
     @staticmethod
     def _envelope_finding(file: str, f: EnvelopeFinding) -> Finding:
-        location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element)
+        location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element,
+                            offset=f.position.offset)
         return Finding(f.code.replace("envelope.", "snip1.envelope."), 1, Severity.ERROR, f.message, location,
                        ta1_note=f.ta1_note)
 
@@ -449,6 +528,38 @@ def finish(validator: Validator, parts: list[Report]) -> Report:
     blocks.sort(key=lambda block: block[0])
     report.findings = [*report.framing_findings, *(f for _, findings in blocks for f in findings)]
     return report
+
+
+def _segment_index(finding: Finding) -> int:
+    return finding.location.segment_index
+
+
+def replay(report: Report, sink: Sink) -> None:
+    """Give a finished report's findings and transactions to ``sink`` in the order :meth:`Validator.stream`
+    gives them: envelope findings where they stand, each transaction's own (its SE count …) and then its findings
+    before the transaction itself."""
+    own: dict[tuple[str | None, str | None, str | None], list[Finding]] = {}
+    blocks: list[tuple[int, Finding | TransactionResult]] = []
+    for finding in report.framing_findings:
+        if finding.location.control[2] is not None:
+            own.setdefault(finding.location.control, []).append(finding)
+        else:
+            blocks.append((finding.location.segment_index, finding))
+    blocks += [(f.location.segment_index, f) for f in report.envelope_findings]
+    blocks += [(r.transaction.header.index, r) for r in report.transactions]
+    blocks.sort(key=lambda block: block[0])
+    for _, item in blocks:
+        if isinstance(item, Finding):
+            sink.finding(item)
+            continue
+        group = item.transaction.group
+        key = (group.interchange.control if group else None, group.control if group else None, item.transaction.control)
+        for finding in [*own.pop(key, ()), *sorted(item.findings, key=_segment_index)]:
+            sink.finding(finding)
+        sink.transaction(item)
+    for findings in own.values():
+        for finding in findings:
+            sink.finding(finding)
 
 
 _IK403_NAMES = {"1": "required", "2": "conditional", "3": "too_many_elements", "4": "too_short", "5": "too_long",
