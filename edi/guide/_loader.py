@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 T = TypeVar("T")
-COMPILER_VERSION = "5"  # bump when the compiled form changes, so old caches are ignored
+COMPILER_VERSION = "6"  # bump when the compiled form changes, so old caches are ignored
 
 
 @functools.cache
@@ -108,6 +108,10 @@ def _count(value: str) -> int:
     return int(value)
 
 
+# External code lists some pyx12 maps leave off an element that the guide fills from them: data element → list
+# name in codes.xml (837P/837I 2010AA, 2010AC, 2310E/F, 2420G/H N402 name no list, the other N402s "states").
+EXTERNAL_BY_DATA_ELEMENT = {"156": "states", "26": "country"}
+
 # Elements some pyx12 5010 maps still describe as 4010 did: element id → (5010 data element, 5010 name); the
 # 4010 code list goes with the 4010 meaning.
 RENAMED_IN_5010 = {"ISA11": ("I65", "Repetition Separator")}   # 4010: I10 Interchange Control Standards Identifier
@@ -160,6 +164,8 @@ class _Builder:
         if data_ele in VERSION_ELEMENTS and codes:
             codes = with_aliases(codes)
         external = codes_elem.get("external") if codes_elem is not None else None
+        if external is None and not codes:
+            external = EXTERNAL_BY_DATA_ELEMENT.get(data_ele)
         components = tuple(self.element(c) for c in elem if c.tag == "element") if elem.tag == "composite" else ()
         data_type, min_len, max_len = self.data.get(data_ele, ("", 0, UNBOUNDED))
         if components:

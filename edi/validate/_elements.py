@@ -105,10 +105,25 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
     if spec.external:
         codes = _external(spec.external)
         if codes is not None and value not in codes:
-            return "7", 5, f"{value!r} is not in the {spec.external!r} code list (pyx12 codes.xml)"
+            return "7", 5, _not_listed(spec.external, value)
     if spec.regex and not re.fullmatch(spec.regex, value):
         return "I12", 2, f"{value!r} does not match the pattern the guide requires ({spec.regex})"
     return None
+
+
+def _not_listed(list_name: str, value: str) -> str:
+    """Why ``value`` is not in an external code list: the table it was checked against, and what became of a
+    code that was in it (PQ: replaced by QC; AN: withdrawn 2010-12-15)."""
+    from edi.validate.codesets import known_table
+
+    table = known_table(list_name)
+    if table is None:
+        return f"{value!r} is not in the {list_name!r} code list (pyx12 codes.xml)"
+    entry = table.lookup(value)
+    if entry is not None and entry.deactivated:
+        when = f" on {entry.stop}" if entry.stop else ""
+        return f"{value!r} ({entry.name}) was withdrawn{when}; it is not in the {table.name} ({table.version})"
+    return f"{value!r} is not in the {table.name} ({table.version})"
 
 
 def _chars(n: int) -> str:
