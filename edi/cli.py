@@ -10,13 +10,16 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
 from edi import skip_final_collection
 from edi.errors import EdiError
 from edi.logging import configure_logging
+
+if TYPE_CHECKING:
+    from edi.validate import Report
 
 
 class _Cli(click.Group):
@@ -179,11 +182,16 @@ def to_xml_command(file: Path) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--snip", "snips", default="1-5,7", show_default=True, help="SNIP types to check, e.g. 1-3 or 1,2,5.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path,
+                                                                  allow_dash=True))
+@click.option("--snip", "snips", default="1-5,7", show_default=True,
+              help="SNIP types to check, e.g. 1-3 or 1,2,5 (6 is not implemented).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--jobs", type=int, default=0, help="Processes to use (default: one per core): several files are "
               "checked at once; a single big file is shared out by transaction.")
+@click.option("--max-errors", type=click.IntRange(min=1), help="Show the findings up to the N-th error of each file, "
+              "then only count (the summary counts all, the exit code still says errors); checks in one process "
+              "so memory stays bounded.")
 @click.option("--ack", "acks", multiple=True, type=click.Choice(["999", "ta1", "277ca"]),
               help="Write this acknowledgment for each file (repeatable); needs --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --ack files "
@@ -193,50 +201,65 @@ def to_xml_command(file: Path) -> None:
 @click.option("--receiver", help="The acknowledgments' receiver id as QUALIFIER:ID (default: the file's sender).")
 @click.option("--payer", "payers", multiple=True, help="Payer profile (a name in mappings/payers/ or a .toml path); "
               "adds its trading-partner rules (SNIP 7). Repeatable.")
-def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, acks: tuple[str, ...],
+def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_errors: int | None, acks: tuple[str, ...],
              out_dir: Path | None, sender: str | None, receiver: str | None, payers: tuple[str, ...]) -> None:
-    """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7).
+    """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7); '-' reads standard input.
 
-    Exit code 0 when clean, 1 when there are errors, 2 when a file cannot be read at all. --ack writes the
-    acknowledgments (never for acknowledgments) and says what it leaves unanswered.
+    Findings are shown as they are found, by interchange, group, transaction and claim, then a summary per file:
+    counts per finding code, claims accepted and rejected with their charges. Exit code 0 when clean, 1 when
+    there are errors, 2 when a file cannot be read at all. --ack writes the acknowledgments (never for
+    acknowledgments) and says what it leaves unanswered.
 
     Example: edi validate samples/837p-office-visits.x12 --ack 999 --ack 277ca --ack ta1 --out acks/
     """
-    from edi.inspect._report import render_json, render_text, summary
-    from edi.validate import validate_files
+    from edi.inspect._report import JsonReport, TextReport, summary
+    from edi.validate import load_profile, validate_run
 
     if acks and out_dir is None:
         raise click.UsageError("--ack needs --out DIR")
     if (sender or receiver) and not acks:
         raise click.UsageError("--sender and --receiver set the ids of acknowledgments: use them with --ack")
-    from edi.acks import AckIds, parse_party
-    from edi.validate import load_profile
+    from edi.acks import AckIds, parse_party, write_acks
 
     ids = AckIds(parse_party(sender) if sender else None, parse_party(receiver) if receiver else None)
-    profiles = [load_profile(payer) for payer in payers]
-    reports = validate_files(files, snips=parse_snips(snips), jobs=jobs or None, profiles=profiles)
-    if acks and out_dir is not None:
-        from edi.acks import write_acks
+    sources = [_read_source(path) if acks else _source_of(path) for path in files]
+    color = fmt == "text" and sys.stdout.isatty()
 
-        for path, report in zip(files, reports):
-            for result in write_acks(report, path, acks, out_dir, ids=ids):
-                if result.path is not None:
-                    click.echo(f"wrote {result.path}", err=True)
-                elif not result.notes:
-                    click.echo(f"{path}: no {result.kind.upper()} written: nothing to answer", err=True)
-                for note in result.notes:
-                    click.echo(f"{path}: {result.kind.upper()}: {note}", err=True)
+    sinks: list[TextReport | JsonReport] = []
+
+    def sink_for(name: str) -> TextReport | JsonReport:
+        sinks.append(JsonReport(_write_raw, name, max_errors) if fmt == "json" else
+                     TextReport(click.echo, name, color, max_errors))
+        return sinks[-1]
+
     if fmt == "json":
-        click.echo(json.dumps([render_json(r) for r in reports], indent=1))
-    else:
-        for report in reports:
-            for line in render_text(report, color=sys.stdout.isatty()):
-                click.echo(line)
-        if len(reports) > 1:
-            click.echo("")
-            for report in reports:
-                click.echo(summary(report))
-    sys.exit(2 if any(r.fatal for r in reports) else 1 if any(r.has_errors for r in reports) else 0)
+        _write_raw("[")
+    reports = []
+    for n, report in enumerate(validate_run(sources, sink_for, snips=parse_snips(snips), jobs=jobs or None,
+                                            max_errors=max_errors, keep_findings=bool(acks),
+                                            profiles=[load_profile(payer) for payer in payers])):
+        _write_raw(",\n" if fmt == "json" and n < len(sources) - 1 else "")
+        reports.append(report)
+        for result in write_acks(report, sources[n][0], acks, out_dir, ids=ids) if out_dir is not None else ():
+            if result.path is not None:
+                click.echo(f"wrote {result.path}", err=True)
+            elif not result.notes:
+                click.echo(f"{report.file}: no {result.kind.upper()} written: nothing to answer", err=True)
+            for note in result.notes:
+                click.echo(f"{report.file}: {result.kind.upper()}: {note}", err=True)
+    if fmt == "json":
+        _write_raw("]\n")
+    elif len(reports) > 1:
+        click.echo("")
+        for report, sink in zip(reports, sinks):
+            click.echo(summary(report) if report.fatal else f"{report.file}: {report.claims} claim(s), "
+                       f"{sink.tally.errors} error(s), {sink.tally.warnings} warning(s)")
+    sys.exit(2 if any(r.fatal for r in reports) else 1 if any(s.tally.errors for s in sinks) else 0)
+
+
+def _write_raw(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
 
 
 @cli.command()
@@ -267,9 +290,13 @@ def parse_snips(text: str) -> tuple[int, ...]:
             low, _, high = part.strip().partition("-")
             chosen.update(range(int(low), int(high or low) + 1))
     except ValueError:
-        raise click.BadParameter(f"{text!r}: use numbers and ranges like 1-5,7") from None
+        raise click.BadParameter(f"{text!r}: use numbers and ranges like 1-5,7", param_hint="--snip") from None
     if not chosen <= {1, 2, 3, 4, 5, 6, 7}:
-        raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7")
+        raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7", param_hint="--snip")
+    if 6 in chosen:
+        raise click.BadParameter(f"{text!r}: SNIP 6 (product- and service-specific testing) is not implemented; "
+                                 "check 1-5,7 and put a payer's line-of-business rules in a profile for --payer "
+                                 "(SNIP 7, docs/code-sets.md)", param_hint="--snip")
     return tuple(sorted(chosen))
 
 
@@ -281,6 +308,11 @@ def _opened(file: Path) -> Iterator[tuple[BinaryIO, str]]:
         return
     with file.open("rb") as stream:
         yield stream, str(file)
+
+
+def _source_of(file: Path) -> tuple[Path | BinaryIO, str]:
+    """FILE for a command that reads it once, as it comes: '-' is standard input as a stream."""
+    return (sys.stdin.buffer, "<stdin>") if str(file) == "-" else (file, str(file))
 
 
 def _read_source(file: Path) -> tuple[Path | bytes, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,20 @@ def test_the_demo_reads_validates_and_acknowledges_the_samples(capsys: pytest.Ca
     assert "error snip3.balance.clm02" in out
     assert out.count("277CA: PCN1001 rejected") == 1 and "277CA: PCN1002 accepted" in out
     assert out.rstrip().endswith("5 files, 0 problem(s)")
+
+
+@pytest.mark.parametrize("snips", ["6", "1-7", "5,6"])
+def test_snip_6_is_refused_with_what_to_use_instead(snips: str) -> None:
+    result = runner.invoke(cli, ["validate", str(P837), "--snip", snips])
+    assert 2 == result.exit_code
+    assert "SNIP 6" in result.output and "not implemented" in result.output and "--payer" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_docs_cite_no_path_outside_the_repository() -> None:
+    """Docs are read from a clone or a wheel: an absolute path or one climbing out of the repository breaks."""
+    root = Path(__file__).resolve().parent.parent
+    outside = re.compile(r"(?<![\w.])(?:\.\./[\w.]|/(?:work|home|tmp|usr|opt|root|Users)/)")
+    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md")), *sorted(root.glob("*/README.md"))]:
+        for number, line in enumerate(doc.read_text().splitlines(), 1):
+            assert not outside.search(line), f"{doc.relative_to(root)}:{number}: {line.strip()}"

@@ -178,7 +178,7 @@ def ack_bytes(kind: str, report: Report, source: Path | bytes, *, numbers: Contr
     return buffer.getvalue()
 
 
-def write_acks(report: Report, source: Path, kinds: Iterable[str], out_dir: Path, *,
+def write_acks(report: Report, source: Path | bytes, kinds: Iterable[str], out_dir: Path, *,
                policy: AckPolicy = DEFAULT_POLICY, ids: AckIds = AckIds(), when: datetime | None = None,
                counter: ControlCounter | None = None) -> list[AckResult]:
     """Write ``<file>.<kind>.<ISA13>.x12`` into ``out_dir`` for each kind that has something to say, each under
@@ -189,11 +189,11 @@ def write_acks(report: Report, source: Path, kinds: Iterable[str], out_dir: Path
     for kind in dict.fromkeys(kinds):
         plan = _plan(kind, report, source, when, policy)
         if plan.write is None:
-            results.append(AckResult(kind, str(source), notes=tuple(plan.notes)))
+            results.append(AckResult(kind, report.file, notes=tuple(plan.notes)))
             continue
         numbers = counter.reserve(plan.groups, plan.transactions)
         isa13 = f"{numbers.interchange:09d}"
-        target = out_dir / f"{source.name}.{kind}.{isa13}.x12"
+        target = out_dir / f"{Path(report.file).name.strip('<>') or 'input'}.{kind}.{isa13}.x12"
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             with partial.open("wb") as stream:
@@ -201,7 +201,7 @@ def write_acks(report: Report, source: Path, kinds: Iterable[str], out_dir: Path
             os.replace(partial, target)   # whole or not at all
         finally:
             partial.unlink(missing_ok=True)
-        results.append(AckResult(kind, str(source), target, isa13, tuple(plan.notes)))
+        results.append(AckResult(kind, report.file, target, isa13, tuple(plan.notes)))
     return results
 
 

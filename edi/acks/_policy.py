@@ -39,12 +39,20 @@ class AckPolicy:
     warnings_in_999: bool = False
 
     def in_999(self, finding: Finding, set_id: str = "") -> bool:
-        if not finding.is_error and not self.warnings_in_999:
-            return False
-        return finding.snip in self.transaction_snips or not self.claim_level(finding, set_id)
+        return self.rejects_transaction(finding.snip, finding.is_error, self.claim_level(finding, set_id))
 
     def in_277ca(self, finding: Finding, set_id: str = "837") -> bool:
-        return finding.is_error and finding.snip not in self.transaction_snips and self.claim_level(finding, set_id)
+        return self.rejects_claims(finding.snip, finding.is_error, self.claim_level(finding, set_id))
+
+    def rejects_transaction(self, snip: int, is_error: bool, claim_level: bool) -> bool:
+        """Whether the 999 reports a finding of this SNIP type and severity (claim level: see claim_level)."""
+        if not is_error and not self.warnings_in_999:
+            return False
+        return snip in self.transaction_snips or not claim_level
+
+    def rejects_claims(self, snip: int, is_error: bool, claim_level: bool) -> bool:
+        """Whether the 277CA rejects the claims such a finding concerns."""
+        return is_error and snip not in self.transaction_snips and claim_level
 
     @staticmethod
     def claim_level(finding: Finding, set_id: str) -> bool:

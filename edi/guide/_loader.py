@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, TypeVar
 
 from edi.errors import GuideError
 from edi.guide._spec import UNBOUNDED, ElementSpec, LoopSpec, SegmentSpec, TransactionSpec
+from edi.guide._versions import ALIASES, VERSION_ELEMENTS, with_aliases
 
 if TYPE_CHECKING:
     from lxml import etree
 
 T = TypeVar("T")
-COMPILER_VERSION = "2"  # bump when the compiled form changes, so old caches are ignored
+COMPILER_VERSION = "6"  # bump when the compiled form changes, so old caches are ignored
 
 
 @functools.cache
@@ -68,7 +69,7 @@ def from_disk_cache(source: Path, build: Callable[[], T], kind: type[T]) -> T:
 
 
 def _fingerprint(source: Path) -> str:
-    data = source.read_bytes() + (map_dir() / "dataele.xml").read_bytes()
+    data = source.read_bytes() + (map_dir() / "dataele.xml").read_bytes() + repr(sorted(ALIASES.items())).encode()
     return f"{source.stem}-{hashlib.sha1(data + COMPILER_VERSION.encode()).hexdigest()[:16]}"
 
 
@@ -88,7 +89,8 @@ def compile_guide(source: Path) -> TransactionSpec:
     root = etree.parse(str(source)).getroot()
     if root.tag != "transaction":
         raise GuideError(f"{source.name}: not a pyx12 transaction map (root element <{root.tag}>)")
-    builder = _Builder(data_elements())
+    builder = _Builder(data_elements(), renamed=RENAMED_IN_5010 if "5010" in source.name or "00501" in source.name
+                       else {})
     tree = builder.loop(root, "", is_root=True)
     return TransactionSpec(root.get("xid") or "", _text(root, "name"), source.name, tree,
                            tuple(builder.nodes), tuple(builder.parents))
@@ -106,9 +108,20 @@ def _count(value: str) -> int:
     return int(value)
 
 
+# External code lists some pyx12 maps leave off an element that the guide fills from them: data element → list
+# name in codes.xml (837P/837I 2010AA, 2010AC, 2310E/F, 2420G/H N402 name no list, the other N402s "states").
+EXTERNAL_BY_DATA_ELEMENT = {"156": "states", "26": "country"}
+
+# Elements some pyx12 5010 maps still describe as 4010 did: element id → (5010 data element, 5010 name); the
+# 4010 code list goes with the 4010 meaning.
+RENAMED_IN_5010 = {"ISA11": ("I65", "Repetition Separator")}   # 4010: I10 Interchange Control Standards Identifier
+
+
 class _Builder:
-    def __init__(self, elements: dict[str, tuple[str, int, int]]) -> None:
+    def __init__(self, elements: dict[str, tuple[str, int, int]],
+                 renamed: dict[str, tuple[str, str]] | None = None) -> None:
         self.data = elements
+        self.renamed = renamed or {}
         self.nodes: list[LoopSpec | SegmentSpec] = []
         self.parents: list[int] = []
 
@@ -143,15 +156,21 @@ class _Builder:
         return spec
 
     def element(self, elem: etree._Element) -> ElementSpec:
-        data_ele = _text(elem, "data_ele")
-        codes_elem = elem.find("valid_codes")
+        data_ele, name = _text(elem, "data_ele"), _text(elem, "name")
+        renamed = self.renamed.get(elem.get("xid") or "")
+        data_ele, name = renamed or (data_ele, name)
+        codes_elem = elem.find("valid_codes") if renamed is None else None   # 4010's codes ('U') do not apply
         codes = frozenset(c.text for c in codes_elem.findall("code") if c.text) if codes_elem is not None else frozenset()
+        if data_ele in VERSION_ELEMENTS and codes:
+            codes = with_aliases(codes)
         external = codes_elem.get("external") if codes_elem is not None else None
+        if external is None and not codes:
+            external = EXTERNAL_BY_DATA_ELEMENT.get(data_ele)
         components = tuple(self.element(c) for c in elem if c.tag == "element") if elem.tag == "composite" else ()
         data_type, min_len, max_len = self.data.get(data_ele, ("", 0, UNBOUNDED))
         if components:
             data_type = ""
-        return ElementSpec(elem.get("xid") or "", _text(elem, "name"), _text(elem, "usage", "S"),
+        return ElementSpec(elem.get("xid") or "", name, _text(elem, "usage", "S"),
                            int(_text(elem, "seq", "0")), data_ele, data_type, min_len, max_len, codes, external,
                            elem.findtext("regex"), _count(_text(elem, "repeat", "1")), components)
 

@@ -7,13 +7,8 @@ import functools
 from edi.guide._derived import derived_map, guide_997_5010
 from edi.guide._loader import from_disk_cache, load_guide, map_dir
 from edi.guide._spec import TransactionSpec
+from edi.guide._versions import ALIASES  # versions read with the map of the guide they amend
 
-# Versions pyx12 registers no map for, read with the map of the guide they amend (same loop structure).
-ALIASES = {
-    "005010X222": "005010X222A1", "005010X222A2": "005010X222A1",
-    "005010X223": "005010X223A2", "005010X223A1": "005010X223A2", "005010X223A3": "005010X223A2",
-    "005010X221": "005010X221A1",
-}
 
 FUNCTIONAL_997 = {"FA": "997"}   # a 5010 FA group with no registered map: the 997 (a 999's version is registered)
 

@@ -93,8 +93,7 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
         length = len(value)
     else:
         if not (value.isascii() and value.isprintable()):
-            bad = next(c for c in value if not (c.isascii() and c.isprintable()))
-            return "6", 1, f"{bad!r} is outside the X12 basic and extended character sets"
+            return "6", 1, f"{_first_outside(value)} is outside the X12 basic and extended character sets"
         length = len(value)
     if length < spec.min_len:
         return "4", 2, f"{value!r} is {_chars(length)}; the minimum is {spec.min_len}"
@@ -106,10 +105,25 @@ def check_value(value: str, spec: ElementSpec) -> tuple[str, int, str] | None:
     if spec.external:
         codes = _external(spec.external)
         if codes is not None and value not in codes:
-            return "7", 5, f"{value!r} is not in the {spec.external!r} code list (pyx12 codes.xml)"
+            return "7", 5, _not_listed(spec.external, value)
     if spec.regex and not re.fullmatch(spec.regex, value):
         return "I12", 2, f"{value!r} does not match the pattern the guide requires ({spec.regex})"
     return None
+
+
+def _not_listed(list_name: str, value: str) -> str:
+    """Why ``value`` is not in an external code list: the table it was checked against, and what became of a
+    code that was in it (PQ: replaced by QC; AN: withdrawn 2010-12-15)."""
+    from edi.validate.codesets import known_table
+
+    table = known_table(list_name)
+    if table is None:
+        return f"{value!r} is not in the {list_name!r} code list (pyx12 codes.xml)"
+    entry = table.lookup(value)
+    if entry is not None and entry.deactivated:
+        when = f" on {entry.stop}" if entry.stop else ""
+        return f"{value!r} ({entry.name}) was withdrawn{when}; it is not in the {table.name} ({table.version})"
+    return f"{value!r} is not in the {table.name} ({table.version})"
 
 
 def _chars(n: int) -> str:
@@ -284,3 +298,17 @@ def _syntax_rule(text: str):  # type: ignore[no-untyped-def]
         return None
 
     return check
+
+
+def _first_outside(value: str) -> str:
+    """The first character of ``value`` (read as ISO-8859-1) outside the X12 character sets, as a person would
+    name it: a UTF-8 sequence ("JOSÉ" arrives as 'JOSÃ\x89') is shown as its character with its bytes."""
+    at = next(i for i, c in enumerate(value) if not (c.isascii() and c.isprintable()))
+    for width in (2, 3, 4):
+        try:
+            char = value[at:at + width].encode("latin-1").decode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
+            continue
+        return f"{char!r} (UTF-8, bytes {value[at:at + width].encode('latin-1').hex(' ').upper()})"
+    return repr(value[at])
+

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from edi.errors import FramingError
 from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
@@ -18,6 +20,7 @@ from edi.validate._structure import count_problems
 from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
 
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
+CHARGE = {"CLM": 2, "CLP": 3}                 # the claim's total charge: CLM02, CLP03
 GUIDE_KINDS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}   # pyx12 map name prefix
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
 NUMBERED = {"2400": "LX"}                     # loops shown with their line number
@@ -33,10 +36,52 @@ class TransactionResult:
     claim_findings: dict[int, tuple[str, tuple[Finding, ...]]] = field(default_factory=dict)
     # ^ by the claim's 0-based position in the transaction: (CLM01/CLP01, its findings) — only claims with some
     facts: dict[str, object] = field(default_factory=dict)   # what file rules compare across transactions
+    charges: Decimal = Decimal(0)                     # Σ CLM02 / CLP03 of its claims (those that are amounts)
+    error_claims: int = 0                             # claims with an error inside them
+    error_charges: Decimal = Decimal(0)               # Σ CLM02 / CLP03 of those
+    claim_marks: list[ClaimMark] = field(default_factory=list)
+    # ^ per claim of an 837, what decides whether a 277CA rejects it: errors of the loops above it count too
 
     @property
     def has_errors(self) -> bool:
         return any(f.is_error for f in self.findings)
+
+    def count_claim(self, first: Segment, findings: list[Finding], levels: tuple[int, ...] = ()) -> None:
+        """Add a closed claim (its CLM / CLP and its findings) to the counts and charge totals; ``levels``: for an
+        837 claim, the segment index of each HL above it (billing provider, subscriber, patient)."""
+        try:
+            charge = Decimal(first[CHARGE[first.id]])
+        except (InvalidOperation, KeyError):
+            charge = Decimal(0)  # not an amount: SNIP 2 says so
+        if not charge.is_finite():
+            charge = Decimal(0)
+        self.charges += charge
+        own_error = bool(findings) and any(f.is_error for f in findings)
+        if own_error:
+            self.error_claims += 1
+            self.error_charges += charge
+        if levels:
+            self.claim_marks.append(ClaimMark(first.index, charge, own_error, levels))
+        self.claims += 1
+
+
+class ClaimMark(NamedTuple):
+    """One 837 claim, as much as deciding its 277CA status needs (kept per transaction, not per file)."""
+
+    segment: int                  # the CLM's segment index
+    charge: Decimal
+    own_error: bool               # an error inside the claim
+    levels: tuple[int, ...]       # the segment index of the 2000A, 2000B (and 2000C) HL above it
+
+
+class Sink(Protocol):
+    """Where :meth:`Validator.stream` puts what it finds, as soon as it is final, in file order."""
+
+    def finding(self, finding: Finding) -> None:
+        """One finding (its location names interchange, group, transaction and claim)."""
+
+    def transaction(self, result: TransactionResult) -> None:
+        """A transaction is done: its findings have all been given; its counts and charge totals are final."""
 
 
 @dataclass
@@ -83,11 +128,13 @@ class Context:
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
         self.interchange_version = ""                # ISA12 of the current interchange: its envelope map
+        self.reported: dict[tuple[int, int, int], dict[int, Severity]] = {}   # see one_per_element
+        self.envelope: tuple[str | None, str | None, str | None] = (None, None, None)  # ISA13, GS06 outside an ST
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
         if t is None:
-            return (None, None, None)
+            return self.envelope
         group = t.group
         interchange = group.interchange if group else None
         return (interchange.control if interchange else None, group.control if group else None, t.control)
@@ -120,7 +167,7 @@ class Context:
         if not position and self.transaction is not None and seg.index >= self.transaction.header.index:
             position = seg.index - self.transaction.header.index + 1  # a transaction's segments are contiguous
         return Location(self.file, self.control(), seg.index, seg.line, seg.id, self.loop_path(loop), loop_id,
-                        position, element, element_name, element_position, data_element, seg.text())
+                        position, element, element_name, element_position, data_element, seg.text(), seg.offset)
 
     def finding(self, code: str, snip: int, message: str, location: Location, *, value: str | None = None,
                 ik304: str | None = None, ik403: str | None = None, severity: Severity = Severity.ERROR,
@@ -154,18 +201,34 @@ class Validator:
         # per segment spec: (element checker, its rules, whether it is not used or opens a claim)
         self._plans: dict[int, tuple[SegmentChecker, list, bool]] = {}  # type: ignore[type-arg]
         self._holders: set[int] = set()
+        self.sink: Sink | None = None      # set while :meth:`stream` runs
 
     def run(self, source: Source, name: str | None = None) -> Report:
         """Check a whole file."""
         return finish(self, [self.run_part(source, name)])
 
-    def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1)) -> Report:
+    def stream(self, source: Source, sink: Sink, name: str | None = None) -> Report:
+        """Check a whole file in this process, giving each finding to ``sink`` as soon as it is final (a claim's
+        when the claim closes, the envelope's at its segment) and each transaction when it ends: memory stays flat
+        however many claims and findings there are. The report returned holds the counts, the transactions
+        (without their findings) and whether the file could be read — not the findings."""
+        report = self.run_part(source, name, sink=sink)
+        for rule in self.file_rules:
+            for _, finding in rule(report.transactions):
+                sink.finding(finding)
+        return report
+
+    def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1),
+                 sink: Sink | None = None) -> Report:
         """Check the transactions ``k, k + n, k + 2n …`` (in ST order) of a file, ``part = (k, n)``; part 0 also
         checks the envelope. The tokenizer passes over the other transactions' bodies without splitting them.
-        Combine the parts of a file with :func:`finish`."""
+        Combine the parts of a file with :func:`finish`. With a ``sink`` (one part only), findings go there
+        instead of into the report (:meth:`stream`)."""
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
         report = Report(label)
         ctx = Context(label, self.snips)
+        self.sink = sink
+        given = 0                                # framing findings given to the sink so far
         share = _Share(*part) if part[1] > 1 else None
         primary = part[0] == 0
         framer = Framer(tokenize(source, name=label, keep=share))
@@ -176,12 +239,16 @@ class Validator:
         stray, se = Role.STRAY, Role.SE  # an enum member lookup costs more than a local, once per segment
         try:
             for role, seg, transaction, framed in framer.events():
+                if framed is not None and sink is not None and len(framer.findings) > given:
+                    given = self._give_framing(label, framer, given)
                 if transaction is skipped and transaction is not None:
                     continue
                 if transaction is None or role is stray:
-                    if primary:
-                        if role is Role.ISA and framed is not None and framed.interchange is not None:
+                    if primary and framed is not None:
+                        if role is Role.ISA and framed.interchange is not None:
                             report.interchanges.append(framed.interchange)
+                        ctx.envelope = (framed.interchange.control if framed.interchange else None,
+                                        framed.group.control if framed.group else None, None)
                         self._envelope_segment(ctx, report, seg, role)
                     continue
                 if builder is None or builder.transaction is not transaction:
@@ -203,13 +270,23 @@ class Validator:
         except FramingError as exc:
             report.fatal = str(exc)
         report.segments = seg.index + 1 if seg is not None else 0
-        if primary and 1 in self.snips:
+        if sink is not None:
+            self._give_framing(label, framer, given)
+        elif primary and 1 in self.snips:
             report.framing_findings = [self._envelope_finding(label, f) for f in framer.findings]
+        self.sink = None
         return report
+
+    def _give_framing(self, label: str, framer: Framer, given: int) -> int:
+        """Hand the framer's findings from number ``given`` on to the sink; how many it has had now."""
+        if 1 in self.snips and self.sink is not None:
+            for finding in framer.findings[given:]:
+                self.sink.finding(self._envelope_finding(label, finding))
+        return len(framer.findings)
 
     # -- transactions ------------------------------------------------------------------------------------
     def _start_transaction(self, ctx: Context, transaction: Transaction, result: TransactionResult) -> TreeBuilder:
-        ctx.transaction, ctx.state, ctx.facts = transaction, {}, result.facts
+        ctx.transaction, ctx.state, ctx.facts, ctx.reported = transaction, {}, result.facts, {}
         self._holders.clear()
         counts: dict[int, dict[int, int]] = {}
 
@@ -229,10 +306,22 @@ class Validator:
 
     def _end_transaction(self, ctx: Context, report: Report, builder: TreeBuilder, result: TransactionResult) -> None:
         builder.finish()
+        start = len(result.findings)
         for rule in self.transaction_rules:
             result.findings.extend(rule(ctx, result))
+        one_per_element(ctx.reported, result.findings, start)
         report.transactions.append(result)
+        if self.sink is not None:
+            self._give(ctx, result)
+            self.sink.transaction(result)
         ctx.transaction = None
+
+    def _give(self, ctx: Context, result: TransactionResult) -> None:
+        """Streaming: hand the transaction's findings so far to the sink, in file order, and forget them."""
+        for finding in sorted(result.findings, key=_segment_index):
+            self.sink.finding(finding)  # type: ignore[union-attr]
+        result.findings.clear()
+        ctx.reported.clear()
 
     def _close_loop(self, ctx: Context, result: TransactionResult, loop: Loop, counts: dict[int, dict[int, int]],
                     builder: TreeBuilder) -> None:
@@ -255,16 +344,22 @@ class Validator:
                 result.findings.append(ctx.finding(
                     "snip2.loop.missing" if problem.ik304 == "3" else "snip2.loop.count", 2, problem.message,
                     ctx.at(at, loop), ik304=problem.ik304, missing=problem.child.id))
+        start = len(result.findings)
         for rule in self.loop_rules.get(loop.spec.id, ()):
             result.findings.extend(rule(ctx, loop))
+        if len(result.findings) > start:
+            one_per_element(ctx.reported, result.findings, start)
         spec_id = loop.spec.id
         if spec_id in KEYED:
             first = loop.children[0] if loop.children else None
             if isinstance(first, SegmentNode) and first.segment.id == KEYED[spec_id]:
                 start = int(ctx.state.pop("claim_start", 0))  # type: ignore[call-overload]
-                if len(result.findings) > start:
-                    result.claim_findings[result.claims] = (first.segment[1], tuple(result.findings[start:]))
-                result.claims += 1
+                own = result.findings[start:]
+                if own and self.sink is None:
+                    result.claim_findings[result.claims] = (first.segment[1], tuple(own))
+                result.count_claim(first.segment, own, _levels(loop) if spec_id == "2300" else ())
+                if self.sink is not None and result.findings:
+                    self._give(ctx, result)
         parent = loop.parent
         held = id(loop) in self._holders
         self._holders.discard(id(loop))  # always: a freed loop's id may come back as another loop's
@@ -302,12 +397,15 @@ class Validator:
             problems = None
         else:
             problems = checker.check_unseen(elements, d)  # type: ignore[arg-type]
-        if problems:
-            self._report(ctx, result.findings, seg, node.loop, position, problems)
-        ctx.position = position
         findings = result.findings
+        start = len(findings)
+        if problems:
+            self._report(ctx, findings, seg, node.loop, position, problems)
+        ctx.position = position
         for rule in rules:
             findings.extend(rule(ctx, node))
+        if len(findings) > start:
+            one_per_element(ctx.reported, findings, start)
 
     def _unexpected(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
         """A segment the guide does not expect where it stands (SNIP 2)."""
@@ -369,14 +467,43 @@ class Validator:
         spec = spec or control_segment(seg.id, ctx.interchange_version)
         if spec is not None:
             saved, ctx.transaction = ctx.transaction, None
-            self._elements(ctx, report.envelope_findings, seg, spec, None, 0)
+            found = report.envelope_findings if self.sink is None else []
+            self._elements(ctx, found, seg, spec, None, 0)
             ctx.transaction = saved
+            if self.sink is not None:
+                for finding in found:
+                    self.sink.finding(finding)
 
     @staticmethod
     def _envelope_finding(file: str, f: EnvelopeFinding) -> Finding:
-        location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element)
+        location = Location(file, f.control, f.position.index, f.position.line, f.segment_id, element=f.element,
+                            offset=f.position.offset)
         return Finding(f.code.replace("envelope.", "snip1.envelope."), 1, Severity.ERROR, f.message, location,
                        ta1_note=f.ta1_note)
+
+
+def one_per_element(reported: dict[tuple[int, int, int], dict[int, Severity]], findings: list[Finding],
+                    start: int) -> None:
+    """One defect, one finding: of the findings from ``start`` on, drop each one about an element (or one of its
+    components) that already has an error — the element checks run before the rules, so a value reported as too
+    short, not a code or not a number gets no second finding from a rule that reads the same value (a ZIP code,
+    an NPI, an amount). A warning never hides an error. ``reported`` maps (segment index, element, repetition)
+    to the severities found per component (0: the whole element)."""
+    kept = []
+    for finding in findings[start:]:
+        position = finding.location.element_position
+        if not position or not position[0]:
+            kept.append(finding)
+            continue
+        element, component, repetition = position
+        seen = reported.setdefault((finding.location.segment_index, element, repetition), {})
+        if Severity.ERROR in (seen.get(0), seen.get(component)):
+            continue
+        if finding.is_error or component not in seen:
+            seen[component] = finding.severity
+        kept.append(finding)
+    if len(kept) < len(findings) - start:
+        findings[start:] = kept
 
 
 class _Share:
@@ -421,6 +548,54 @@ def finish(validator: Validator, parts: list[Report]) -> Report:
     return report
 
 
+def _segment_index(finding: Finding) -> int:
+    return finding.location.segment_index
+
+
+def replay(report: Report, sink: Sink) -> None:
+    """Give a finished report's findings and transactions to ``sink`` in the order :meth:`Validator.stream`
+    gives them: envelope findings where they stand, each transaction's own (its SE count …) and then its findings
+    before the transaction itself."""
+    own: dict[tuple[str | None, str | None, str | None], list[Finding]] = {}
+    blocks: list[tuple[int, Finding | TransactionResult]] = []
+    for finding in report.framing_findings:
+        if finding.location.control[2] is not None:
+            own.setdefault(finding.location.control, []).append(finding)
+        else:
+            blocks.append((finding.location.segment_index, finding))
+    blocks += [(f.location.segment_index, f) for f in report.envelope_findings]
+    blocks += [(r.transaction.header.index, r) for r in report.transactions]
+    blocks.sort(key=lambda block: block[0])
+    for _, item in blocks:
+        if isinstance(item, Finding):
+            sink.finding(item)
+            continue
+        group = item.transaction.group
+        key = (group.interchange.control if group else None, group.control if group else None, item.transaction.control)
+        for finding in [*own.pop(key, ()), *sorted(item.findings, key=_segment_index)]:
+            sink.finding(finding)
+        sink.transaction(item)
+    for findings in own.values():
+        for finding in findings:
+            sink.finding(finding)
+
+
 _IK403_NAMES = {"1": "required", "2": "conditional", "3": "too_many_elements", "4": "too_short", "5": "too_long",
                 "6": "invalid_character", "7": "code", "8": "date", "9": "time", "10": "exclusion",
                 "12": "too_many_repetitions", "13": "too_many_components", "I10": "not_used", "I12": "pattern"}
+
+
+HL_LEVELS = frozenset({"2000A", "2000B", "2000C"})
+
+
+def _levels(claim: Loop) -> tuple[int, ...]:
+    """The segment index of each HL loop above an 837 claim, outermost first."""
+    found = []
+    loop = claim.parent
+    while loop is not None:
+        if loop.spec.id in HL_LEVELS and loop.children:
+            first = loop.children[0]
+            if isinstance(first, SegmentNode):
+                found.append(first.segment.index)
+        loop = loop.parent
+    return tuple(reversed(found))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
+
+_CLAIM = re.compile(r"\[(?:CLM01|CLP01)=([^\]]*)\]")
 
 
 class Severity(str, Enum):
@@ -27,6 +30,13 @@ class Location:
     element_position: tuple[int, int, int] | None = None  # (element, component, repetition), 0 when n/a
     data_element: str | None = None    # data element reference number, 999 IK402
     text: str = ""                # the segment as it reads in the file, to show it in context
+    offset: int = -1              # byte offset of the segment in the file (-1: unknown)
+
+    @property
+    def claim(self) -> str | None:
+        """The CLM01 / CLP01 of the claim (or claim payment) the location is in, None outside claims."""
+        match = _CLAIM.search(self.loop_path) if "[" in self.loop_path else None
+        return match.group(1) if match else None
 
     def describe(self) -> str:
         where = f"segment {self.segment_index + 1} (line {self.line}) {self.segment_id}"
@@ -58,7 +68,8 @@ class Finding:
         loc = self.location
         return {"code": self.code, "snip": self.snip, "severity": self.severity.value, "message": self.message,
                 "file": loc.file, "interchange": loc.control[0], "group": loc.control[1],
-                "transaction": loc.control[2], "segment": loc.segment_index + 1, "line": loc.line,
+                "transaction": loc.control[2], "claim": loc.claim, "segment": loc.segment_index + 1, "line": loc.line,
+                "offset": loc.offset,
                 "segment_id": loc.segment_id, "loop": loc.loop_path, "element": loc.element,
                 "element_name": loc.element_name, "segment_text": loc.text, "value": self.value, "ik304": self.ik304,
                 "ik403": self.ik403, "ta1_note": self.ta1_note, **({"details": self.details} if self.details else {})}

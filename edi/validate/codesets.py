@@ -1,7 +1,8 @@
 """External code sets for SNIP 5, kept as data with their versions and effective dates.
 
 ICD-10-CM comes from the ``simple-icd-10-cm`` package (one fiscal year's release, named in
-``mappings/codes/icd-10-cm.toml``); place of service, CARC and RARC from CSV tables in ``mappings/codes/``; the NPI
+``mappings/codes/icd-10-cm.toml``); place of service, CARC, RARC, states and countries from CSV tables in
+``mappings/codes/``; the NPI
 check digit is computed. Sources, versions and how to update each table: docs/code-sets.md.
 """
 
@@ -20,9 +21,9 @@ from pathlib import Path
 from edi._data import mappings_dir
 from edi.errors import MappingError
 
-__all__ = ["CodeEntry", "CodeSet", "CodeStatus", "Icd10Release", "Icd10Status", "carc", "codes_dir", "icd10_children",
-           "icd10_release", "icd10_status", "known_codes", "mappings_dir", "npi_check_digit", "npi_problem",
-           "place_of_service", "rarc"]
+__all__ = ["CodeEntry", "CodeSet", "CodeStatus", "Icd10Release", "Icd10Status", "carc", "codes_dir", "countries",
+           "icd10_children", "icd10_release", "icd10_status", "known_codes", "known_table", "mappings_dir",
+           "npi_check_digit", "npi_problem", "place_of_service", "rarc", "states"]
 
 
 def codes_dir() -> Path:
@@ -143,11 +144,53 @@ def rarc() -> CodeSet:
     return _x12_list("rarc.csv", "RARC")
 
 
+def _named_list(file: str, name: str, columns: tuple[str, ...]) -> CodeSet:
+    """A table of codes with names and status current / retired (withdrawn): states, countries."""
+    path = codes_dir() / file
+    version, rows = _read_table(path, columns)
+    entries = {}
+    for n, row in enumerate(rows, start=1):
+        if row["status"] not in ("current", "retired", "withdrawn"):
+            raise MappingError(f"status {row['status']!r} must be current, retired or withdrawn", str(path),
+                               f"row {n} status")
+        entries[row["code"]] = CodeEntry(row["code"], row["name"], _date(row["start_date"], path, f"row {n} start_date"),
+                                         _date(row["stop_date"], path, f"row {n} stop_date"), row["status"] != "current")
+    return CodeSet(name, version or name, entries)
+
+
+@functools.cache
+def states() -> CodeSet:
+    """US states, territories and military codes (USPS) and Canadian provinces and territories (Canada Post):
+    N402, CLM11-04."""
+    return _named_list("states.csv", "states and provinces",
+                       ("code", "name", "country", "start_date", "stop_date", "status"))
+
+
+@functools.cache
+def countries() -> CodeSet:
+    """ISO 3166-1 alpha-2 country codes: N404, CLM11-05 …"""
+    return _named_list("countries.csv", "countries", ("code", "name", "start_date", "stop_date", "status"))
+
+
+# pyx12 codes.xml list name → (our table, whether codes no longer in effect still belong to it for the element
+# check: yes where a SNIP 5 rule reports them with their dates, no where membership is the whole check)
+_TABLES = {"pos": (place_of_service, True), "remark_code": (rarc, True), "states": (states, False),
+           "country": (countries, False)}
+
+
+def known_table(list_name: str) -> CodeSet | None:
+    """Our table for a pyx12 codes.xml list name ("pos", "remark_code", "states", "country"), else None."""
+    table = _TABLES.get(list_name)
+    return table[0]() if table is not None else None
+
+
 def known_codes(list_name: str) -> frozenset[str] | None:
-    """Our dated table for a pyx12 codes.xml list name ("pos", "remark_code"), for element checks; else None."""
-    tables = {"pos": place_of_service, "remark_code": rarc}
-    table = tables.get(list_name)
-    return frozenset(table()) if table is not None else None
+    """The codes an element naming this pyx12 codes.xml list accepts, from our table; None when we keep none."""
+    table = _TABLES.get(list_name)
+    if table is None:
+        return None
+    codes, keep_ended = table[0](), table[1]
+    return frozenset(code for code, entry in codes.entries.items() if keep_ended or not entry.deactivated)
 
 
 # -- ICD-10-CM ---------------------------------------------------------------------------------------------------

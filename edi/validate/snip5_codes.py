@@ -153,6 +153,11 @@ def _pos(ctx: Context, node: SegmentNode, n: int, k: int, code: str, day: date) 
 
 # -- NPI, taxonomy, procedure codes ------------------------------------------------------------------------------
 def _npi(ctx: Context, node: SegmentNode, n: int) -> Iterator[Finding]:
+    """Element ``n`` as an NPI — unless the guide marks it not used there (837P 2010AB, 2330x …): then it must
+    go, which SNIP 2 says (snip2.element.not_used); its digits do not matter."""
+    spec = node.element_spec(n)
+    if spec is not None and spec.usage == "N":
+        return
     value = node.segment[n]
     problem = codesets.npi_problem(value) if value else None
     if problem is not None:

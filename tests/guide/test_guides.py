@@ -6,7 +6,9 @@ import pickle
 
 import pytest
 
-from edi.guide import NAMED, LoopSpec, SegmentSpec, guide_for, guide_named, load_guide, map_name_for
+from edi.guide import (NAMED, LoopSpec, SegmentSpec, TransactionSpec, control_guide, guide_for, guide_named,
+                       load_guide, map_name_for)
+
 from edi.guide._loader import compile_guide, map_dir
 
 SUPPORTED = sorted(set(NAMED.values()))
@@ -101,3 +103,20 @@ def test_code_tables_come_from_the_disk_cache(tmp_path, monkeypatch) -> None:  #
             cached.write_bytes(b"not a pickle")
         assert from_disk_cache(map_dir() / name, build, dict) == fresh and len(builds) == 2
     assert "005010X222A1" in _read_maps() and "states" in _read_codes()
+
+
+@pytest.mark.parametrize("guide", [control_guide(), *(guide_named(name) for name in sorted(NAMED))],
+                         ids=lambda g: g.map_name)
+def test_isa11_is_named_as_in_5010(guide: TransactionSpec) -> None:
+    """In 00501 ISA11 is data element I65, Repetition Separator; several pyx12 maps keep 4010's name (I10,
+    Interchange Control Standards Identifier)."""
+    (isa,) = [n for n in guide.nodes if isinstance(n, SegmentSpec) and n.id == "ISA"]
+    isa11 = isa.elements[10]
+    assert ("ISA11", "I65", "Repetition Separator") == (isa11.id, isa11.data_ele, isa11.name)
+    assert not isa11.codes, "4010's code U (U.S. EDI community) is no 5010 repetition separator"
+
+
+def test_the_4010_envelope_keeps_its_own_isa11() -> None:
+    spec = compile_guide(map_dir() / "x12.control.00401.xml")
+    (isa,) = [n for n in spec.nodes if isinstance(n, SegmentSpec) and n.id == "ISA"]
+    assert ("I10", "Interchange Control Standards Identifier") == (isa.elements[10].data_ele, isa.elements[10].name)

@@ -144,6 +144,8 @@ DEFECTS = [
            "snip4.billing.po_box", 4, "N3", ack="277ca:all:85"),
     Defect("billing provider ZIP of five digits", "837p", "N4*SPRINGFIELD*IL*627010001~",
            "N4*SPRINGFIELD*IL*62701~", "snip4.billing.zip9", 4, "N4", "N403", ack="277ca:all:85"),
+    Defect("billing provider ZIP too short", "837p", "N4*SPRINGFIELD*IL*627010001~", "N4*SPRINGFIELD*IL*62~",
+           "snip2.element.too_short", 2, "N4", "N403"),
     Defect("837I inpatient claim without admission date", "837i", "DTP*435*DT*202501011430~\n", "",
            "snip4.claim.admission_date_required", 4, "CLM", ack="277ca:HOSP0001"),
     Defect("reversal with a positive payment", "835", "CLP*PCNB0950*22*-120*-76*", "CLP*PCNB0950*22*-120*76*",
@@ -240,6 +242,19 @@ def test_acknowledgments_reject_exactly_the_defect(defect: Defect, tmp_path: Pat
         assert [("R", defect.ack[4:])] == [(t.code, t.note_code) for t in build_ta1(report)]
     elif defect.ack == "ak9":
         assert "5" in group.error_codes
+
+
+@pytest.mark.parametrize("defect", DEFECTS, ids=lambda d: d.name)
+def test_one_defect_gives_one_finding_per_element(defect: Defect) -> None:
+    """No two findings name the same element of the same segment: a value the element checks report (too short,
+    not a code) gets no second finding from a rule reading it (N4*…*62 was too_short and snip4.billing.zip9)."""
+    seen: dict[tuple[int, int, int], str] = {}
+    for finding in report_for(defect).findings:
+        position = finding.location.element_position
+        if position and position[0]:
+            key = (finding.location.segment_index, position[0], position[2])
+            assert key not in seen, f"{finding.location.element}: {seen[key]} and {finding.code}"
+            seen[key] = finding.code
 
 
 def test_at_least_forty_defects_across_the_snip_types() -> None:

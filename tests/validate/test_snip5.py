@@ -92,11 +92,15 @@ class TestCodeSetData:
         assert {"MA12", "MA91", "N770", "N940"} <= ours - external_codes()["remark_code"]
 
     def test_known_codes_offers_our_tables_to_the_element_checks(self) -> None:
-        """known_codes() gives the dated tables for pyx12's 'pos' and 'remark_code' lists, nothing for others."""
-        assert (frozenset(codesets.place_of_service()), 1216, None) == (
-            codesets.known_codes("pos"), len(codesets.known_codes("remark_code") or ()), codesets.known_codes("states"))
+        """known_codes() gives our tables for pyx12's 'pos', 'remark_code', 'states' and 'country' lists (for
+        the last two only codes in effect), nothing for others."""
+        assert (frozenset(codesets.place_of_service()), 1216, 75, 249, None) == (
+            codesets.known_codes("pos"), len(codesets.known_codes("remark_code") or ()),
+            len(codesets.known_codes("states") or ()), len(codesets.known_codes("country") or ()),
+            codesets.known_codes("currency"))
 
-    @pytest.mark.parametrize("table", [codesets.place_of_service, codesets.carc, codesets.rarc])
+    @pytest.mark.parametrize("table", [codesets.place_of_service, codesets.carc, codesets.rarc, codesets.states,
+                                       codesets.countries])
     def test_every_table_names_its_version_and_stops_after_it_starts(self, table) -> None:  # type: ignore[no-untyped-def]
         """A table has a '# version:' line and no code stops before it starts."""
         codes = table()
@@ -167,8 +171,12 @@ class TestDiagnosisCodes:
         assert "outside ICD-10-CM FY2026" in f.message
 
     def test_a_dotted_code_is_invalid_and_the_fix_says_why(self) -> None:
-        """X12 omits the decimal point: J06.9 must be sent as J069."""
-        (f,) = found(mutate(in_fy2026(P837), b"ABK:J069*", b"ABK:J06.9*"), "snip5.icd10")
+        """X12 omits the decimal point: J06.9 must be sent as J069. One defect, one finding: SNIP 4's decimal-point
+        rule names the fix, so SNIP 5 adds nothing; checked alone, SNIP 5 finds the code invalid."""
+        dotted = mutate(in_fy2026(P837), b"ABK:J069*", b"ABK:J06.9*")
+        (f,) = [f for f in validate(dotted, name="test").findings if f.location.element == "HI01-02"]
+        assert ("snip4.diagnosis.decimal_point", "J069") == (f.code, f.message.rsplit("'", 2)[1])
+        (f,) = validate(dotted, name="test", snips=(5,)).findings
         assert ("snip5.icd10.invalid", "HI01-02") == (f.code, f.location.element) and "J209" in f.message
 
     def test_institutional_admitting_diagnosis_is_checked(self) -> None:
@@ -228,6 +236,58 @@ class TestNpi:
         """An 835 service line REF*HPI (rendering provider NPI) is checked too."""
         (f,) = found(mutate(R835, b"REF*6R*1001L1~", b"REF*6R*1001L1~\nREF*HPI*1234567890~"), "snip5.npi")
         assert ("snip5.npi.check_digit", 5, "error", "REF", "REF02", "2000/2100[CLP01=PCN1001]/2110") == where(f)
+
+
+    def test_no_npi_check_where_the_guide_marks_the_identifier_not_used(self) -> None:
+        """837P 2010AB (pay-to address) marks NM108/NM109 Not Used: a bad NPI there is reported once, as an element
+        that must go (SNIP 2), and SNIP 5 alone does not check it at all."""
+        pay_to = mutate(P837, b"REF*EI*990000001~\n", b"REF*EI*990000001~\nNM1*87*2******XX*1234567890~\n"
+                        b"N3*PO BOX 1~\nN4*SPRINGFIELD*IL*627010001~\n")
+        data = pay_to.replace(b"SE*86*", b"SE*89*")
+        everything = validate(data, name="test").findings
+        assert [] == [f.code for f in everything if f.code.startswith("snip5.npi")]
+        assert {("snip2.element.not_used", "NM108"), ("snip2.element.not_used", "NM109")} <= {
+            (f.code, f.location.element) for f in everything}
+        assert [] == [f.code for f in validate(data, name="test", snips=(5,)).findings]
+
+
+class TestPostalCodeLists:
+    """US states and Canadian provinces (N402), countries (N404): our dated tables, not pyx12's codes.xml lists,
+    which predate Nunavut, NL and QC (carrying NF and PQ) and ISO 3166 changes since about 2002."""
+
+    def test_the_states_table_is_pyx12s_list_brought_up_to_date(self) -> None:
+        ours = codesets.known_codes("states")
+        assert ours is not None
+        assert {"NL", "QC", "NU", "PW"} == ours - external_codes()["states"]
+        assert {"NF", "PQ"} == external_codes()["states"] - ours
+        assert 75 == len(ours)
+
+    def test_the_country_table_is_iso_3166_1_today(self) -> None:
+        ours = codesets.known_codes("country")
+        assert ours is not None and 249 == len(ours)
+        assert {"SS", "ME", "RS", "CW", "SX", "BQ", "TL", "AX", "GG", "IM", "JE", "BL", "MF"} <= ours - \
+            external_codes()["country"]
+        assert {"AN", "TP", "YU"} <= external_codes()["country"] - ours
+
+    def test_a_billing_provider_state_is_checked_where_pyx12s_map_names_no_list(self) -> None:
+        """837P 2010AA N402 has no code list in pyx12's map (2010BA's has), so neither pyx12 nor we checked it."""
+        (f,) = validate(mutate(P837, b"N4*SPRINGFIELD*IL*627010001~", b"N4*SPRINGFIELD*QQ*627010001~")).findings
+        assert ("snip5.element.code", "N402", "2000A/2010AA") == (f.code, f.location.element, f.location.loop_path)
+        assert "USPS Publication 28 and Canada Post" in f.message
+
+    def test_current_canadian_symbols_pass_and_retired_ones_say_what_replaced_them(self) -> None:
+        for symbol in (b"QC", b"NL", b"NU"):
+            data = mutate(P837, b"N4*SPRINGFIELD*IL*62704~", b"N4*MONTREAL*" + symbol + b"*H2X1Y4*CA~")
+            assert [] == validate(data).findings, symbol
+        (f,) = validate(mutate(P837, b"N4*SPRINGFIELD*IL*62704~", b"N4*MONTREAL*PQ*H2X1Y4*CA~")).findings
+        assert ("snip5.element.code", "N402") == (f.code, f.location.element) and "replaced by QC" in f.message
+
+    def test_countries_from_iso_3166_today(self) -> None:
+        data = mutate(P837, b"N4*SPRINGFIELD*IL*62704~", b"N4*JUBA**11111*SS~")
+        assert [] == validate(data).findings, "South Sudan (2011) is a country"
+        (f,) = validate(mutate(P837, b"N4*SPRINGFIELD*IL*62704~", b"N4*WILLEMSTAD**11111*AN~")).findings
+        assert ("snip5.element.code", "N404") == (f.code, f.location.element)
+        assert "withdrawn" in f.message and "2010-12-15" in f.message
 
 
 class TestFormats:
