@@ -31,6 +31,10 @@ class _Cli(click.Group):
             sys.exit(2)
         except BrokenPipeError:
             sys.exit(0)
+        except OSError as exc:   # a folder that does not exist, a file that cannot be written …: one line
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"{where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
 
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=False)
