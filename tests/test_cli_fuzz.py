@@ -74,9 +74,9 @@ def test_no_command_shows_a_traceback(inputs: list[str], data: st.DataObject, tm
         if required or data.draw(st.booleans()):
             words += _value(param, data, inputs, tmp_path)
     stdin = data.draw(st.sampled_from([b"", SAMPLE_FILES[0].read_bytes(), b"ISA*00*~", b"{}", b"\xff\xfe"]))
-    before = {p: p.stat().st_mtime_ns for p in SAMPLE_FILES}
+    before = {p: p.stat().st_mtime_ns for p in (*SAMPLE_FILES, *BAD_FILES)}
     result = CliRunner().invoke(cli, words, input=stdin)
-    assert before == {p: p.stat().st_mtime_ns for p in SAMPLE_FILES}, f"edi {' '.join(words)} changed a sample"
+    assert before == {p: p.stat().st_mtime_ns for p in before}, f"edi {' '.join(words)} changed an input file"
     shown = f"edi {' '.join(words)} -> exit {result.exit_code}\n{result.output[-2000:]}"
     if os.environ.get("EDI_FUZZ_LOG"):
         with open(os.environ["EDI_FUZZ_LOG"], "a") as log:
