@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from edi.errors import FramingError
@@ -14,9 +14,11 @@ from edi.validate._finding import Finding, Location, Severity
 from edi.validate._problem import ElementProblem
 from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate.profiles import PayerProfile
+from edi.validate.snip1_isa import isa_findings
 from edi.validate._structure import count_problems
-from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
+from edi.x12 import EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
 
+IEA_TA105 = {"IEA01": "021", "IEA02": "018"}  # TA1 note codes for IEA element problems (as pyx12's 997/999 writer)
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
 GUIDE_KINDS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}   # pyx12 map name prefix
 UNITS = {"2300", "2100", "2200D"}             # claim-level loops: checked, then dropped from memory
@@ -82,11 +84,12 @@ class Context:
         self.state: dict[str, object] = {}          # per-transaction scratch space for rules (running sums)
         self.facts: dict[str, object] = {}          # the transaction's facts for file rules (TransactionResult.facts)
         self.position = 0                            # the current segment's position in its transaction (ST = 1)
+        self.envelope: tuple[str | None, str | None, str | None] = (None, None, None)  # control outside transactions
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
         if t is None:
-            return (None, None, None)
+            return self.envelope
         group = t.group
         interchange = group.interchange if group else None
         return (interchange.control if interchange else None, group.control if group else None, t.control)
@@ -181,7 +184,7 @@ class Validator:
                     if primary:
                         if role is Role.ISA and framed is not None and framed.interchange is not None:
                             report.interchanges.append(framed.interchange)
-                        self._envelope_segment(ctx, report, seg, role)
+                        self._envelope_segment(ctx, report, seg, role, framed)
                     continue
                 if builder is None or builder.transaction is not transaction:
                     if builder is not None and result is not None:
@@ -355,7 +358,11 @@ class Validator:
             out.append(ctx.finding(f"snip{p.snip}.{area}", p.snip, p.message, location, value=p.value or None,
                                    ik304="8", ik403=p.ik403))
 
-    def _envelope_segment(self, ctx: Context, report: Report, seg: Segment, role: Role) -> None:
+    def _envelope_segment(self, ctx: Context, report: Report, seg: Segment, role: Role, framed: Framed | None) -> None:
+        if role is Role.ISA:
+            if 1 in self.snips:
+                report.envelope_findings.extend(isa_findings(seg, ctx.file))  # SNIP 1, with TA1 note codes
+            return
         if role is Role.STRAY or 2 not in self.snips:
             return
         spec = None
@@ -366,8 +373,14 @@ class Validator:
         spec = spec or control_segment(seg.id)
         if spec is not None:
             saved, ctx.transaction = ctx.transaction, None
-            self._elements(ctx, report.envelope_findings, seg, spec, None, 0)
-            ctx.transaction = saved
+            interchange, group = framed.interchange if framed else None, framed.group if framed else None
+            ctx.envelope = (interchange.control if interchange else None, group.control if group else None, None)
+            found = report.envelope_findings
+            start = len(found)
+            self._elements(ctx, found, seg, spec, None, 0)
+            if role is Role.IEA:  # a bad IEA element is an interchange problem: its TA1 note code
+                found[start:] = [replace(f, ta1_note=IEA_TA105.get(f.location.element or "")) for f in found[start:]]
+            ctx.transaction, ctx.envelope = saved, (None, None, None)
 
     @staticmethod
     def _envelope_finding(file: str, f: EnvelopeFinding) -> Finding:
