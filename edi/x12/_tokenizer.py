@@ -180,6 +180,8 @@ class _Tokenizer:
                         break  # needs more data
                     i += used
                 nxt = pieces[i + 1]
+                if t_is_break and i + 1 == limit and not self.eof and not nxt.lstrip(ws):
+                    break  # a blank line ends what is read so far: the next chunk tells what follows it
                 if nxt and nxt[0] in ws:
                     rest = nxt.lstrip(ws)
                     gap = nxt[: len(nxt) - len(rest)]

@@ -173,6 +173,17 @@ class TestPositionsAndWhitespace:
         assert [1, 2, 4, 5, 6, 7] == [s.line for s in segments]
         assert data == write(segments)
 
+    @pytest.mark.parametrize("chunk_size", [256, 300, 333, 1 << 20])
+    def test_blank_lines_at_a_chunk_boundary_are_no_segment(self, chunk_size: int) -> None:
+        """With line breaks as terminators a blank line is whitespace, also where a chunk of the file ends on it
+        (an empty segment came out of a file of 512 bytes or more that ended in a blank line)."""
+        isa = ISA[:-1] + "\n"
+        body = "GS*HC*S*R*20250101*1200*1*X*005010X222A1\nST*837*0001\n" + "REF*AB*1234567890\n\n" * 30
+        data = interchange(isa, body + "SE*32*0001\nGE*1*1\nIEA*1*000000001\n\n")
+        segments = list(tokenize(data, chunk_size=chunk_size))
+        assert "" not in [s.id for s in segments] and 36 == len(segments)
+        assert data == write(segments)
+
     def test_segment_index_and_byte_offset(self) -> None:
         segments = list(tokenize(interchange()))
         assert [0, 1, 2] == [s.index for s in segments[:3]]
