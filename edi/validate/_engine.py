@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from edi.errors import FramingError
-from edi.guide import Loop, LoopPlacer, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
+from edi.guide import (Loop, LoopPlacer, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment,
+                       guide_for)
 from edi.guide._placer import Guess
 from edi.guide._tree import CLAIM_HOLDERS
 from edi.validate._elements import SegmentChecker
@@ -18,7 +19,8 @@ from edi.validate.profiles import PayerProfile
 from edi.validate.snip1_isa import isa_findings
 from edi.validate.snip1_syntax import component_separator_seen
 from edi.validate._structure import count_problems
-from edi.x12 import Delimiters, EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
+from edi.x12 import (Delimiters, EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Segment, Source,
+                     Transaction, tokenize)
 
 SEPARATORS = "snip1.envelope.separators"        # a body written with other separators than its ISA declares
 IEA_TA105 = {"IEA01": "021", "IEA02": "018"}  # TA1 note codes for IEA element problems (as pyx12's 997/999 writer)
@@ -367,8 +369,7 @@ class Validator:
                        f"{used!r} from here on; correct ISA16 or the body")
             location = ctx.at(seg, loop, position, element.id if element else None, element.name if element else None,
                               (n, 0, 0), element.data_ele if element else None)
-            out.append(Finding(SEPARATORS, 1, Severity.ERROR, message, location, seg[n], "8", "6",
-                               "027"))
+            out.append(Finding(SEPARATORS, 1, Severity.ERROR, message, location, seg[n], "8", "6", "027"))
         return fixed
 
     def _flagged(self, ctx: Context, result: TransactionResult, seg: Segment, spec: SegmentSpec, loop: Loop,

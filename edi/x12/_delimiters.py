@@ -20,7 +20,7 @@ ISA_LENGTH = 106
 # Where the element separator must stand in a fixed-width ISA (0-based), before ISA01..ISA16.
 ISA_SEPARATOR_OFFSETS = (3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103)
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
-ISA_SEARCH = 512  # how far into an interchange the 16 element separators of an ISA that is not fixed width are looked for
+ISA_SEARCH = 512  # how far into an interchange the element separators of an ISA not fixed width are looked for
 # Text that may stand between segments without being data: line breaks, indentation, NUL and EOF padding.
 WHITESPACE = " \t\r\n\x00\x1a\x0b\x0c"
 

@@ -1,7 +1,8 @@
 """Differential test against pyx12's validator: every error pyx12 reports, we report too, at the same segment
 (or, for a missing segment or loop, naming the same missing segment or loop) — unless DISAGREE records why pyx12
-is wrong, or it is pyx12's cascade after a root cause we report once (tests/cascades.py). pyx12 reads only copies without byte-order mark, indentation or errata versions (see
-tests/guide/test_differential.py), so both tools read the same copy."""
+is wrong, or it is pyx12's cascade after a root cause we report once (tests/cascades.py). pyx12 reads only copies
+without byte-order mark, indentation or errata versions (see tests/guide/test_differential.py), so both tools read
+the same copy."""
 
 from __future__ import annotations
 
