@@ -116,7 +116,9 @@ class TestBodyWithOtherSeparators:
         assert "'~'" in framer.findings[0].message and "004" == framer.findings[0].ta1_note
 
     def test_a_later_interchange_is_judged_on_its_own(self) -> None:
-        good = self.data()
-        bad = good[:106] + good[106:].replace(b"*", b"|")
+        bad = self.data()
+        bad = bad[:106] + bad[106:].replace(b"*", b"|")
+        good = built(group([("BHT", "0019"), ("REF", "A", "B")], [("BHT", "0019")]),
+                     numbers=ControlNumbers(interchange=2))
         assert [("envelope.separators", 2, None), ("envelope.se01.count", 17, "SE01")] == \
             findings(bad + good.replace(b"SE*4*", b"SE*5*"))
