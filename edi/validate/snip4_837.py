@@ -257,7 +257,7 @@ def other_payers_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
     sbr, others = _destination_and_other_payers(claim)
     clm = claim.first("CLM")
     if (_is_837(ctx) and sbr is not None and clm is not None and not others
-            and _valid_code(sbr, 1) and sbr.segment[1] not in ("P", "U")):  # an invalid SBR01 is SNIP 2's finding
+            and sbr.segment[1] not in ("P", "U") and _valid_code(sbr, 1)):  # an invalid SBR01 is SNIP 2's
         yield segment_finding(ctx, "snip4.cob.other_payer_missing", f"the claim goes to the payer responsible "
                               f"{sbr.segment[1]!r} (2000B SBR01, not primary) but names no other payer; send loop "
                               "2320/2330 for each payer before it", clm, ik304="I6", missing="2320")
