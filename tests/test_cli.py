@@ -44,7 +44,8 @@ def test_unframeable_file_gives_one_line_and_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["info", str(bad)])
     assert 2 == result.exit_code
     lines = result.output.strip().splitlines()
-    assert 1 == len(lines) and lines[0].startswith(f"{bad}: segment 1 (byte 0, line 1): the ISA is not fixed width")
+    assert 1 == len(lines) and lines[0].startswith(f"{bad}: segment 1 (byte 12, line 1): the ISA has 4 element "
+                                             "separators '*' before the next segment ('~GS*')")
     assert "Traceback" not in result.output
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of, safe_text as _safe
+from edi.acks._policy import DEFAULT_POLICY, AckPolicy, claim_of, echoed_number, safe_text as _safe
 from edi.guide import guide_for
 from edi.models.acks import ElementError, ErrorContext, FunctionalGroupAck, SegmentError, TransactionAck
 from edi.validate import Finding, Report, TransactionResult
@@ -70,7 +70,7 @@ def _group_ack(group: Group, results: list[TransactionResult], envelope: list[Fi
     problems = tuple(code for code, wrong in (("3", group.trailer is None), ("4", group.trailer is not None and
                      group.trailer[2] != group.control), ("5", included != len(acks)), ("19", duplicate)) if wrong)
     code = "R" if accepted == 0 else "P" if accepted < len(acks) else "E" if problems else "A"
-    return FunctionalGroupAck(functional_id=group.functional_id, group_control_number=group.control,
+    return FunctionalGroupAck(functional_id=group.functional_id, group_control_number=echoed_number(group.control, 1, 9),
                               version=group.version, transactions=tuple(acks), code=code,
                               included_count=included, received_count=len(acks), accepted_count=accepted,
                               error_codes=problems)

@@ -67,3 +67,14 @@ def safe_text(text: str) -> str:
     """What an acknowledgment can carry: basic and extended characters, no delimiters (IK404 and STC12 copy
     text from the file being answered)."""
     return "".join(c for c in text if c.isascii() and c.isprintable() and c not in "*~:^|>")
+
+
+def echoed_number(value: str, min_length: int, max_length: int) -> str:
+    """A control number from the file answered, as an acknowledgment element of type N0 can carry it: the same
+    number with leading zeros added or dropped to fit; all zeros when it is not a number or has too many digits
+    (the acknowledgment's error codes say why)."""
+    stripped = value.strip()
+    if not stripped.isdigit() or not stripped.isascii():
+        return "0" * min_length
+    digits = stripped.lstrip("0") or "0"
+    return digits.zfill(min_length) if len(digits) <= max_length else "0" * min_length

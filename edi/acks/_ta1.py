@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from edi.acks._999 import acknowledgment_kind
+from edi.acks._policy import echoed_number
 from edi.models.acks import InterchangeAck
 from edi.validate import Finding, Report
 from edi.x12 import Interchange
@@ -66,10 +67,20 @@ def answer_interchanges(report: Report, when: datetime | None = None) -> Ta1Resu
                          f"{', '.join(sorted(set(codes), key=_rank))} (a TA1 carries one note)")
         isa = interchange.header
         sent = _yymmdd(isa[9])
-        acks.append(InterchangeAck(control_number=interchange.control, interchange_date=sent or received.date(),
+        control = ta101(interchange.control)
+        if control != interchange.control:
+            notes.append(f"interchange {interchange.control!r}: its ISA13 is not a 9-digit number, so TA101 (which "
+                         f"must be one) says {control}")
+        acks.append(InterchangeAck(control_number=control, interchange_date=sent or received.date(),
                                    interchange_time=isa[10] if _hhmm(isa[10]) else received.strftime("%H%M"),
                                    code="R" if chosen else "A", note_code=chosen or "000"))
     return Ta1Result(tuple(acks), tuple(notes))
+
+
+def ta101(isa13: str) -> str:
+    """The interchange control number as TA101 can carry it (9 digits): a shorter number zero-padded (the same
+    number), anything else — too long, not digits — all zeros, the TA105 saying why (018)."""
+    return echoed_number(isa13, 9, 9)
 
 
 def _owner(finding: Finding, interchanges: list[Interchange], starts: list[int]) -> Interchange | None:

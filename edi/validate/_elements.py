@@ -160,6 +160,7 @@ class SegmentChecker:
         old = self.seen_with
         if old is None or (d.element, d.component) != (old.element, old.component):
             self._clean = compile_clean(self.spec, d.element, d.component)
+            self._memo.clear()  # its problems were found with other separators
         if old is None or d != old:
             self.seen.clear()
         self.seen_with = d  # adopted: later segments of its interchange pass the identity test

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from edi.errors import FramingError
-from edi.guide import Loop, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment, guide_for
+from edi.guide import (Loop, LoopPlacer, SegmentNode, SegmentSpec, TransactionSpec, TreeBuilder, control_segment,
+                       guide_for)
+from edi.guide._placer import Guess
 from edi.guide._tree import CLAIM_HOLDERS
 from edi.validate._elements import SegmentChecker
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate._problem import ElementProblem
 from edi.validate._rules import FILE_RULES, LOOP_RULES, SEGMENT_RULES, TRANSACTION_RULES, selected
 from edi.validate.profiles import PayerProfile
+from edi.validate.snip1_isa import isa_findings
+from edi.validate.snip1_syntax import component_separator_seen
 from edi.validate._structure import count_problems
-from edi.x12 import EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source, Transaction, tokenize
+from edi.x12 import (Delimiters, EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Segment, Source,
+                     Transaction, tokenize)
 
+SEPARATORS = "snip1.envelope.separators"        # a body written with other separators than its ISA declares
+IEA_TA105 = {"IEA01": "021", "IEA02": "018"}  # TA1 note codes for IEA element problems (as pyx12's 997/999 writer)
 KEYED = {"2300": "CLM", "2100": "CLP"}        # loops shown with their claim id in a loop path
 CHARGE = {"CLM": 2, "CLP": 3}                 # the claim's total charge: CLM02, CLP03
 GUIDE_KINDS = {"837.5010.X222": "837P", "837Q3.I.5010": "837I", "835.5010": "835"}   # pyx12 map name prefix
@@ -130,6 +137,8 @@ class Context:
         self.interchange_version = ""                # ISA12 of the current interchange: its envelope map
         self.reported: dict[tuple[int, int, int], dict[int, Severity]] = {}   # see one_per_element
         self.envelope: tuple[str | None, str | None, str | None] = (None, None, None)  # ISA13, GS06 outside an ST
+        self.redelimit: tuple[Delimiters, Delimiters] | None = None  # (declared, as the body writes composites)
+        self.placer: LoopPlacer | None = None        # the current transaction's (what it placed by id alone)
 
     def control(self) -> tuple[str | None, str | None, str | None]:
         t = self.transaction
@@ -201,6 +210,7 @@ class Validator:
         # per segment spec: (element checker, its rules, whether it is not used or opens a claim)
         self._plans: dict[int, tuple[SegmentChecker, list, bool]] = {}  # type: ignore[type-arg]
         self._holders: set[int] = set()
+        self._owners: dict[int, SegmentSpec] = {}   # component spec → its segment spec (specs live with their guide)
         self.sink: Sink | None = None      # set while :meth:`stream` runs
 
     def run(self, source: Source, name: str | None = None) -> Report:
@@ -260,8 +270,13 @@ class Validator:
                         continue
                     result = TransactionResult(transaction)
                     builder = self._start_transaction(ctx, transaction, result)
+                fix = ctx.redelimit
+                if fix is not None and seg.delimiters is fix[0]:
+                    seg = seg.replace(delimiters=fix[1])  # read with the component separator the body uses
                 node = builder.add(seg)
-                self._segment(ctx, result, node, transaction.segments)  # type: ignore[union-attr]
+                again = self._segment(ctx, result, node, transaction.segments)  # type: ignore[union-attr]
+                if again is not None:  # placed once more, read with the body's component separator
+                    self._segment(ctx, result, builder.add(again), transaction.segments)  # type: ignore[union-attr]
                 if role is se:
                     self._end_transaction(ctx, report, builder, result)  # type: ignore[arg-type]
                     builder = result = None
@@ -295,6 +310,7 @@ class Validator:
 
         builder = TreeBuilder(transaction, on_close, units=UNITS | CLAIM_HOLDERS)
         ctx.guide = builder.guide
+        ctx.placer = builder.placer
         ctx.kind = guide_kind(builder.guide)
         if builder.guide is None and 2 in self.snips:
             seg = transaction.header
@@ -374,12 +390,13 @@ class Validator:
                     builder.release(loop)
 
     # -- segments ----------------------------------------------------------------------------------------
-    def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
-        """Check one placed segment: its elements (unless the same text was clean before), then its rules."""
+    def _segment(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> Segment | None:
+        """Check one placed segment: its elements (unless the same text was clean before), then its rules. Returns
+        the segment to place again, when it stood unexpected only for a component separator the ISA did not
+        declare (its node is taken out again)."""
         spec = node.spec
         if spec is None:
-            self._unexpected(ctx, result, node, position)
-            return
+            return self._unexpected(ctx, result, node, position)
         plan = self._plans.get(id(spec))  # specs live as long as their cached guide
         if plan is None:
             plan = self._plans[id(spec)] = (self._checker(spec), [*self.every_segment,
@@ -407,9 +424,17 @@ class Validator:
         if len(findings) > start:
             one_per_element(ctx.reported, findings, start)
 
-    def _unexpected(self, ctx: Context, result: TransactionResult, node: SegmentNode, position: int) -> None:
-        """A segment the guide does not expect where it stands (SNIP 2)."""
+    def _unexpected(self, ctx: Context, result: TransactionResult, node: SegmentNode,
+                    position: int) -> Segment | None:
+        """A segment the guide does not expect where it stands (SNIP 2) — unless it only stands there because its
+        composites use another component separator than ISA16 declares: then it is returned, to place again."""
         seg = node.segment
+        if ctx.guide is not None and seg.delimiters is not None:
+            for spec in (n for n in ctx.guide.nodes if isinstance(n, SegmentSpec) and n.id == seg.id):
+                fixed = self._component_separator(ctx, result.findings, seg, spec, node.loop, position)
+                if fixed is not None:
+                    node.loop.children.pop()  # the node just added: its segment is placed again
+                    return seg.replace(delimiters=fixed)
         if 2 in self.snips and ctx.guide is not None:
             known = any(isinstance(n, SegmentSpec) and n.id == seg.id for n in ctx.guide.nodes)
             where = ctx.loop_path(node.loop) or node.loop.spec.id
@@ -419,6 +444,31 @@ class Validator:
             result.findings.append(ctx.finding("snip2.segment.unexpected" if known else "snip2.segment.unknown",
                                                2, message, ctx.at(seg, node.loop, position),
                                                ik304="2" if known else "1"))
+        return None
+
+    def _component_separator(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec,
+                             loop: Loop | None, position: int) -> Delimiters | None:
+        """When the segment's composites are written with another component separator than the interchange's ISA16
+        declares (looked for only when a segment has problems): one SNIP 1 finding for the interchange, and the
+        delimiters to read its segments with from here on (``ctx.redelimit``)."""
+        d = seg.delimiters
+        if d is None or ctx.transaction is None or (ctx.redelimit is not None and ctx.redelimit[1] is d):
+            return None
+        seen = component_separator_seen(seg.elements, spec, d)
+        if seen is None:
+            return None
+        n, used = seen
+        fixed = Delimiters(d.element, used, d.repetition if d.repetition != used else None, d.segment, d.line_break)
+        ctx.redelimit = (d, fixed)
+        if 1 in self.snips:
+            element = spec.element(n)
+            message = (f"the body separates components with {used!r} ({element.id if element else seg.id} "
+                       f"{seg[n]!r}) but the ISA declares {d.component!r} (ISA16): its composites are read with "
+                       f"{used!r} from here on; correct ISA16 or the body")
+            location = ctx.at(seg, loop, position, element.id if element else None, element.name if element else None,
+                              (n, 0, 0), element.data_ele if element else None)
+            out.append(Finding(SEPARATORS, 1, Severity.ERROR, message, location, seg[n], "8", "6", "027"))
+        return fixed
 
     def _flagged(self, ctx: Context, result: TransactionResult, seg: Segment, spec: SegmentSpec, loop: Loop,
                  position: int) -> None:
@@ -434,6 +484,9 @@ class Validator:
         checker = self._checkers.get(id(spec))
         if checker is None:
             checker = self._checkers[id(spec)] = SegmentChecker(spec)
+            for element in spec.elements:  # which segment spec a component's problem comes from
+                for component in element.components:
+                    self._owners[id(component)] = spec
         return checker
 
     def _elements(self, ctx: Context, out: list[Finding], seg: Segment, spec: SegmentSpec, loop: Loop | None,
@@ -444,9 +497,18 @@ class Validator:
     def _report(self, ctx: Context, out: list[Finding], seg: Segment, loop: Loop | None, position: int,
                 problems: list[ElementProblem]) -> None:
         """Element problems as located findings (those of the SNIP types asked for)."""
+        composite = next((p.spec for p in problems if p.component), None)
+        spec = self._owners.get(id(composite)) if composite is not None else None
+        if spec is not None:
+            fixed = self._component_separator(ctx, out, seg, spec, loop, position)
+            if fixed is not None:  # the problems were the separator's: check the segment as the body writes it
+                problems = self._checker(spec).check(seg.elements, fixed)
+        guess = ctx.placer.last_guess if ctx.placer is not None else None
         for p in problems:
             if p.snip not in self.snips:
                 continue
+            if guess is not None and guess[0] == seg.index:
+                p = _placed_by_id(p, guess[1], loop)
             ref = p.spec.id if p.spec is not None else f"{seg.id}{p.element:02d}"
             location = ctx.at(seg, loop, position, ref, p.spec.name if p.spec else None,
                               (p.element, p.component, p.repetition), p.spec.data_ele if p.spec else None)
@@ -455,24 +517,32 @@ class Validator:
                                    ik304="8", ik403=p.ik403))
 
     def _envelope_segment(self, ctx: Context, report: Report, seg: Segment, role: Role) -> None:
-        if role is Role.STRAY or 2 not in self.snips:
-            return
-        spec = None
+        found: list[Finding] = []
         if role is Role.ISA:
             ctx.interchange_version = seg[12]
-        if role in (Role.GS, Role.GE):
-            guide = guide_for(seg[8], functional_id=seg[1]) if role is Role.GS else ctx.group_guide
-            ctx.group_guide = guide
-            spec = guide.segment_by_path(f"/ISA_LOOP/GS_LOOP/{seg.id}") if guide is not None else None
-        spec = spec or control_segment(seg.id, ctx.interchange_version)
-        if spec is not None:
+            if 1 in self.snips:
+                found = isa_findings(seg, ctx.file)  # SNIP 1, at the element, with TA1 note codes
+        elif role is Role.STRAY or 2 not in self.snips:
+            return
+        else:
+            spec = None
+            if role in (Role.GS, Role.GE):
+                guide = guide_for(seg[8], functional_id=seg[1]) if role is Role.GS else ctx.group_guide
+                ctx.group_guide = guide
+                spec = guide.segment_by_path(f"/ISA_LOOP/GS_LOOP/{seg.id}") if guide is not None else None
+            spec = spec or control_segment(seg.id, ctx.interchange_version)
+            if spec is None:
+                return
             saved, ctx.transaction = ctx.transaction, None
-            found = report.envelope_findings if self.sink is None else []
             self._elements(ctx, found, seg, spec, None, 0)
             ctx.transaction = saved
-            if self.sink is not None:
-                for finding in found:
-                    self.sink.finding(finding)
+            if role is Role.IEA:  # a bad IEA element is an interchange problem: its TA1 note code
+                found = [replace(f, ta1_note=IEA_TA105.get(f.location.element or "")) for f in found]
+        if self.sink is None:
+            report.envelope_findings.extend(found)
+        else:
+            for finding in found:
+                self.sink.finding(finding)
 
     @staticmethod
     def _envelope_finding(file: str, f: EnvelopeFinding) -> Finding:
@@ -538,6 +608,7 @@ def finish(validator: Validator, parts: list[Report]) -> Report:
             if group is not None:
                 group = result.transaction.group = groups.setdefault(group.header.index, group)
                 group.interchange = interchanges.get(group.interchange.header.index, group.interchange)
+        _once_per_interchange(report.transactions, SEPARATORS)  # each part found the body's separators anew
     for rule in validator.file_rules:
         for result, finding in rule(report.transactions):
             result.findings.append(finding)
@@ -546,6 +617,29 @@ def finish(validator: Validator, parts: list[Report]) -> Report:
     blocks.sort(key=lambda block: block[0])
     report.findings = [*report.framing_findings, *(f for _, findings in blocks for f in findings)]
     return report
+
+
+def _placed_by_id(p: ElementProblem, guess: Guess, loop: Loop | None) -> ElementProblem:
+    """The problem with a qualifier that placed its segment by id alone: name every code the guide takes here,
+    and where the segment is read."""
+    if p.ik403 != "7" or (p.element, p.component) != (guess.element, guess.component) or p.spec is None:
+        return p
+    target = guess.move.target
+    where = f"{loop.spec.id} {target.name}" if loop is not None and not loop.spec.kind else target.name
+    codes = ", ".join(sorted(guess.codes))
+    message = (f"{p.spec.id} {p.spec.name}: {p.value!r} is not a code the guide takes here ({codes}); the segment "
+               f"is read as {where}, by its id and position")
+    return replace(p, message=message)
+
+
+def _once_per_interchange(results: list[TransactionResult], code: str) -> None:
+    """Keep the first finding with ``code`` of each interchange (transactions in file order)."""
+    seen: set[str | None] = set()
+    for result in results:
+        if any(f.code == code for f in result.findings):
+            kept = [f for f in result.findings if f.code != code or f.location.control[0] not in seen]
+            seen.update(f.location.control[0] for f in result.findings if f.code == code)
+            result.findings[:] = kept
 
 
 def _segment_index(finding: Finding) -> int:

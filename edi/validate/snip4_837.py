@@ -256,7 +256,8 @@ def other_payers_named(ctx: Context, claim: Loop) -> Iterator[Finding]:
     sent to a secondary or later payer (2000B SBR01 not P or U) names the payers before it."""
     sbr, others = _destination_and_other_payers(claim)
     clm = claim.first("CLM")
-    if _is_837(ctx) and sbr is not None and clm is not None and sbr.segment[1] not in ("P", "U", "") and not others:
+    if (_is_837(ctx) and sbr is not None and clm is not None and not others
+            and sbr.segment[1] not in ("P", "U") and _valid_code(sbr, 1)):  # an invalid SBR01 is SNIP 2's
         yield segment_finding(ctx, "snip4.cob.other_payer_missing", f"the claim goes to the payer responsible "
                               f"{sbr.segment[1]!r} (2000B SBR01, not primary) but names no other payer; send loop "
                               "2320/2330 for each payer before it", clm, ik304="I6", missing="2320")
@@ -316,8 +317,21 @@ def line_rendering_provider(ctx: Context, loop: Loop) -> Iterator[Finding]:
 
 # -- segments: service lines, diagnoses, dates ------------------------------------------------------------------
 def _diagnosis_count(claim: Loop) -> int:
+    """The diagnoses SV107 points at: ABK/ABF (BK/BF) codes in HI — and a code whose qualifier is no code the
+    guide knows there (SNIP 2 reports that qualifier; the code still takes its place in the list)."""
     return sum(1 for hi in segments(claim, "HI") for n in range(1, len(hi.segment) + 1)
-               if hi.segment.component(n, 1) in DIAGNOSIS_QUALIFIERS)
+               if hi.segment.component(n, 1) in DIAGNOSIS_QUALIFIERS
+               or (hi.segment.component(n, 1) and not _valid_code(hi, n, 1)))
+
+
+def _valid_code(node: SegmentNode, n: int, k: int = 0) -> bool:
+    """Whether element n (component k) holds a code the guide lists for it there — or is not a coded element.
+    Rules that act on a qualifier skip an invalid one: the element check reports it, once."""
+    spec = node.element_spec(n)
+    if spec is not None and k:
+        spec = spec.components[k - 1] if k <= len(spec.components) else None
+    value = node.segment.component(n, k) if k else node.segment[n]
+    return spec is None or not spec.codes or value in spec.codes
 
 
 @segment_rule("SV1", snip=4)

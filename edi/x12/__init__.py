@@ -1,11 +1,11 @@
 """The syntax layer: any X12, no healthcare knowledge."""
 
-from edi.x12._delimiters import Delimiters
+from edi.x12._delimiters import Delimiters, read_delimiters
 from edi.x12._envelope import EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Transaction
 from edi.x12._envelope_builder import (ControlNumbers, GroupContent, InterchangeHeader, Party, TransactionContent,
                                        build_interchange)
 from edi.x12._segment import Position, Segment
-from edi.x12._tokenizer import Source, read_delimiters, tokenize
+from edi.x12._tokenizer import Source, tokenize
 from edi.x12._writer import encode, iter_bytes, write, write_to
 
 __all__ = [

@@ -49,6 +49,7 @@ class Interchange:
     groups: int = 0
     trailer: Segment | None = None
     findings: list[EnvelopeFinding] = field(default_factory=list)
+    garbled: bool = False                      # its body is written with other separators than the ISA declares
     ta1s: int = 0                              # TA1 segments it carries (an interchange acknowledgment)
 
 
@@ -145,14 +146,11 @@ class Framer:
     def _on_isa(self, seg: Segment) -> Framed:
         if self._isa is not None:
             self._close_open_levels(seg, "a new ISA")
-            self._find("envelope.iea.missing", f"interchange {self._isa.control} has no IEA trailer before the "
-                       "next ISA", seg, None, "023")
+            self._missing("envelope.iea.missing", f"interchange {self._isa.control} has no IEA trailer before the "
+                          "next ISA", seg, None, "023")
         self.interchanges += 1
         self._isa = Interchange(seg, seg[13], (seg[5], seg[6].strip()), (seg[7], seg[8].strip()), seg[12], seg[15])
         self._unique_interchange(seg)
-        if not (len(seg[13]) == 9 and seg[13].isdigit()):
-            self._find("envelope.isa13.format", f"ISA13 {seg[13]!r} must be a 9-digit interchange control "
-                       "number", seg, "ISA13", "018")
         if len(seg.elements) != 17:
             self._find("envelope.isa.elements", f"ISA has {len(seg.elements) - 1} elements; it must have 16",
                        seg, "ISA", "024")
@@ -273,9 +271,12 @@ class Framer:
                        "its own control number", seg, "ISA13", "025")
 
     def _outside(self, seg: Segment) -> Framed:
-        if seg.id == "TA1" and self._isa is not None and self._gs is None:
-            self._isa.ta1s += 1
-            return Framed(seg, Role.TA1, self._isa, None, None)
+        isa = self._isa
+        if seg.id == "TA1" and isa is not None and self._gs is None:
+            isa.ta1s += 1
+            return Framed(seg, Role.TA1, isa, None, None)
+        if isa is not None and (isa.garbled or self._garbled(seg)):
+            return Framed(seg, Role.STRAY, isa, self._gs, None)  # reported once for the interchange
         where = ("between SE and the next ST or GE" if self._gs is not None else
                  "between GE and the next GS or IEA" if self._isa is not None else "outside any interchange")
         shown = seg.id or "an empty segment"
@@ -283,14 +284,31 @@ class Framer:
                    seg, None, "024" if self._gs is None else None)
         return Framed(seg, Role.STRAY, self._isa, self._gs, None)
 
+    def _garbled(self, seg: Segment) -> bool:
+        """Whether a segment standing where the envelope allows none is an envelope segment written with other
+        separators than its interchange's ISA declares; if so, say so once for the whole interchange."""
+        seen = separators_seen(seg)
+        if seen is None:
+            return False
+        message, note = seen
+        self._find("envelope.separators", message, seg, None, note)
+        self._isa.garbled = True  # type: ignore[union-attr]
+        return True
+
+    def _missing(self, code: str, message: str, seg: Segment, element: str | None, ta1_note: str | None = None) -> None:
+        """A trailer not found — unless the interchange's body is written with other separators than its ISA
+        declares: then the trailer is most likely there, unreadable, and that is reported already."""
+        if self._isa is None or not self._isa.garbled:
+            self._find(code, message, seg, element, ta1_note)
+
     def _close_open_levels(self, seg: Segment, before: str) -> None:
         if self._st is not None:
-            self._find("envelope.se.missing", f"transaction {self._st.control} has no SE trailer before {before}",
-                       seg, "SE")
+            self._missing("envelope.se.missing", f"transaction {self._st.control} has no SE trailer before "
+                          f"{before}", seg, "SE")
             self._st = None
         if self._gs is not None:
-            self._find("envelope.ge.missing", f"group {self._gs.control} has no GE trailer before {before}",
-                       seg, "GE")
+            self._missing("envelope.ge.missing", f"group {self._gs.control} has no GE trailer before {before}",
+                          seg, "GE")
             self._gs = None
 
     def _at_end(self) -> None:
@@ -298,13 +316,46 @@ class Framer:
             return
         last = self._last
         if self._st is not None:
-            self._find("envelope.se.missing", f"the file ends inside transaction {self._st.control} (no SE)",
-                       last, "SE")
+            self._missing("envelope.se.missing", f"the file ends inside transaction {self._st.control} (no SE)",
+                          last, "SE")
             self._st = None
         if self._gs is not None:
-            self._find("envelope.ge.missing", f"the file ends inside group {self._gs.control} (no GE)", last, "GE")
+            self._missing("envelope.ge.missing", f"the file ends inside group {self._gs.control} (no GE)", last,
+                          "GE")
             self._gs = None
         if self._isa is not None:
-            self._find("envelope.iea.missing", f"the file ends inside interchange {self._isa.control} (no IEA)",
-                       last, "IEA", "023")
+            self._missing("envelope.iea.missing", f"the file ends inside interchange {self._isa.control} (no IEA)",
+                          last, "IEA", "023")
             self._isa = None
+
+
+ENVELOPE_IDS = ("GS", "ST", "SE", "GE", "IEA", "TA1")
+
+
+def separators_seen(seg: Segment) -> tuple[str, str] | None:
+    """When a stray segment is an envelope segment written with other separators than its ISA declares: what is
+    seen against what is declared, in words, and the TA105 note code (026 for the element separator, 004 for the
+    segment terminator); else None."""
+    d = seg.delimiters
+    if d is None:
+        return None
+    text = seg.text()
+    body = text.lstrip("".join(c for c in set(text[:8]) if not c.isalnum()))
+    lead = text[: len(text) - len(body)]
+    head = next((h for h in ENVELOPE_IDS if body.startswith(h) and len(body) > len(h)), None)
+    if head is None:
+        return None
+    sep = body[len(head)]
+    shown = body[:40]
+    if not lead and sep != d.element and not sep.isalnum() and sep not in " ":
+        return (f"the body is written with {sep!r} between elements ({shown!r}) but the ISA declares {d.element!r} "
+                "(the character after 'ISA'): no segment of this interchange can be read as an envelope or "
+                f"transaction segment; write the ISA with {sep!r} as its element separator, or the body with "
+                f"{d.element!r}", "026")
+    if lead and sep == d.element:
+        declared = "a line break" if d.segment in "\r\n" else repr(d.segment)
+        return (f"the segments after the ISA begin with {lead.strip()!r} ({text[:40]!r}): the body puts "
+                f"{lead.strip()!r} between segments, but the ISA declares {declared} as the segment terminator (the "
+                f"character after ISA16 {d.component!r}); no segment of this interchange can be read as an "
+                "envelope or transaction segment", "004")
+    return None

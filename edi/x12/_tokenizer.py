@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from edi.errors import FramingError
-from edi.x12._delimiters import ISA_LENGTH, ISA_SEPARATOR_OFFSETS, ISA_WIDTHS, Delimiters
+from edi.x12._delimiters import ISA_SEARCH, WHITESPACE, Delimiters, read_isa
 from edi.x12._segment import Position, Segment
 
-# Text that may stand between segments without being data: line breaks, indentation, NUL and EOF padding.
-WHITESPACE = " \t\r\n\x00\x1a\x0b\x0c"
 BOM = "\xef\xbb\xbf"  # UTF-8 byte-order mark, as ISO-8859-1 characters
 CHUNK_SIZE = 1 << 20
 
@@ -76,45 +74,6 @@ def _uniform_gap(pieces: list[str], stripped: list[str], limit: int) -> str | No
     return None
 
 
-def read_delimiters(isa: str, position: Position | None = None, source: str = "<input>") -> Delimiters:
-    """Delimiters from the 106 characters of a fixed-width ISA segment (terminator included)."""
-    def fail(message: str) -> FramingError:
-        return FramingError(message, position, source)
-
-    if not isa.startswith("ISA"):
-        raise fail(f"expected an ISA segment, found {isa[:20]!r}")
-    element = isa[3]
-    if element.isalnum() or element in WHITESPACE:
-        raise fail(f"the element separator (the 4th character of the ISA) is {element!r}; it must be a "
-                   "punctuation character such as '*'")
-    for offset in ISA_SEPARATOR_OFFSETS:
-        if offset >= len(isa) or isa[offset] != element:
-            raise fail(_not_fixed_width(isa, element))
-    if len(isa) < ISA_LENGTH:
-        raise fail(f"the file ends inside the ISA segment ({len(isa)} of {ISA_LENGTH} characters)")
-    version = isa[84:89]
-    repetition: str | None = isa[82]
-    if version < "00501" or repetition.isalnum() or repetition == " ":
-        repetition = None  # 4010 and earlier have no repetition separator; ISA11 is 'U'
-    segment = isa[105]
-    if segment.isalnum() or segment == " ":
-        raise fail(f"the segment terminator (the 106th character, right after ISA16) is {segment!r}; "
-                   "the ISA must be exactly 106 characters with a punctuation or line-break terminator")
-    try:
-        return Delimiters(element, isa[104], repetition, segment, "")
-    except ValueError as exc:
-        raise fail(f"delimiters collide: {exc} (ISA11={isa[82]!r}, ISA16={isa[104]!r})") from None
-
-
-def _not_fixed_width(isa: str, element: str) -> str:
-    fields = isa.split(element)[1:17]
-    for n, (field, width) in enumerate(zip(fields, ISA_WIDTHS), start=1):
-        if len(field) != width and n < 16:
-            return (f"the ISA is not fixed width: ISA{n:02d} is {len(field)} character{'s' if len(field) != 1 else ''} ({field!r}) but must be "
-                    f"{width}; pad ISA fields with spaces so the ISA is exactly {ISA_LENGTH} characters")
-    return f"the ISA is not fixed width ({ISA_LENGTH} characters with 16 element separators at fixed places)"
-
-
 class _Tokenizer:
     def __init__(self, stream: BinaryIO, source: str, chunk_size: int, keep: Keep | None = None) -> None:
         self.stream = stream
@@ -157,24 +116,28 @@ class _Tokenizer:
         self.buf, self.base = stripped, len(lead)
         self.line += lead.count("\n")
         while True:
-            delimiters = self._start_interchange()
-            more = yield from self._interchange(delimiters, lead)
+            delimiters, inside_isa = self._start_interchange()
+            more = yield from self._interchange(delimiters, lead, inside_isa)
             lead = ""
             if not more:
                 return
 
-    def _start_interchange(self) -> Delimiters:
-        while len(self.buf) < ISA_LENGTH + 8 and self._fill():
+    def _start_interchange(self) -> tuple[Delimiters, int]:
+        """The delimiters of the interchange the buffer starts with, and how many terminator characters its ISA
+        holds inside its fields (ISA11 may be the terminator, or a field may hold it)."""
+        while len(self.buf) < ISA_SEARCH and self._fill():
             pass
-        head = self.buf[:ISA_LENGTH]
+        head = self.buf[:ISA_SEARCH]
         if not head.startswith("ISA"):
             found = head[:30].split("\n")[0]
             raise self._error(f"expected an ISA interchange header, found {found!r}; an X12 file must start "
                               "with ISA (the delimiters are read from it)")
-        return read_delimiters(head, self._position(), self.source)
+        delimiters, length = read_isa(head, self._position(), self.source)
+        return delimiters, head.count(delimiters.segment, 0, length - 1)
 
-    def _interchange(self, d: Delimiters, lead: str) -> Iterator[Segment]:
-        """Yield the segments of one interchange; return True when another ISA follows."""
+    def _interchange(self, d: Delimiters, lead: str, inside_isa: int = 0) -> Iterator[Segment]:
+        """Yield the segments of one interchange; return True when another ISA follows. ``inside_isa``
+        terminator characters stand inside the ISA's fields: its pieces are joined back into one segment."""
         t, es = d.segment, d.element
         ws = "".join(c for c in WHITESPACE if c not in (t, es, d.component, d.repetition))
         t_is_break = t in "\r\n"
@@ -186,6 +149,9 @@ class _Tokenizer:
             if self.skipping and not (t_is_break or lead):
                 self._skip_ahead(ends, t, es, ws, bin_marker)
             pieces = self.buf.split(t)
+            if inside_isa:
+                pieces[:inside_isa + 1] = [t.join(pieces[:inside_isa + 1])]
+                inside_isa = 0
             n = len(pieces)
             limit = n - 1 if self.eof else n - 2
             has_bin = bin_marker in self.buf
@@ -214,6 +180,8 @@ class _Tokenizer:
                         break  # needs more data
                     i += used
                 nxt = pieces[i + 1]
+                if t_is_break and i + 1 == limit and not self.eof and not nxt.lstrip(ws):
+                    break  # a blank line ends what is read so far: the next chunk tells what follows it
                 if nxt and nxt[0] in ws:
                     rest = nxt.lstrip(ws)
                     gap = nxt[: len(nxt) - len(rest)]
@@ -386,6 +354,12 @@ class _Tokenizer:
             return None
         if not body.startswith("IEA" + d.element):
             # only a final IEA without its terminator is taken as complete (a common writer slip)
+            other = re.search(rf"([^\w\s{re.escape(d.element)}])\s*(?:{'|'.join(ENVELOPE_IDS)}){re.escape(d.element)}",
+                              body)
+            if other is not None and other.group(1) != d.segment:
+                raise self._error(f"the body ends its segments with {other.group(1)!r} but the ISA declares "
+                                  f"{d.segment!r} (the character after ISA16 {d.component!r}); no segment after the "
+                                  f"ISA can be read ({body[:40]!r} …)")
             raise self._error(f"the file ends inside a segment: {body[:40]!r} has no segment terminator "
                               f"{d.segment!r} (the file may be truncated)")
         seg = Segment.of(tuple(body.split(d.element)), self.base, self.index, self.line, self.buf[len(body):], lead, d)

@@ -114,3 +114,21 @@ def test_a_4010_interchange_gets_a_4010_ta1_and_no_5010_acknowledgments(tmp_path
     assert ("U", "00401") == (isa[11], isa[12])
     assert results["999"].path is None and "expect a 997" in results["999"].notes[0]
     assert results["277ca"].path is None and "before 5010" in results["277ca"].notes[0]
+
+
+def test_an_isa13_that_is_not_nine_digits_is_answered_with_a_valid_ta101() -> None:
+    """TA101 is N0 9/9: an 11-digit ISA13 (corpus bad/vscode-edi-x12-support__bad-header.edi has one) cannot be
+    echoed — the TA1 says 000000000 and rejects with 018 — and a short one is zero-padded, the same number."""
+    from edi.acks._ta1 import ta101
+
+    assert ("000000000", "000000000", "000012345", "000000905") == (
+        ta101("12345678901"), ta101("ABC"), ta101("12345"), ta101("000000905"))
+
+
+def test_a_gs06_that_does_not_fit_ak102_is_echoed_as_the_same_number_or_zero() -> None:
+    """AK102 is N0 1/9: GS06 '00000000000' (11 characters, the number 0) is echoed as 0; a number of more than
+    nine digits, or text, cannot be echoed and gives 0."""
+    from edi.acks._policy import echoed_number
+
+    assert ("0", "12", "0", "0") == (echoed_number("00000000000", 1, 9), echoed_number("0012", 1, 9),
+                                     echoed_number("1234567890", 1, 9), echoed_number("12A", 1, 9))

@@ -1,5 +1,6 @@
 """Differential test: for every corpus 837P/837I/835, each segment's loop id equals what pyx12's
-X12ContextReader assigns (tests/pyx12_oracle.py documents how pyx12 places segments).
+X12ContextReader assigns (tests/pyx12_oracle.py documents how pyx12 places segments) — except where our placer
+puts a segment whose qualifier is no code of the guide by its id, and the loop that opens (tests/cascades.py).
 
 pyx12 cannot read three kinds of corpus files as they are: a UTF-8 byte-order mark (it opens files as ASCII),
 tab-indented segments (it keeps the tabs in the segment id, so "\tNM1" matches nothing), and the errata versions
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from cascades import Placement
 from conftest import corpus_files, corpus_id
 from edi.guide import TreeBuilder
 from edi.x12 import Framer, Role, tokenize
@@ -58,6 +60,7 @@ def test_loop_ids_agree_with_pyx12(path: Path, tmp_path: Path) -> None:
     theirs = pyx12_loop_ids(str(readable))
     mine = ours(readable)
     assert theirs, "pyx12 read no segment"
+    guessed = Placement(readable).zone  # placed by id where a qualifier is no code: pyx12 leaves them
     disagreements = [(index + 1, seg_id, loop, mine.get(index)) for index, seg_id, loop in theirs
-                     if mine.get(index) != (seg_id, loop)]
+                     if mine.get(index) != (seg_id, loop) and index not in guessed]
     assert [] == disagreements[:10], f"{len(disagreements)} segments placed differently (segment, id, pyx12, ours)"

@@ -86,3 +86,39 @@ class TestFindings:
         framed = list(Framer(tokenize(built(group([("BHT", "0019"), ("REF", "A", "B")])))))
         assert [("ST", 1), ("BHT", 2), ("REF", 3), ("SE", 4)] == [
             (f.segment.id, f.index_in_transaction) for f in framed if f.transaction is not None]
+
+
+class TestBodyWithOtherSeparators:
+    """A body written with other separators than its ISA declares is one problem, reported once, naming the
+    separators seen and declared — not a finding for every segment that then stands outside an envelope."""
+
+    def data(self) -> bytes:
+        return built(group([("BHT", "0019"), ("REF", "A", "B")], [("BHT", "0019")]))
+
+    def test_other_element_separator(self) -> None:
+        data = self.data()
+        data = data[:106] + data[106:].replace(b"*", b"|")
+        framer = Framer(tokenize(data))
+        framed = list(framer)
+        assert [("envelope.separators", 2, None)] == findings(data)
+        finding = framer.findings[0]
+        assert "'|'" in finding.message and "'*'" in finding.message and "GS|HC" in finding.message
+        assert "026" == finding.ta1_note
+        assert all(f.role is Role.STRAY for f in framed[1:])   # nothing is guessed: the segments are kept as read
+        assert data == write(f.segment for f in framed)
+
+    def test_terminator_written_before_each_segment(self) -> None:
+        """The ISA declares a line break (the character after ISA16), the body puts '~' before each segment."""
+        data = self.data().replace(b"~\n", b"\n~")[:-1]   # ISA*…*:\n~GS*…\n~ST*…\n~IEA*1*000000001\n
+        framer = Framer(tokenize(data))
+        list(framer)
+        assert ["envelope.separators"] == [f.code for f in framer.findings]
+        assert "'~'" in framer.findings[0].message and "004" == framer.findings[0].ta1_note
+
+    def test_a_later_interchange_is_judged_on_its_own(self) -> None:
+        bad = self.data()
+        bad = bad[:106] + bad[106:].replace(b"*", b"|")
+        good = built(group([("BHT", "0019"), ("REF", "A", "B")], [("BHT", "0019")]),
+                     numbers=ControlNumbers(interchange=2))
+        assert [("envelope.separators", 2, None), ("envelope.se01.count", 17, "SE01")] == \
+            findings(bad + good.replace(b"SE*4*", b"SE*5*"))
