@@ -111,6 +111,34 @@ class TestSpotChecksAgainstTheSources:
             status("M545", d)[:2] for d in ("2021-09-30", "2021-10-01")]
 
 
+class TestAgainstAPublicCopyOfCmsFy2023CodeFile:
+    """Two ranges read from a public copy of CMS's FY2023 billable code file (icd10cm_codes_2023.txt in the public
+    repository arijitdasgupta543-dev/Medisathi, characters 236,000-252,000 and 5,560,000-5,576,000), compared by
+    hand with the FY2023 column (built from MS-DRG v40): the same codes, in the same order."""
+
+    @staticmethod
+    def billable_fy2023(first: str, last: str) -> list[str]:
+        found = []
+        for code, _, _ in codes.icd10_table().entries_from(first):
+            if code > last:
+                return found
+            if codes.icd10(code, date(2022, 10, 1)).ok:
+                found.append(code)
+        return found
+
+    def test_f02818_to_f13181(self) -> None:
+        """222 codes, with the severity-graded dementia codes new in FY2023 (F02.A0 … F03.C4)."""
+        found = self.billable_fy2023("F02818", "F13181")
+        assert (222, "F02818", "F13181") == (len(found), found[0], found[-1])
+        assert {"F02A0", "F02C4", "F03A0", "F03C4", "F0670", "F10130"} <= set(found)
+
+    def test_v0409xd_to_v06038s(self) -> None:
+        """107 external-cause codes (not in the MS-DRG tables): both package releases around FY2023 list them, and
+        so does the FY2023 file."""
+        found = self.billable_fy2023("V0409XD", "V06038S")
+        assert (107, "V04131A") == (len(found), found[11])
+
+
 class TestJudgedByNeighbours:
     def test_a_code_added_by_an_unknown_april_update_is_a_gap(self) -> None:
         """Z55.6 (health literacy) came with the April 1, 2023 update, which no public copy was reached for: it is
