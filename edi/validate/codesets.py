@@ -1,17 +1,14 @@
 """External code sets for SNIP 5, kept as data with their versions and effective dates.
 
-ICD-10-CM comes from the ``simple-icd-10-cm`` package (one fiscal year's release, named in
-``mappings/codes/icd-10-cm.toml``); place of service, CARC, RARC, states and countries from CSV tables in
-``mappings/codes/``; the NPI
-check digit is computed. Sources, versions and how to update each table: docs/code-sets.md.
+Place of service, CARC, RARC, states and countries come from CSV tables in ``mappings/codes/``; the NPI check digit
+is computed. ICD-10-CM (by release, on the date of service) lives in ``edi.codes``, shared with the scrubber.
+Sources, versions and how to update each table: docs/code-sets.md.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import tomllib
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,9 +18,8 @@ from pathlib import Path
 from edi._data import mappings_dir
 from edi.errors import MappingError
 
-__all__ = ["CodeEntry", "CodeSet", "CodeStatus", "Icd10Release", "Icd10Status", "carc", "codes_dir", "countries",
-           "icd10_children", "icd10_release", "icd10_status", "known_codes", "known_table", "mappings_dir",
-           "npi_check_digit", "npi_problem", "place_of_service", "rarc", "states"]
+__all__ = ["CodeEntry", "CodeSet", "CodeStatus", "carc", "codes_dir", "countries", "known_codes", "known_table",
+           "mappings_dir", "npi_check_digit", "npi_problem", "place_of_service", "rarc", "states"]
 
 
 def codes_dir() -> Path:
@@ -193,155 +189,6 @@ def known_codes(list_name: str) -> frozenset[str] | None:
     return frozenset(code for code, entry in codes.entries.items() if keep_ended or not entry.deactivated)
 
 
-# -- ICD-10-CM ---------------------------------------------------------------------------------------------------
-class Icd10Status(str, Enum):
-    BILLABLE = "billable"            # a leaf code
-    NOT_BILLABLE = "not billable"    # a category or subcategory with codes below it
-    INVALID = "invalid"              # not an ICD-10-CM code (or a chapter/block range, or written with a dot)
-
-
-@dataclass(frozen=True, slots=True)
-class Icd10Release:
-    version: str                     # "ICD-10-CM FY2026"
-    package: str                     # "simple-icd-10-cm 1.5.0"
-    fiscal_year: int | None          # None: the installed package version is not in mappings/codes/icd-10-cm.toml
-    update: str = ""                 # "2026-04-01" for the April update
-
-    @property
-    def period(self) -> tuple[date, date] | None:
-        """First and last day of the fiscal year (October 1 to September 30)."""
-        if self.fiscal_year is None:
-            return None
-        return date(self.fiscal_year - 1, 10, 1), date(self.fiscal_year, 9, 30)
-
-    def covers(self, day: date) -> bool:
-        period = self.period
-        return period is not None and period[0] <= day <= period[1]
-
-
-@functools.cache
-def icd10_release() -> Icd10Release | None:
-    """The ICD-10-CM release the installed simple-icd-10-cm carries; None when the package is not installed."""
-    from importlib import metadata  # ~10 ms to import: only files with diagnoses need it
-
-    try:
-        installed = metadata.version("simple-icd-10-cm")
-    except metadata.PackageNotFoundError:
-        return None
-    path = codes_dir() / "icd-10-cm.toml"
-    try:
-        table = tomllib.loads(path.read_text(encoding="utf-8")).get("releases", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(str(exc), str(path)) from exc
-    release = table.get(installed)
-    package = f"simple-icd-10-cm {installed}"
-    if not isinstance(release, dict) or not isinstance(release.get("fiscal_year"), int):
-        return Icd10Release(f"ICD-10-CM ({package}, release not recorded)", package, None)
-    year = release["fiscal_year"]
-    return Icd10Release(f"ICD-10-CM FY{year}", package, year, str(release.get("update", "")))
-
-
-ICD10_TABLE = "icd-10-cm.txt"
-
-
-class _Icd10Table:
-    """Every ICD-10-CM category and code: the text of mappings/codes/icd-10-cm.txt itself (one sorted line per
-    code, "A01 N" when not billable), searched by bisection over its lines. Loading is one read of ~0.7 MB —
-    no per-line work, no list of 98,000 strings (a dict took ~10 MiB; parsing the lines took ~0.2 s of every
-    process that checked a diagnosis)."""
-
-    def __init__(self, text: str) -> None:
-        while text.startswith("#"):  # the header comment
-            text = text[text.find("\n") + 1:] if "\n" in text else ""
-        self.text = text if text.endswith("\n") or not text else text + "\n"
-
-    def _first_at_or_after(self, code: str) -> int:
-        """The offset of the first line whose code is ``code`` or sorts after it (len(text) when none)."""
-        text = self.text
-        lo, hi = 0, len(text)  # both always at a line start (or the end)
-        while lo < hi:
-            start = text.rfind("\n", 0, (lo + hi) // 2) + 1
-            start = max(start, lo)
-            end = text.index("\n", start)
-            if text[start:end].partition(" ")[0] < code:
-                lo = end + 1
-            else:
-                hi = start
-        return lo
-
-    def _line(self, offset: int) -> tuple[str, bool]:
-        line = self.text[offset:self.text.index("\n", offset)]
-        return line.partition(" ")[0], not line.endswith(" N")
-
-    def billable(self, code: str) -> bool | None:
-        """True / False for a code in the table (billable or not), None for one that is not."""
-        offset = self._first_at_or_after(code)
-        if offset < len(self.text):
-            found, billable = self._line(offset)
-            if found == code:
-                return billable
-        return None
-
-    def codes_from(self, code: str) -> Iterator[tuple[str, bool]]:
-        """(code, billable) for the codes at or after ``code`` in sorted order."""
-        offset, size = self._first_at_or_after(code), len(self.text)
-        while offset < size:
-            yield self._line(offset)
-            offset = self.text.index("\n", offset) + 1
-
-
-@functools.cache
-def _icd10() -> _Icd10Table | None:
-    """The table of mappings/codes/icd-10-cm.txt (exported from simple-icd-10-cm: it loads in a millisecond and
-    under a MiB, where the package takes ~2 s and ~150 MiB). Its lines must stay sorted (a test checks it)."""
-    path = codes_dir() / ICD10_TABLE
-    if not path.is_file():
-        return None
-    return _Icd10Table(path.read_text(encoding="ascii"))
-
-
-@functools.lru_cache(maxsize=4096)  # a batch repeats its diagnoses; the table is fixed once loaded
-def icd10_status(code: str) -> Icd10Status | None:
-    """BILLABLE, NOT_BILLABLE or INVALID for an X12 diagnosis code (no dot: J209); None without the table."""
-    table = _icd10()
-    if table is None:
-        return None
-    billable = table.billable(code) if 3 <= len(code) <= 7 and "\n" not in code else None
-    if billable is None:
-        return Icd10Status.INVALID
-    return Icd10Status.BILLABLE if billable else Icd10Status.NOT_BILLABLE
-
-
-def icd10_children(code: str, limit: int = 3) -> list[str]:
-    """A few billable codes under a category, to suggest in a finding."""
-    table = _icd10()
-    found: list[str] = []
-    for candidate, billable in table.codes_from(code) if table is not None else ():
-        if not candidate.startswith(code) or len(found) >= limit:
-            break
-        if candidate != code and billable:
-            found.append(candidate)
-    return found
-
-
-def export_icd10(path: Path) -> int:
-    """Write the ICD-10-CM table from the installed simple-icd-10-cm (run when CMS publishes a new year)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import simple_icd_10_cm as cm  # noqa: PLC0415
-    codes = sorted(c for c in cm.get_all_codes(with_dots=False) if not cm.is_chapter_or_block(c))
-    release = icd10_release()
-    with path.open("w", encoding="ascii") as fh:
-        fh.write(f"# {release.version if release else 'ICD-10-CM'} codes (categories and codes, no dots), from "
-                 f"{release.package if release else 'simple-icd-10-cm'}.\n# A code followed by ' N' is not billable "
-                 "(it has codes below it); all others are billable.\n# Regenerate: python -m edi.validate.codesets "
-                 "--export-icd10 (see docs/code-sets.md).\n")
-        for code in codes:
-            fh.write(code + ("" if cm.is_leaf(code) else " N") + "\n")
-    return len(codes)
-
-
-
 # -- NPI -------------------------------------------------------------------------------------------------------
 def npi_check_digit(first_nine: str) -> int:
     """The Luhn check digit of an NPI, computed over the prefix 80840 and the first nine digits."""
@@ -365,10 +212,3 @@ def npi_problem(value: str) -> tuple[str, str] | None:
         return "check_digit", (f"NPI {value} fails its check digit: the last digit should be {expected} (Luhn over "
                                "80840 + the first nine digits); the number is mistyped")
     return None
-
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["--export-icd10"]:
-        print(export_icd10(codes_dir() / ICD10_TABLE), "codes written")

@@ -13,13 +13,15 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
+from edi import codes
+from edi.codes import Icd10Status
 from edi.guide import Loop, SegmentNode
 from edi.validate import codesets
 from edi.validate._engine import Context
 from edi.validate._finding import Finding, Location, Severity
 from edi.validate.snip4_situational import parse_date
 from edi.validate._rules import loop_rule, segment_rule
-from edi.validate.codesets import CodeSet, CodeStatus, Icd10Status
+from edi.validate.codesets import CodeSet, CodeStatus
 
 ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN"})   # principal, other, admitting, reason, ext. cause
 ICD9_QUALIFIERS = frozenset({"BK", "BF", "BJ", "PR", "BN"})         # the same roles for ICD-9-CM codes
@@ -71,10 +73,10 @@ def service_date(ctx: Context, claim: Loop) -> date | None:
 # -- ICD-10-CM -------------------------------------------------------------------------------------------------
 @loop_rule("2300", snip=5)
 def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
-    """837 HI diagnoses (ABK/ABF/ABJ/APR/ABN) are ICD-10-CM codes valid and billable (leaf codes) on the date of
-    service; outside the fiscal year the code set covers, problems are warnings."""
-    release = codesets.icd10_release()
-    if release is None or ctx.kind not in ("837P", "837I"):
+    """837 HI diagnoses (ABK/ABF/ABJ/APR/ABN) are ICD-10-CM codes valid and billable (leaf codes) in the release in
+    effect on the date of service (edi.codes: FY2021 onwards, judged by the neighbouring releases where a release's
+    source was not reached: a code in neither is an error, in only one a warning)."""
+    if ctx.kind not in ("837P", "837I"):
         return
     dos = service_date(ctx, claim)
     day = dos or date.today()
@@ -90,35 +92,32 @@ def diagnosis_codes(ctx: Context, claim: Loop) -> Iterator[Finding]:
                 yield ctx.finding("snip5.icd9.after_icd10", 5, f"HI{n:02d} qualifier {qualifier} marks an ICD-9-CM "
                                   f"code, but ICD-10-CM is required for services on or after 2015-10-01 (this claim: "
                                   f"{dos}); send the ICD-10-CM code with qualifier A{qualifier}", _at(ctx, node, n, 1),
-                                  value=qualifier, ik304="8", ik403="7", code_set=release.version)
+                                  value=qualifier, ik304="8", ik403="7",
+                                  code_set=codes.icd10_table().releases[-1].version)
             elif qualifier in ICD10_QUALIFIERS and code:
-                finding = _icd10_finding(ctx, node, n, code, day, dos is not None, release)
+                finding = _icd10_finding(ctx, node, n, codes.icd10(code, day), day, dos is not None)
                 if finding is not None:
                     yield finding
 
 
-def _icd10_finding(ctx: Context, node: SegmentNode, n: int, code: str, day: date, dated: bool,
-                   release: codesets.Icd10Release) -> Finding | None:
-    status = codesets.icd10_status(code)
-    if status in (None, Icd10Status.BILLABLE):
+_ICD10_WHAT = {Icd10Status.INVALID: "invalid", Icd10Status.NOT_BILLABLE: "not_billable", Icd10Status.GAP: "gap"}
+
+
+def _icd10_finding(ctx: Context, node: SegmentNode, n: int, check: codes.Icd10Check, day: date,
+                   dated: bool) -> Finding | None:
+    if check.status is Icd10Status.BILLABLE:
         return None
-    ref = f"HI{n:02d}-2 diagnosis {code!r}"
-    if status is Icd10Status.INVALID:
-        fix = " (X12 omits the decimal point: J20.9 is sent as J209)" if "." in code else ""
-        what, message = "invalid", f"{ref} is not an ICD-10-CM code in {release.version}{fix}"
-    else:
-        children = ", ".join(codesets.icd10_children(code))
-        what, message = "not_billable", (f"{ref} is an ICD-10-CM category with more specific codes below it "
-                                         f"({children} …), not a billable code; code to the highest specificity")
-    severity = Severity.ERROR
-    if not release.covers(day):
-        severity = Severity.WARNING
-        period = release.period
-        span = f"{period[0]} to {period[1]}" if period else "an unrecorded year"
-        message += (f"; the date of service {day}{'' if dated else ' (no DTP*472/434: today)'} is outside "
-                    f"{release.version} ({span}), so check the code against that date's release")
-    return ctx.finding(f"snip5.icd10.{what}", 5, message, _at(ctx, node, n, 2), value=code, ik304="8", ik403="7",
-                       severity=severity, code_set=release.version, date_of_service=str(day))
+    code = check.code
+    message = f"HI{n:02d}-2 diagnosis {code!r} {check.message}"
+    if check.status is Icd10Status.INVALID and "." in code:
+        message += " (X12 omits the decimal point: J20.9 is sent as J209)"
+    elif check.status is Icd10Status.NOT_BILLABLE:
+        message += f"; code to the highest specificity ({', '.join(codes.icd10_children(code, day))} …)"
+    if not dated:
+        message += f" (no DTP*472/434 on the claim: checked on today's date, {day})"
+    return ctx.finding(f"snip5.icd10.{_ICD10_WHAT[check.status]}", 5, message, _at(ctx, node, n, 2), value=code,
+                       ik304="8", ik403="7", severity=Severity.ERROR if check.definite else Severity.WARNING,
+                       code_set=check.release.version, date_of_service=str(day))
 
 
 # -- place of service --------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -52,33 +51,6 @@ class TestCodeSetData:
     def test_an_npi_that_is_not_ten_digits_is_a_format_problem(self) -> None:
         """Nine digits or letters are not an NPI at all."""
         assert ["format", "format"] == [codesets.npi_problem(v)[0] for v in ("123456789", "12345678AB")]  # type: ignore[index]
-
-    def test_the_icd10_release_names_the_packages_fiscal_year(self) -> None:
-        """The pinned simple-icd-10-cm carries the April 2026 update of FY2026, as mappings/codes/icd-10-cm.toml says."""
-        release = codesets.icd10_release()
-        files = [f.name for f in metadata.files("simple-icd-10-cm") or ()]
-        assert release is not None and ("ICD-10-CM FY2026", (date(2025, 10, 1), date(2026, 9, 30))) == (
-            release.version, release.period)
-        assert any("April-2026" in name for name in files)
-
-    def test_icd10_leaf_category_and_nonsense_are_told_apart(self) -> None:
-        """J069 is billable, J20 a category, ZZZ9 and the dotted J06.9 and the block A00-A09 are not codes."""
-        S = codesets.Icd10Status
-        assert [S.BILLABLE, S.NOT_BILLABLE, S.INVALID, S.INVALID, S.INVALID] == [
-            codesets.icd10_status(c) for c in ("J069", "J20", "ZZZ9", "J06.9", "A00-A09")]
-
-    def test_the_icd10_table_is_sorted_and_every_line_is_found_by_bisection(self) -> None:
-        """The bisection over the table's lines finds each of its 98,000 codes with its flag, and nothing that
-        is not a line: neighbours made by changing a code's last character are found exactly when listed."""
-        lines = [line for line in (codesets.codes_dir() / codesets.ICD10_TABLE).read_text().splitlines()
-                 if not line.startswith("#")]
-        table = {line.partition(" ")[0]: not line.endswith(" N") for line in lines}
-        assert list(table) == sorted(table) and len(table) == len(lines) > 90_000
-        lookup = codesets._icd10()
-        assert lookup is not None
-        assert all(lookup.billable(code) is billable for code, billable in table.items())
-        neighbours = {code[:-1] + c for code in list(table)[::97] for c in "0AZ9X"}
-        assert all(lookup.billable(code) == table.get(code) for code in neighbours | {"", "0", "ZZZZZZZ", "A"})
 
     def test_pos_table_holds_the_same_codes_as_pyx12(self) -> None:
         """The CMS POS table and pyx12's 'pos' list name the same 52 codes; ours adds the dates."""
@@ -163,12 +135,37 @@ class TestDiagnosisCodes:
         assert ("snip5.icd10.not_billable", 5, "error", "HI", "HI04-02", PCN1001) == where(f)
         assert "J200" in f.message
 
-    def test_outside_the_fiscal_year_problems_are_warnings(self) -> None:
-        """On the sample's January 2025 dates (FY2025) the FY2026 release can only warn."""
+    def test_the_release_of_the_date_of_service_decides(self) -> None:
+        """On the sample's January 2025 dates the FY2025 release applies: ZZZ9 is an error there too (the table
+        covers FY2021 onwards), and the finding names the release."""
         (f,) = found(mutate(P837, b"ABF:J029~", b"ABF:ZZZ9~"), "snip5.icd10")
-        assert ("snip5.icd10.invalid", "warning", "2025-01-06") == (f.code, f.severity.value,
-                                                                    f.details["date_of_service"])
-        assert "outside ICD-10-CM FY2026" in f.message
+        assert ("snip5.icd10.invalid", "error", "2025-01-06", "ICD-10-CM FY2025") == (
+            f.code, f.severity.value, f.details["date_of_service"], f.details["code_set"])
+
+    def test_an_invalid_code_on_a_2024_claim_is_an_error(self) -> None:
+        """A code valid only from FY2025 (C81.0A, Hodgkin lymphoma in remission, new in MS-DRG v42) on a
+        2024-03 claim: an error naming FY2024 and when the code takes effect."""
+        data = mutate(P837.replace(b"D8*202501", b"D8*202403"), b"ABF:J029~", b"ABF:C810A~")
+        (f,) = found(data, "snip5.icd10")
+        assert ("snip5.icd10.invalid", "error", "ICD-10-CM FY2024") == (f.code, f.severity.value,
+                                                                         f.details["code_set"])
+        assert "valid from 2024-10-01: FY2025" in f.message
+
+    def test_a_release_without_a_source_gives_a_warning_naming_the_gap(self) -> None:
+        """Z55.6 (health literacy, April 2023 update: no public copy reached) on a May 2023 claim: in FY2024 but not
+        FY2023, so snip5.icd10.gap, a warning that names both releases."""
+        data = mutate(P837.replace(b"D8*202501", b"D8*202305"), b"ABF:J029~", b"ABF:Z556~")
+        (f,) = found(data, "snip5.icd10")
+        assert ("snip5.icd10.gap", "warning", "ICD-10-CM FY2023 April update") == (
+            f.code, f.severity.value, f.details["code_set"])
+        assert "FY2023: not a code; FY2024: billable" in f.message
+
+    def test_after_the_newest_release_an_invalid_code_is_an_error_saying_the_table_is_out_of_date(self) -> None:
+        """On a November 2026 claim (FY2027: no release yet) ZZZ9 is still an error, and the finding says why."""
+        data = mutate(P837.replace(b"D8*202501", b"D8*202611"), b"ABF:J029~", b"ABF:ZZZ9~")
+        (f,) = found(data, "snip5.icd10")
+        assert ("snip5.icd10.invalid", "error") == (f.code, f.severity.value)
+        assert "the code table is out of date" in f.message
 
     def test_a_dotted_code_is_invalid_and_the_fix_says_why(self) -> None:
         """X12 omits the decimal point: J06.9 must be sent as J069. One defect, one finding: SNIP 4's decimal-point
@@ -180,9 +177,9 @@ class TestDiagnosisCodes:
         assert ("snip5.icd10.invalid", "HI01-02") == (f.code, f.location.element) and "J209" in f.message
 
     def test_institutional_admitting_diagnosis_is_checked(self) -> None:
-        """837I HI*ABJ (admitting diagnosis) R06 is a category: not billable (a warning on the 2025 statement)."""
+        """837I HI*ABJ (admitting diagnosis) R06 is a category: not billable (an error in FY2025, the statement's)."""
         (f,) = found(mutate(I837, b"HI*ABJ:R0602~", b"HI*ABJ:R06~"), "snip5.icd10")
-        assert ("snip5.icd10.not_billable", 5, "warning", "HI", "HI01-02",
+        assert ("snip5.icd10.not_billable", 5, "error", "HI", "HI01-02",
                 "2000A/2000B/2300[CLM01=HOSP0001]") == where(f)
 
     def test_icd9_qualifier_after_october_2015_is_an_error(self) -> None:
