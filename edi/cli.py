@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import click
 
@@ -85,18 +85,21 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @click.option("--models", is_flag=True, help="Emit the typed models (claims, remittances, acks) instead of the "
               "lossless segment tree.")
-def to_json_command(file: Path, models: bool) -> None:
+@click.option("--lines", is_flag=True, help="JSON Lines: one record a line (with --models: the interchange, group "
+              "and transaction data, then one claim or claim payment a line).")
+def to_json_command(file: Path, models: bool, lines: bool) -> None:
     """Write the lossless JSON form of FILE ('-' reads standard input) to standard output.
 
     Example: edi to-json samples/835-remittance.x12 > remit.json
     """
-    source, name = _read_source(file)
     if models:
-        from edi.models._json import encode
+        from edi.models._json import to_json as models_to_json
 
-        sys.stdout.buffer.write(encode(source, name) + b"\n")
+        source, name = (sys.stdin.buffer, "<stdin>") if str(file) == "-" else _read_source(file)
+        models_to_json(source, sys.stdout.buffer, name=name, lines=lines)
         sys.stdout.buffer.flush()
         return
+    source, name = _read_source(file)
     from edi.inspect import to_json
 
     to_json(source, sys.stdout, name=name)
@@ -110,15 +113,28 @@ def from_json_command(file: Path, models: bool) -> None:
 
     Example: edi from-json remit.json > remit.x12
     """
-    text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     if models:
-        from edi.models._json import from_document
+        import shutil
+        import tempfile
 
-        sys.stdout.buffer.write(from_document(text))
-    else:
-        from edi.inspect import from_json
+        from edi.models._json import from_json as models_from_json
 
-        sys.stdout.buffer.write(from_json(text))
+        # Written as it is read, into a spool file that reaches standard output only once the whole input was
+        # found good: an error half way leaves no partial interchange behind.
+        with tempfile.TemporaryFile() as spool:
+            if str(file) == "-":
+                models_from_json(sys.stdin.buffer, spool, name="<stdin>")
+            else:
+                with _open_json(file) as stream:
+                    models_from_json(stream, spool, name=str(file))
+            spool.seek(0)
+            shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
+        sys.stdout.buffer.flush()
+        return
+    from edi.inspect import from_json
+
+    text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    sys.stdout.buffer.write(from_json(text))
     sys.stdout.buffer.flush()
 
 
@@ -228,6 +244,13 @@ def parse_snips(text: str) -> tuple[int, ...]:
     if not chosen <= {1, 2, 3, 4, 5, 6, 7}:
         raise click.BadParameter(f"{text!r}: SNIP types are 1 to 7")
     return tuple(sorted(chosen))
+
+
+def _open_json(file: Path) -> BinaryIO:
+    try:
+        return file.open("rb")
+    except OSError as exc:
+        raise click.BadParameter(f"{file}: {exc.strerror}") from None
 
 
 def _read_source(file: Path) -> tuple[Path | bytes, str]:

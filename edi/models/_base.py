@@ -43,6 +43,16 @@ class RawSegment(Model):
     def id(self) -> str:
         return self.elements[0]
 
+    # A RawSegment reads like its elements, so code that writes built segments (tuples) can write it too.
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.elements)
+
+    def __getitem__(self, n: int) -> str:
+        return self.elements[n]
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
 
 @functools.lru_cache(maxsize=4096)  # amounts repeat (common charges, zeros); a Decimal is immutable
 def money(raw: str) -> Decimal | None:
@@ -97,7 +107,10 @@ def composite(seg: Segment, n: int) -> tuple[str, ...]:
 class TransactionModel(Model, tag=True):
     """A whole transaction (ST–SE). Subclasses name their set, group and guide, and write their body.
 
-    Tagged: in JSON each transaction carries ``"type": "<ClassName>"`` so a list of mixed transactions decodes back."""
+    Tagged: in JSON each transaction carries ``"type": "<ClassName>"`` so a list of mixed transactions decodes back.
+    ``envelope`` is the ISA/GS/ST it was read in (None for a model built in code)."""
+
+    envelope: Envelope | None = None     # ISA, GS and ST02/ST03 as read
 
     SET_ID: ClassVar[str] = ""           # ST01
     FUNCTIONAL_ID: ClassVar[str] = ""    # GS01
@@ -107,3 +120,6 @@ class TransactionModel(Model, tag=True):
     def body(self) -> Iterator[Built]:
         """The segments between ST and SE, in guide order (counts, HL and LX numbers filled in)."""
         raise NotImplementedError
+
+
+from edi.models.envelope import Envelope  # noqa: E402  (envelope.py builds on Model, defined above)

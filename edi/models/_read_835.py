@@ -13,7 +13,7 @@ from typing import Any
 from edi.guide import FoldedLoop, Loop, SegmentNode, TransactionTree
 from edi.models import _base
 from edi.models._base import RawSegment, Source
-from edi.models._raw import envelope_source, transaction_source
+from edi.models._raw import envelope_of, envelope_source, transaction_source
 from edi.models.common import Adjustment, Amount, Party, Reference, contact_of, party_of
 from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
                                    ProcedureIdentifier, ProviderAdjustment, ProviderAdjustmentItem, ProviderSummary,
@@ -44,30 +44,41 @@ FOLDS = {"2100": fold_claim}
 def read_835(tree: TransactionTree) -> Remittance:
     """The typed remittance of one 835 transaction tree (from ``edi.guide.iter_transactions``)."""
     txn = transaction_source(tree)
-    fields: dict[str, Any] = {}
-    extra: list[RawSegment] = []
     headers: list[HeaderNumber] = []
     plbs: list[ProviderAdjustment] = []
     footer_extra: list[RawSegment] = []
+    fields, extra = head_fields(tree.root.children, txn)
     for child in tree.root.children:
+        if child.__class__ is not Loop:
+            continue
+        kind = child.spec.id  # type: ignore[union-attr]
+        if kind == "DETAIL":
+            for loop in child.children:  # type: ignore[union-attr]
+                if isinstance(loop, Loop) and loop.spec.id == "2000":
+                    headers.append(_header_number(loop, txn))
+                else:
+                    extra += _raw(loop)
+        elif kind == "FOOTER":  # each PLB may come in a FOOTER of its own
+            _footer(child, txn, plbs, footer_extra)  # type: ignore[arg-type]
+    return Remittance(**fields, extra=tuple(extra), headers=tuple(headers), provider_adjustments=tuple(plbs),
+                      footer_extra=tuple(footer_extra), source=txn, envelope=envelope_of(tree.envelope))
+
+
+def head_fields(children: list[Loop | SegmentNode], txn: Source) -> tuple[dict[str, Any], list[RawSegment]]:
+    """The remittance's own fields from the transaction's children but DETAIL and FOOTER: BPR … DTM*405, payer,
+    payee, and the segments no field covers (ST and SE are the envelope's)."""
+    fields: dict[str, Any] = {}
+    extra: list[RawSegment] = []
+    for child in children:
         if isinstance(child, Loop):
             kind = child.spec.id
             if kind == "HEADER":
                 _header(child, txn, fields, extra)
-            elif kind == "DETAIL":
-                for loop in child.children:
-                    if isinstance(loop, Loop) and loop.spec.id == "2000":
-                        headers.append(_header_number(loop, txn))
-                    else:
-                        extra += _raw(loop)
-            elif kind == "FOOTER":  # each PLB may come in a FOOTER of its own
-                _footer(child, txn, plbs, footer_extra)
-            else:
+            elif kind not in ("DETAIL", "FOOTER"):
                 extra += _raw(child)
         elif child.segment.id not in ("ST", "SE"):
             extra.append(RawSegment(elements=child.segment.elements))
-    return Remittance(**fields, extra=tuple(extra), headers=tuple(headers), provider_adjustments=tuple(plbs),
-                      footer_extra=tuple(footer_extra), source=txn)
+    return fields, extra
 
 
 # -- header: BPR … DTM*405, payer, payee ------------------------------------------------------------------
@@ -145,14 +156,17 @@ def _plb(seg: Segment, txn: Source) -> ProviderAdjustment:
 
 
 # -- 2000 header number ----------------------------------------------------------------------------------
-def _header_number(loop: Loop, txn: Source) -> HeaderNumber:
+def _header_number(loop: Loop, txn: Source, with_claims: bool = True) -> HeaderNumber:
+    """Loop 2000: LX, TS3, TS2 and (``with_claims``) its claim payments; the streaming reader emits the claims
+    on their own."""
     lx = loop.children[0].segment  # type: ignore[union-attr]
     claims: list[ClaimPayment] = []
     extra: list[RawSegment] = []
     ts3 = ts2 = None
     for child in loop.children[1:]:
         if isinstance(child, Loop):
-            claims.append(child.value if isinstance(child, FoldedLoop) else _claim(child, txn))  # type: ignore[arg-type]
+            if with_claims:
+                claims.append(child.value if isinstance(child, FoldedLoop) else _claim(child, txn))  # type: ignore[arg-type]
             continue
         seg = child.segment
         if child.spec is not None and seg.id == "TS3" and ts3 is None:

@@ -22,7 +22,7 @@ from msgspec.structs import replace
 from edi.errors import EdiError
 from edi.guide import FoldedLoop, Loop, SegmentNode, TransactionTree
 from edi.models._base import RawSegment, Source, day, money, number, period
-from edi.models._raw import envelope_source
+from edi.models._raw import envelope_of, envelope_source
 from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, Contract, DateReference, Drug,
                               HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, LineAdjudication,
                               Note, OtherPayer, Patient, PatientInformation, Person, ProfessionalClaim,
@@ -44,7 +44,8 @@ def read_837(tree: TransactionTree) -> ClaimTransaction:
     institutional = "X223" in version or ("X222" not in version and tree.guide is not None
                                           and "X223" in tree.guide.map_name)
     try:   # a tree whose claims were folded shares the contexts its folds read
-        return _Reader(envelope_source(env), institutional, _contexts.get(id(env), {})).transaction(tree.root)
+        model = _Reader(envelope_source(env), institutional, _contexts.get(id(env), {})).transaction(tree.root)
+        return replace(model, envelope=envelope_of(env))
     finally:
         if enabled:
             gc.enable()
@@ -216,7 +217,7 @@ class _Reader:
         self.institutional = institutional
         self.cache = cache
         self.claims: list[Claim] = []
-        self.extra: list[RawSegment] = []
+        self.unclaimed: list[RawSegment] = []  # HL levels under which no claim was read
 
     def src(self, seg: Segment) -> Source:
         return replace(self.txn, segment=seg.index)
@@ -266,14 +267,17 @@ class _Reader:
         return first, under
 
     # -- transaction and header --------------------------------------------------------------------------
-    def transaction(self, root: Loop) -> ClaimTransaction:
+    def transaction(self, root: Loop, claims: bool = True) -> ClaimTransaction:
+        """The transaction in ``root``; with ``claims=False`` only what comes before its hierarchy (ST, BHT,
+        1000A, 1000B and segments around them: the head the streaming reader emits), DETAIL left alone."""
         st = root.children[0]
         assert isinstance(st, SegmentNode)
         _, _, wrappers, extra = self.split(root, ("SE",), (), ("HEADER", "DETAIL"))
-        self.extra = extra
         bht: Segment | None = None
         names: dict[str, Loop] = {}
         for wrapper in wrappers:     # a wrapper has no first segment of its own: read all its children
+            if not claims and wrapper.spec.id == "DETAIL":
+                continue
             for node in wrapper.children:
                 if isinstance(node, SegmentNode):
                     if node.segment.id == "BHT" and bht is None:
@@ -292,7 +296,7 @@ class _Reader:
         return cls(hierarchical_structure=b[1], purpose=b[2], originator_id=b[3], creation_date=day(b[4]),
                    creation_time=b[5], transaction_type=b[6], submitter=submitter, receiver=receiver,
                    claims=tuple(self.claims), extra=tuple(extra),  # type: ignore[arg-type]
-                   source=self.src(st.segment))
+                   after_claims=tuple(self.unclaimed), source=self.src(st.segment))
 
     def party(self, loop: Loop, rest: list[RawSegment]) -> Party:
         """The party an NM1 loop names; segments it does not cover go to ``rest``."""
@@ -345,13 +349,13 @@ class _Reader:
 
     # -- hierarchy ----------------------------------------------------------------------------------------
     def mark(self) -> tuple[int, int]:
-        return len(self.claims), len(self.extra)
+        return len(self.claims), len(self.unclaimed)
 
     def orphan(self, loop: Loop, mark: tuple[int, int], skip: tuple[str, ...]) -> None:
-        """An HL under which no claim was read keeps its segments at the transaction level (nothing is lost);
-        ``skip`` names the child loops that look after themselves."""
+        """An HL under which no claim was read keeps its segments at the transaction level, in file order
+        (nothing is lost); ``skip`` names the child loops that look after themselves."""
         if len(self.claims) == mark[0]:
-            self.extra[mark[1]:mark[1]] = raw_loop(loop, skip)
+            self.unclaimed[mark[1]:mark[1]] = raw_loop(loop, skip)
 
     def cached(self, loop: Loop, read: Callable[[Loop], Any]) -> Any:
         """The context of an HL loop, read once. Only the latest loop of each level is kept: HL loops of a level

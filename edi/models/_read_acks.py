@@ -14,7 +14,7 @@ from decimal import Decimal
 from edi.errors import EdiError
 from edi.guide import Loop, SegmentNode, TransactionTree
 from edi.models._base import RawSegment, Source, day, number, period
-from edi.models._raw import transaction_source
+from edi.models._raw import envelope_of, transaction_source
 from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ElementError,
                              ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource,
                              InterchangeAck, Patient, ProviderOfService, SegmentError, Status, StatusInfo, Trace,
@@ -125,7 +125,8 @@ def read_999(tree: TransactionTree) -> FunctionalGroupAck:
     return FunctionalGroupAck(functional_id=ak1[1], group_control_number=ak1[2], version=ak1[3],
                               transactions=tuple(transactions), code=ak9[1], included_count=_int(ak9[2]),
                               received_count=_int(ak9[3]), accepted_count=_int(ak9[4]),
-                              error_codes=_codes(ak9, 5, 9), extra=tuple(extra), source=txn)
+                              error_codes=_codes(ak9, 5, 9), extra=tuple(extra), source=txn,
+                              envelope=envelope_of(tree.envelope))
 
 
 def _transaction_ack(loop: Loop, txn: Source) -> TransactionAck:
@@ -226,7 +227,7 @@ def read_277ca(tree: TransactionTree) -> ClaimAcknowledgment:
     bht = _first(found, "BHT") or Segment.of(("BHT",))
     return ClaimAcknowledgment(structure=bht[1], purpose=bht[2], reference=bht[3], created=day(bht[4]),
                                created_time=bht[5], transaction_type=bht[6], information_sources=tuple(sources),
-                               extra=tuple(extra), source=txn)
+                               extra=tuple(extra), source=txn, envelope=envelope_of(tree.envelope))
 
 
 def _level(loop: Loop, extra: list[RawSegment]) -> list[Loop]:

@@ -33,6 +33,14 @@ Out = list[Built]
 
 
 def remittance_segments(remit: Remittance) -> Iterator[Built]:
+    yield from head_segments(remit)
+    for n, header in enumerate(remit.headers, 1):
+        yield from header_segments(header, str(n))
+    yield from tail_segments(remit.provider_adjustments, remit.footer_extra)
+
+
+def head_segments(remit: Remittance) -> Out:
+    """BPR … DTM*405, the header's extra segments, payer (1000A) and payee (1000B)."""
     out: Out = []
     _present(out, ("BPR", *table_elements(remit.BPR, remit)))
     _present(out, ("TRN", *table_elements(remit.TRN, remit)))
@@ -49,13 +57,13 @@ def remittance_segments(remit: Remittance) -> Iterator[Built]:
     if remit.remittance_delivery is not None:
         out.append(("RDM", *table_elements(remit.remittance_delivery.ELEMENTS, remit.remittance_delivery)))
     _raw(out, remit.payee_extra)
-    yield from out
-    for n, header in enumerate(remit.headers, 1):
-        yield from header_segments(header, str(n))
-    for plb in remit.provider_adjustments:
+    return out
+
+
+def tail_segments(plbs: Iterable[ProviderAdjustment], footer_extra: Iterable[RawSegment]) -> Iterator[Built]:
+    for plb in plbs:
         yield provider_adjustment_segment(plb)
-    for seg in remit.footer_extra:
-        yield seg.elements
+    yield from footer_extra
 
 
 def header_segments(header: HeaderNumber, default_number: str) -> Iterator[Built]:
@@ -197,7 +205,7 @@ def _present(out: Out, seg: tuple[str, ...], start: int = 1) -> None:
 
 def _raw(out: Out, extra: Iterable[RawSegment]) -> None:
     for seg in extra:
-        out.append(seg.elements)
+        out.append(seg)
 
 
 def _num(value: Decimal | None) -> str:

@@ -25,26 +25,34 @@ Parts = list[tuple[int, Iterable[Built]]]
 
 def transaction_body(t: ClaimTransaction) -> Iterator[Built]:
     """BHT, 1000A, 1000B, extra segments, the HL hierarchy with its claims, then HL levels that hold no claim."""
-    guide = "837i" if t.INSTITUTIONAL else "837p"
+    guide = guide_of(t)
+    ids = [raw.id for raw in t.extra]
+    split = ids.index("HL") if "HL" in ids else len(ids)  # (models read before after_claims kept them here)
+    yield from head_segments(t, t.extra[:split])
+    yield from hierarchy(t.claims, guide)
+    yield from t.extra[split:]
+    yield from t.after_claims
+
+
+def guide_of(t: ClaimTransaction) -> str:
+    return "837i" if t.INSTITUTIONAL else "837p"
+
+
+def head_segments(t: ClaimTransaction, extra: Iterable[RawSegment]) -> Iterator[Built]:
+    """BHT, 1000A, 1000B and the extra segments: what comes before the hierarchy."""
     yield ("BHT", t.hierarchical_structure, t.purpose, t.originator_id, text(t.creation_date), t.creation_time,
            t.transaction_type)
     for party in (t.submitter, t.receiver):
         if party is not None:
             yield from name_segments(party)
-    ids = [raw.elements[0] for raw in t.extra]
-    split = ids.index("HL") if "HL" in ids else len(ids)
-    for raw in t.extra[:split]:
-        yield raw.elements
-    yield from _hierarchy(t.claims, guide)
-    for raw in t.extra[split:]:      # HL levels that hold no claim, kept raw
-        yield raw.elements
+    yield from extra
 
 
 def _same(a: object, b: object) -> bool:
     return a is b or a == b
 
 
-def _hierarchy(claims: Iterable[Claim], guide: str) -> Iterator[Built]:
+def hierarchy(claims: Iterable[Claim], guide: str) -> Iterator[Built]:
     hl = billing_hl = subscriber_hl = 0
     billing: BillingProvider | None = None
     subscriber: tuple[object, ...] = ()
@@ -98,8 +106,8 @@ def placed(parts: Parts, extra: tuple[RawSegment, ...], guide: str, loop_id: str
     table, previous = positions(guide, loop_id)
     queue: list[tuple[int, Built]] = []
     for raw in extra:
-        previous = max(previous, table.get(raw.elements[0], previous))
-        queue.append((previous, raw.elements))
+        previous = max(previous, table.get(raw.id, previous))
+        queue.append((previous, raw))
     i = 0
     for pos, segments in parts:
         while i < len(queue) and queue[i][0] < pos:
@@ -162,7 +170,7 @@ def _person(p: Person | None) -> Iterator[Built]:
     dmg = [("DMG", "D8", text(p.birth_date), p.gender)] if p.birth_date or p.gender else []
     yield from _inserted(name_segments(p.name), dmg)
     for raw in p.extra:
-        yield raw.elements
+        yield raw
 
 
 def _provider(p: Provider) -> Iterator[Built]:
@@ -172,7 +180,7 @@ def _provider(p: Provider) -> Iterator[Built]:
         yield ("PRV", p.specialty, "PXC", p.taxonomy)
     yield from segments
     for raw in p.extra:
-        yield raw.elements
+        yield raw
 
 
 # -- claim --------------------------------------------------------------------------------------------------
@@ -328,7 +336,7 @@ def _drug(d: Drug) -> Iterator[Built]:
     for r in d.references:
         yield ("REF", r.qualifier, r.value, r.description)
     for raw in d.extra:
-        yield raw.elements
+        yield raw
 
 
 def _adjudication(a: LineAdjudication) -> Iterator[Built]:
@@ -341,5 +349,5 @@ def _adjudication(a: LineAdjudication) -> Iterator[Built]:
     if a.remaining_patient_liability is not None:
         yield ("AMT", "EAF", text(a.remaining_patient_liability))
     for raw in a.extra:
-        yield raw.elements
+        yield raw
 

@@ -27,7 +27,7 @@ def _number(value: int | None) -> str:
 
 def _raw(extra: Iterable[RawSegment]) -> Iterator[Built]:
     for seg in extra:
-        yield seg.elements
+        yield seg
 
 
 # -- 999 ---------------------------------------------------------------------------------------------------

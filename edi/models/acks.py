@@ -93,7 +93,7 @@ class TransactionAck(Model):
         return self.code in ACCEPTED_ACK_CODES
 
 
-class FunctionalGroupAck(TransactionModel):
+class FunctionalGroupAck(TransactionModel, kw_only=True):
     """A 999: the response to one functional group (AK1), per transaction set (AK2 … IK5), and overall (AK9).
 
     AK902–AK904 left as None are counted from ``transactions`` when written."""

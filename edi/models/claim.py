@@ -476,8 +476,8 @@ class ClaimTransaction(TransactionModel):
     submitter: Party | None = None         # 1000A NM1*41 + PER
     receiver: Party | None = None          # 1000B NM1*40
     claims: tuple[Claim, ...] = ()
-    extra: tuple[RawSegment, ...] = ()     # outside any claim: written after 1000B, and from the first HL on
-                                           # (an HL level with no claim under it) after the claims
+    extra: tuple[RawSegment, ...] = ()     # outside any claim and its hierarchy: written after 1000B
+    after_claims: tuple[RawSegment, ...] = ()  # HL levels with no claim under them (kept raw): written after the claims
     source: Source | None = None           # the ST
 
     SET_ID: ClassVar[str] = "837"

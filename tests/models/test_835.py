@@ -72,7 +72,7 @@ def plain(value: Any) -> Any:
     """A model (or a list or tuple of them) with every ``source`` set to None: sources point into the file a
     model was read from, so two reads of the same content differ only there."""
     if isinstance(value, msgspec.Struct):
-        fields = {name: None if name == "source" else plain(getattr(value, name))
+        fields = {name: None if name in ("source", "envelope") else plain(getattr(value, name))
                   for name in value.__struct_fields__}
         return type(value)(**fields)
     if isinstance(value, (list, tuple)):
