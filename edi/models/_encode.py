@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from edi.errors import EdiError
-from edi.models._base import RawSegment
+from edi.models._base import RawSegment, RawText
 from edi.x12 import Delimiters
 from edi.x12._writer import Built
 
@@ -51,7 +51,7 @@ def encode(seg: Built | RawSegment, d: Delimiters) -> str:
     joins = 0  # component separators the composites put in
     component = d.component
     for value in seg:  # type: ignore[union-attr]
-        if value.__class__ is str:
+        if value.__class__ is str or value.__class__ is RawText:
             texts.append(value)  # type: ignore[arg-type]
             continue
         parts = list(value)
@@ -67,7 +67,7 @@ def encode(seg: Built | RawSegment, d: Delimiters) -> str:
             or (d.repetition is not None and d.repetition in text)):
         if seg[0] == "ISA":  # type: ignore[index]  # ISA11 and ISA16 are the separators themselves
             return _raw(tuple(seg), d)  # type: ignore[arg-type]
-        _refuse(seg, d, typed=True)  # type: ignore[arg-type]
+        _refuse(seg, d, typed=True)  # type: ignore[arg-type]  # (text as read, RawText, may hold separators)
     return text + d.segment + d.line_break
 
 
@@ -85,20 +85,21 @@ def _raw(elements: tuple[str, ...], d: Delimiters) -> str:
 
 
 def _refuse(seg: Built, d: Delimiters, typed: bool) -> None:
-    """Raise for the first value that holds a delimiter it may not hold."""
+    """Raise for the first value that holds a delimiter it may not hold (none: the separators counted were in
+    text as read, which keeps its composites and repeats)."""
     seg_id = str(seg[0])
-    forbidden = [(d.element, NAMES[0]), (d.segment, NAMES[3])]
-    if typed:
-        forbidden.append((d.component, NAMES[1]))
-        if d.repetition is not None:
-            forbidden.append((d.repetition, NAMES[2]))
+    always = [(d.element, NAMES[0]), (d.segment, NAMES[3])]
+    forbidden = always + ([(d.component, NAMES[1])] + ([(d.repetition, NAMES[2])] if d.repetition else [])
+                          if typed else [])
+    for char, name in always:
+        if char in seg_id:
+            raise DelimiterInValue(seg_id, 0, None, seg_id, char, name)
     for n, value in enumerate(seg[1:], 1):
         parts = [(None, value)] if isinstance(value, str) else list(enumerate(value, 1))
         for k, part in parts:
-            for char, name in forbidden:
+            for char, name in (always if part.__class__ is RawText else forbidden):
                 if char in part:
                     raise DelimiterInValue(seg_id, n, k, part, char, name)
-    raise DelimiterInValue(seg_id, 0, None, seg_id, d.element, NAMES[0])  # the id itself
 
 
 def iter_text(items: Iterable[Built | RawSegment | Delimiters], chunk_segments: int = 2048) -> Iterator[bytes]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from edi.models._base import Model, RawSegment
+from edi.models._base import Model, RawSegment, Source
 from edi.x12 import Delimiters, Segment
 from edi.x12._delimiters import ISA_WIDTHS
 from edi.x12._writer import Built
@@ -39,6 +39,7 @@ class InterchangeEnvelope(Model, omit_defaults=False):
     element_separator: str = "*"         # the character after "ISA"
     segment_terminator: str = "~"        # the character after ISA16
     line_break: str = "\n"               # written after each terminator: "", "\n" or "\r\n" as the file had
+    source: Source | None = None         # the ISA (it tells two interchanges with equal headers apart)
 
     @property
     def delimiters(self) -> Delimiters:
@@ -72,6 +73,7 @@ class GroupEnvelope(Model, omit_defaults=False):
     control: str = ""                    # GS06: group control number
     agency: str = "X"                    # GS07: responsible agency code
     version: str = ""                    # GS08: 005010X222A1, 005010X222A2 …
+    source: Source | None = None         # the GS
 
     def segment(self) -> tuple[str, ...]:
         return ("GS", self.functional_id, self.sender, self.receiver, self.date, self.time, self.control,
@@ -87,7 +89,7 @@ class Envelope(Model):
     interchange: InterchangeEnvelope | None = None
 
 
-ISA_FIELDS = tuple(name for name in InterchangeEnvelope.__struct_fields__)[:16]  # ISA01 … ISA16
+ISA_FIELDS = InterchangeEnvelope.__struct_fields__[:16]  # ISA01 … ISA16
 _DELIMITER_FIELDS = {"element separator": "element_separator", "component separator": "component_separator",
                      "repetition separator": "repetition_separator", "segment terminator": "segment_terminator"}
 
@@ -122,13 +124,13 @@ def interchange_of(isa: Segment) -> InterchangeEnvelope:
         date=e[9].rstrip(" "), time=e[10].rstrip(" "), repetition_separator=e[11], version=e[12].rstrip(" "),
         control=e[13].rstrip(" "), ack_requested=e[14].rstrip(" "), usage=e[15].rstrip(" "),
         component_separator=e[16][:1] or d.component, element_separator=d.element, segment_terminator=d.segment,
-        line_break=gap if gap in ("\n", "\r\n", "\r") else "")
+        line_break=gap if gap in ("\n", "\r\n", "\r") else "", source=Source(interchange=e[13], segment=isa.index))
 
 
 def group_of(gs: Segment) -> GroupEnvelope:
     e = gs.elements + ("",) * max(0, 9 - len(gs.elements))
     return GroupEnvelope(functional_id=e[1], sender=e[2], receiver=e[3], date=e[4], time=e[5], control=e[6],
-                         agency=e[7], version=e[8])
+                         agency=e[7], version=e[8], source=Source(group=e[6], segment=gs.index))
 
 
 # -- writing -----------------------------------------------------------------------------------------------
