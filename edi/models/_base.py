@@ -21,8 +21,10 @@ from edi.x12 import Segment
 from edi.x12._writer import Built
 
 
-class Model(msgspec.Struct, frozen=True, gc=False, kw_only=True, omit_defaults=True):
-    """Base of every model: immutable, cheap, JSON-ready. Copy with changes via ``msgspec.structs.replace``."""
+class Model(msgspec.Struct, frozen=True, gc=False, kw_only=True, omit_defaults=True, forbid_unknown_fields=True):
+    """Base of every model: immutable, cheap, JSON-ready. Copy with changes via ``msgspec.structs.replace``.
+
+    Decoding refuses a key no field has (a misspelt one would otherwise be dropped without a word)."""
 
 
 class Source(Model):
@@ -111,8 +113,18 @@ def text(value: Decimal | date | str | None) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return value.strftime("%Y%m%d")
-    return str(value)
+        return f"{value.year:04d}{value.month:02d}{value.day:02d}"  # (strftime drops a small year's zeros)
+    return number_text(value) if isinstance(value, Decimal) else str(value)
+
+
+def number_text(value: Decimal) -> str:
+    """A Decimal as written: its digits kept. NaN and infinities are refused (X12 numbers are finite)."""
+    written = str(value)
+    if written[-1] > "9":  # "NaN", "sNaN", "Infinity": a finite number ends with a digit
+        from edi.models._encode import ValueNotWritable
+
+        raise ValueNotWritable("", 0, None, written, "", "which is no number X12 can carry (NaN or infinite)")
+    return written
 
 
 def composite(seg: Segment, n: int) -> tuple[str, ...]:

@@ -29,8 +29,15 @@ class ValueNotWritable(EdiError, ValueError):
                  why: str) -> None:
         self.segment_id, self.element, self.component = segment_id, element, component
         self.value, self.character, self.why = value, character, why
-        self.at = f"{segment_id}{element:02d}" + (f"-{component}" if component else "")
-        super().__init__(f"{self.at} value {value!r} holds {character!r}, {why}")
+        self.at = f"{segment_id}{element:02d}" + (f"-{component}" if component else "") if segment_id else ""
+        held = f"holds {character!r}, " if character else ""
+        super().__init__(f"{self.at + ' ' if self.at else ''}value {value!r} {held}{why}")
+
+    def located(self) -> str:
+        """What is wrong, for a message that leads with the value's JSON path."""
+        held = f"holds {character!r}, " if (character := self.character) else ""
+        at = f" ({self.at})" if self.at else ""
+        return f"{self.value!r} {held}{self.why.split(';')[0]}{at}"
 
 
 class DelimiterInValue(ValueNotWritable):
@@ -68,6 +75,8 @@ def encode(seg: Built | RawSegment, d: Delimiters) -> str:
         if seg[0] == "ISA":  # type: ignore[index]  # ISA11 and ISA16 are the separators themselves
             return _raw(tuple(seg), d)  # type: ignore[arg-type]
         _refuse(seg, d, typed=True)  # type: ignore[arg-type]  # (text as read, RawText, may hold separators)
+    if not text.isascii():
+        _one_byte(text, d)
     return text + d.segment + d.line_break
 
 
@@ -81,7 +90,21 @@ def _raw(elements: tuple[str, ...], d: Delimiters) -> str:
     end = len(text)
     while end and text[end - 1] == d.element:  # trailing empty elements
         end -= 1
+    if not text.isascii():
+        _one_byte(text, d)
     return text[:end] + d.segment + d.line_break
+
+
+def _one_byte(text: str, d: Delimiters) -> None:
+    """Refuse a segment with a character ISO 8859-1 has not (X12 is read and written one byte a character)."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        bad = text[exc.start]
+        elements = text.split(d.element)
+        n, value = next((n, v) for n, v in enumerate(elements) if bad in v)
+        raise ValueNotWritable(elements[0], n, None, value, bad,
+                               "a character X12 cannot carry (one byte per character, ISO 8859-1)") from None
 
 
 def _refuse(seg: Built, d: Delimiters, typed: bool) -> None:
@@ -119,15 +142,6 @@ def iter_text(items: Iterable[Built | RawSegment | Delimiters], chunk_segments: 
 
 
 def _bytes(texts: list[str], d: Delimiters) -> bytes:
-    """X12 is read and written as ISO 8859-1 (one byte per character, as the tokenizer reads it)."""
-    text = "".join(texts)
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError as exc:
-        bad = text[exc.start]
-        line = next(t for t in texts if bad in t)
-        for n, value in enumerate(line.rstrip(d.line_break).rstrip(d.segment).split(d.element)):
-            if bad in value:
-                raise ValueNotWritable(line.split(d.element, 1)[0], n, None, value, bad,
-                                       "a character X12 cannot carry (one byte per character, ISO 8859-1)") from None
-        raise
+    """X12 is read and written as ISO 8859-1 (one byte per character, as the tokenizer reads it; ``encode``
+    refused any other character)."""
+    return "".join(texts).encode("latin-1")

@@ -10,6 +10,8 @@ delimiter — never a traceback, never corrupt X12.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO, Union
 
@@ -319,6 +321,8 @@ def from_json(stream: BinaryIO, out: BinaryIO, *, name: str = "<json>") -> int:
     """Write the X12 a models document or JSON Lines stream holds, as it is read; return the bytes written."""
     where = _Where(name)
     head = stream.read(1 << 16)
+    if not head.strip():
+        raise where.error("$", "the input is empty: no models JSON to read")
     records = _lines(head, stream, where) if _is_lines(head) else _document(head, stream, where)
     written = 0
     try:
@@ -333,6 +337,8 @@ def from_json(stream: BinaryIO, out: BinaryIO, *, name: str = "<json>") -> int:
         raise
     except EdiError as exc:
         raise where.error(where.path, str(exc)) from None
+    if not written:
+        raise where.error("$", "holds no interchange: there is no X12 to write")
     return written
 
 
@@ -354,11 +360,19 @@ def _located(exc: ValueNotWritable, where: _Where) -> JsonError:
     """The JSON path of the value that cannot be written: searched for in the record being written, then in its
     transaction."""
     for path, value in ((where.path, where.value), where.transaction):
-        found = _find(value, exc.value, path)
-        if found is not None:
-            return where.error(found, f"{exc.value!r} holds {exc.character!r}, {exc.why.split(';')[0]}"
-                               f" ({exc.at}); X12 data cannot hold it")
-    return where.error(where.path, str(exc))
+        for text in dict.fromkeys((exc.value, exc.value.rstrip(" "))):  # (an ISA field is written padded)
+            found = _find(value, text, path)
+            if found is not None:
+                return where.error(found, exc.located())
+    return where.error(where.path, exc.located())
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def step(path: str, key: str) -> str:
+    """A JSON path one key further: ``$.a.b``, or ``$.a["odd key"]`` for a key that is no plain name."""
+    return f"{path}.{key}" if _NAME.fullmatch(key) else f"{path}[{json.dumps(key)}]"
 
 
 def _find(value: Any, text: str, path: str) -> str | None:
@@ -368,7 +382,7 @@ def _find(value: Any, text: str, path: str) -> str | None:
         return path if value == text else None
     if isinstance(value, dict):
         for key, item in value.items():
-            found = _find(item, text, f"{path}.{key}")
+            found = _find(item, text, step(path, str(key)))
             if found is not None:
                 return found
     elif isinstance(value, (list, tuple)):
@@ -388,14 +402,29 @@ def _convert(value: Any, kind: Any, path: str, where: _Where) -> Any:
     if kind is InterchangeEnvelope:
         problem = interchange_problem(result)
         if problem is not None:
-            raise where.error(f"{path}.{problem[0]}", problem[1])
+            raise where.error(step(path, problem[0]), problem[1])
     return result
 
 
 def _validation(exc: msgspec.ValidationError, path: str, where: _Where) -> JsonError:
     message, _, at = str(exc).partition(" - at `")
     inner = at.rstrip("`")[1:] if at else ""
-    return where.error(path + inner, message)
+    missing = _MISSING.match(message)
+    if missing:
+        return where.error(step(f"{path}{inner}", missing[1]), "required key missing")
+    unknown = _UNKNOWN.match(message)
+    if unknown:
+        return where.error(step(f"{path}{inner}", unknown[1]), "no such key here (misspelt, or in the wrong object?)")
+    if inner.endswith(".type") and message.startswith("Invalid value"):
+        message += f"; a transaction's type is one of {', '.join(_TYPES)}"
+    return where.error(path + inner, _PLAIN.get(message, message))
+
+
+_MISSING = re.compile(r"Object missing required field `(.+)`")
+_UNKNOWN = re.compile(r"Object contains unknown field `(.+)`")
+_PLAIN = {"Invalid RFC3339 encoded date": "not a valid date (write YYYY-MM-DD)",
+          "Invalid decimal string": "not a number (write it as a string of digits, e.g. \"12.50\")"}
+_TYPES = [t.__name__ for t in AnyTransaction.__args__]  # type: ignore[attr-defined]
 
 
 # -- JSON Lines --------------------------------------------------------------------------------------------
@@ -426,12 +455,12 @@ def _lines(head: bytes, stream: BinaryIO, where: _Where) -> Iterator[Record]:
             raise where.error(path, f"not a record (one JSON object with one key): {exc}") from None
         kind = _LINE_KINDS.get(key)
         if kind is None:
-            raise where.error(f"{path}.{key}", f"unknown record {key!r}; records are {', '.join(_LINE_KINDS)}")
+            raise where.error(step(path, key), f"unknown record {key!r}; records are {', '.join(_LINE_KINDS)}")
         if kind == "claim":
             kind = claim
         elif kind == "transaction_end":
             kind = tail
-        path = f"{path}.{key}"
+        path = step(path, key)
         try:
             value = _decoder(kind).decode(raw)
         except msgspec.ValidationError as exc:
@@ -447,7 +476,7 @@ def _lines(head: bytes, stream: BinaryIO, where: _Where) -> Iterator[Record]:
         elif key == "interchange":
             problem = interchange_problem(value)
             if problem is not None:
-                raise where.error(f"{path}.{problem[0]}", problem[1])
+                raise where.error(step(path, problem[0]), problem[1])
             yield value
         elif key in ("group_end", "interchange_end"):
             yield END_GROUP if key == "group_end" else END_INTERCHANGE
@@ -510,7 +539,8 @@ class _Events:
         except StopIteration:
             raise self.where.error(self.where.path, "the document ends early (truncated JSON)") from None
         except self._ijson.JSONError as exc:
-            raise self.where.error(self.where.path, f"invalid JSON after this point: {exc}") from None
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid JSON"
+            raise self.where.error(self.where.path, f"invalid JSON after this point: {reason}") from None
 
     def peek(self) -> tuple[str, str, Any]:
         if self._peeked is None:
@@ -586,9 +616,10 @@ class _Chained:
 def _document(head: bytes, stream: BinaryIO, where: _Where) -> Iterator[Record]:
     events = _Events(head, stream, where)
     for n, key in enumerate(events.keys("$")):
-        path = f"$.{key}"
+        path = step("$", key)
         if n == 0 and key != "format":
-            raise where.error("$", f"not a models document: its first key must be \"format\" ({FORMAT!r})")
+            raise where.error("$", f"not a models document: its first key must be \"format\" ({FORMAT!r}); "
+                                   f"JSON Lines begin with a line {{\"format\": \"{LINES_FORMAT}\"}}")
         if key == "format":
             value = events.value()
             if value != FORMAT:
@@ -615,7 +646,7 @@ def _record(events: _Events, kind: Any, path: str, where: _Where, transaction: b
 
 def _interchange(events: _Events, path: str, where: _Where) -> Iterator[Record]:
     for key in events.keys(path):
-        at = f"{path}.{key}"
+        at = step(path, key)
         if key == "header":
             yield _record(events, InterchangeEnvelope, at, where)
         elif key in ("acknowledgments", "trailing_acknowledgments"):
@@ -636,7 +667,7 @@ def _interchange(events: _Events, path: str, where: _Where) -> Iterator[Record]:
 
 def _group(events: _Events, path: str, where: _Where) -> Iterator[Record]:
     for key in events.keys(path):
-        at = f"{path}.{key}"
+        at = step(path, key)
         if key == "header":
             yield _record(events, GroupEnvelope, at, where)
         elif key == "transactions":
@@ -656,7 +687,7 @@ def _transaction(events: _Events, path: str, where: _Where) -> Iterator[Record]:
     model: TransactionModel | None = None
     where.at(path, fields, transaction=True)
     for key in events.keys(path):
-        at = f"{path}.{key}"
+        at = step(path, key)
         if model is None and key == _stream_key_named(fields) and events.peek()[1] == "start_array":
             model = _convert(fields, AnyTransaction, path, where)
             yield Head(model, True)
@@ -694,7 +725,7 @@ def _header_number(events: _Events, path: str, where: _Where) -> Iterator[Record
     opened = False
     where.at(path, fields)
     for key in events.keys(path):
-        at = f"{path}.{key}"
+        at = step(path, key)
         if key == "claims" and not opened and events.peek()[1] == "start_array":
             opened = True
             yield _convert(fields, HeaderNumber, path, where)

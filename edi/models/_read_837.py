@@ -132,24 +132,31 @@ def unheld_of(held: Held, seg: Segment) -> Unheld:
 def date_reference(e: tuple[str, ...]) -> DateReference | None:
     """A DTP (elements without trailing empty ones, no separator in them) the model gives back as read, or None
     when its format is unknown, its value does not parse or it holds more (the caller keeps it raw)."""
-    if len(e) != 4:
+    if len(e) == 4:
+        _, qualifier, fmt, value = e
+        if fmt == "D8":
+            start = day(value)
+            if start is not None:
+                return DateReference(qualifier, fmt, start)  # the usual case
+    elif len(e) != 3:
         return None
-    _, qualifier, fmt, value = e
-    if fmt == "D8":
-        start = day(value)
-        return DateReference(qualifier=qualifier, format=fmt, start=start) if start is not None else None
+    return _odd_date(e)
+
+
+def _odd_date(e: tuple[str, ...]) -> DateReference | None:
+    """A DTP other than D8 with a date: RD8, DT, TM, or a value left empty — when the model gives it back."""
+    qualifier, fmt, value = e[1], e[2], e[3] if len(e) == 4 else ""
     if fmt == "RD8":
-        start, end = period(fmt, value)
-        if start is None or end is None or len(value) != 17:
-            return None
-        return DateReference(qualifier=qualifier, format=fmt, start=start, end=end)
-    if fmt == "DT":
+        start, end = period(fmt, value) if value else (None, None)
+        found = DateReference(qualifier, fmt, start, end)
+    elif fmt == "DT":
         start = day(value[:8])
-        ok = start is not None and value[8:].isdigit()
-        return DateReference(qualifier=qualifier, format=fmt, start=start, time=value[8:]) if ok else None
-    if fmt == "TM" and value.isdigit():
-        return DateReference(qualifier=qualifier, format=fmt, time=value)
-    return None
+        found = DateReference(qualifier, fmt, start, None, value[8:] if start is not None else value)
+    elif fmt == "TM":
+        found = DateReference(qualifier, fmt, None, None, value)
+    else:
+        found = DateReference(qualifier, fmt, day(value))
+    return found if _write_837.dtp(found)[1:] == e[1:] + ("",) * (4 - len(e)) else None
 
 
 def health_care_codes(seg: Segment) -> list[HealthCareCode] | None:

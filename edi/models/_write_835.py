@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from edi.models._base import NO_NUMBER, RawSegment, fill, text
+from edi.models._base import NO_NUMBER, RawSegment, fill, number_text, text
 from edi.models.common import Adjustment, Amount, Reference, cas_segments, name_segments
 from edi.x12._writer import Built
 
@@ -207,7 +207,7 @@ def _raw(out: Out, extra: Iterable[RawSegment]) -> None:
 
 def _num(value: Decimal | None) -> str:
     """``text`` for a Decimal (digits kept), without its type tests: this runs for every amount."""
-    return "" if value is None else str(value)
+    return "" if value is None else number_text(value)
 
 
 @lru_cache(maxsize=1 << 12)

@@ -210,7 +210,7 @@ def _provider(p: Provider) -> Iterator[Built]:
 # -- claim --------------------------------------------------------------------------------------------------
 def _claim(c: Claim, guide: str) -> Iterator[Built]:
     table = positions(guide, "2300")[0]
-    parts: Parts = [(1300, [fill(_clm(c), c.unheld)]), (1350, [_dtp(d) for d in c.dates])]
+    parts: Parts = [(1300, [fill(_clm(c), c.unheld)]), (1350, [dtp(d) for d in c.dates])]
     if isinstance(c, InstitutionalClaim) and (c.admission_type or c.admission_source or c.patient_status
                                               or holds(c.unheld, "CL1")):
         parts.append((1400, [fill(("CL1", c.admission_type, c.admission_source, c.patient_status), c.unheld)]))
@@ -249,9 +249,9 @@ def _cn1(c: Claim) -> Built:
     return ("CN1", k.contract_type, text(k.amount), text(k.percent), k.code, text(k.terms_discount), k.version)
 
 
-def _dtp(d: DateReference) -> Built:
+def dtp(d: DateReference) -> Built:
     if d.format == "RD8":
-        value = f"{text(d.start)}-{text(d.end)}"
+        value = f"{text(d.start)}-{text(d.end)}" if d.start is not None or d.end is not None else ""
     elif d.format == "DT":
         value = text(d.start) + d.time
     elif d.format == "TM":
@@ -358,7 +358,7 @@ def _line(line: ServiceLine, number: int, guide: str) -> Iterator[Built]:
     parts: Parts = [
         (3650, [fill(("LX", str(number)), u, DERIVED) if u else ("LX", str(number))]),
         (table[service], [] if absent(u, service) else [fill(_service(line, guide), u) if u else _service(line, guide)]),
-        (4550, [_dtp(d) for d in line.dates]),
+        (4550, [dtp(d) for d in line.dates]),
         (4700, [("REF", r.qualifier, r.value, r.description) for r in line.references]),
         (4750, [("AMT", a.qualifier, text(a.amount)) for a in line.amounts]),
         (4850, [("NTE", n.qualifier, n.text) for n in line.notes]),
