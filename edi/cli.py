@@ -88,7 +88,8 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 @click.option("--lines", is_flag=True, help="JSON Lines: one record a line (with --models: the interchange, group "
               "and transaction data, then one claim or claim payment a line).")
 def to_json_command(file: Path, models: bool, lines: bool) -> None:
-    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output.
+    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output; with --models, the
+    typed models (written as FILE is read, a claim at a time).
 
     Example: edi to-json samples/835-remittance.x12 > remit.json
     """
@@ -99,6 +100,8 @@ def to_json_command(file: Path, models: bool, lines: bool) -> None:
         models_to_json(source, sys.stdout.buffer, name=name, lines=lines)
         sys.stdout.buffer.flush()
         return
+    if lines:
+        raise click.UsageError("--lines is read with --models here (the lossless form has no JSON Lines yet)")
     source, name = _read_source(file)
     from edi.inspect import to_json
 
@@ -109,7 +112,8 @@ def to_json_command(file: Path, models: bool, lines: bool) -> None:
 @click.argument("file", type=click.Path(allow_dash=True, dir_okay=False, path_type=Path))
 @click.option("--models", is_flag=True, help="The document holds typed models (from `edi to-json --models`).")
 def from_json_command(file: Path, models: bool) -> None:
-    """Write the X12 bytes a JSON document (from `edi to-json`) was made from to standard output.
+    """Write the X12 bytes a JSON document (from `edi to-json`) was made from to standard output; with --models,
+    from a models document or JSON Lines (`edi to-json --models [--lines]`), read in one pass.
 
     Example: edi from-json remit.json > remit.x12
     """

@@ -149,7 +149,9 @@ class TestOneLocatedError:
         done = subprocess.run([str(Path(sys.executable).parent / "edi"), "from-json", "--models", str(path)],
                               capture_output=True)
         assert (2, b"") == (done.returncode, done.stdout)
-        assert done.stderr.decode().startswith(f"{path}: $.interchanges[0]")
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+        shown = next(line for line in readme.splitlines() if line.startswith("edited.json: $"))
+        assert shown.replace("edited.json", str(path)) == done.stderr.decode().strip()  # the README's example
 
 
 # -- fuzzing -------------------------------------------------------------------------------------------------

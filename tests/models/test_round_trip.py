@@ -18,6 +18,7 @@ import io
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -357,3 +358,45 @@ class TestTheBodyComesBack:
                   "sys.stdout.buffer.write(write(read(data)))")
         written = subprocess.run([sys.executable, "-c", script], input=data, capture_output=True, check=True)
         assert_same_segments(data, written.stdout)
+
+
+class Sink:
+    """An output that keeps nothing (so that only the writer's own memory is measured)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
+
+
+class TestFlatMemory:
+    """to-json --models and from-json --models hold one claim at a time: the peak of Python's allocations does not
+    grow with the number of claims (of one transaction: synth writes up to 5,000 claims to a transaction). The
+    tokenizer reads 64 KiB at a time here (its chunk, 1 MiB by default, sets the peak of reading)."""
+
+    @staticmethod
+    def peak(run: Callable[[], object]) -> int:
+        import tracemalloc
+
+        tracemalloc.start()
+        try:
+            run()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    @pytest.mark.parametrize("kind", ["835", "837p"])
+    def test_peak_does_not_grow_with_the_claims(self, kind: str) -> None:
+        from edi.models._json import from_json, to_json
+        from edi.synth import write_synth
+
+        peaks = []
+        for claims in (1000, 4000):
+            source = io.BytesIO()
+            write_synth(kind, claims, 7, source)
+            data = source.getvalue()
+            to_peak = self.peak(lambda: to_json(Framer(tokenize(data, chunk_size=1 << 16)), Sink(),  # type: ignore
+                                                lines=True))
+            document = io.BytesIO(encode(data))
+            from_peak = self.peak(lambda: from_json(document, Sink()))  # type: ignore[arg-type]
+            peaks.append((to_peak, from_peak))
+        (small_to, small_from), (big_to, big_from) = peaks
+        assert big_to - small_to < 1 << 20 and big_from - small_from < 1 << 20, peaks
