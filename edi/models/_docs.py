@@ -64,6 +64,9 @@ place, so `edi.models.write(edi.models.read(f))` gives the file's segments back,
 - `envelope` (on every transaction): the ISA, GS and ST02/ST03 it was read in — ISA01–ISA16 as read (fields
   without their padding), GS01–GS08, the errata version in ST03 (005010X222A2 …) — and the delimiters.
   `write(models)` writes the interchanges the models came from; `write(models, header, numbers)` a new one.
+  `iter_records(f)` streams a file as records — the envelope (TA1s and empty groups too), each transaction's own
+  fields, each claim as its loop closes, what follows the claims — and `write_records(records)` writes them back:
+  what `edi to-json --models` writes and `edi from-json --models` reads.
   Trailers are counted when written (SE01, GE01, IEA01) and repeat their header's control number.
 - `extra`: segments of a loop no field holds — unexpected ones, repeats of a single segment, and repeating
   segments the model could not give back as read (a REF with REF04, a DTP that does not parse, an AMT of ".5", a

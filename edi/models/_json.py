@@ -536,11 +536,14 @@ class _Events:
             return event
         try:
             return next(self._events)
-        except StopIteration:
-            raise self.where.error(self.where.path, "the document ends early (truncated JSON)") from None
-        except self._ijson.JSONError as exc:
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid JSON"
-            raise self.where.error(self.where.path, f"invalid JSON after this point: {reason}") from None
+        except (StopIteration, self._ijson.JSONError) as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: Exception) -> JsonError:
+        if isinstance(exc, StopIteration):
+            return self.where.error(self.where.path, "the document ends early (truncated JSON)")
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid JSON"
+        return self.where.error(self.where.path, f"invalid JSON after this point: {reason}")
 
     def peek(self) -> tuple[str, str, Any]:
         if self._peeked is None:
@@ -560,8 +563,12 @@ class _Events:
             found = self._builders[prefix] = (self._backend.items_basecoro(_Sink(target), prefix).send, target)
         send, target = found
         send((prefix, event, value))
-        while not target:
-            send(self.next())
+        events = self._events  # (nothing is peeked inside a value: the events go straight to ijson's builder)
+        try:
+            while not target:
+                send(next(events))
+        except (StopIteration, self._ijson.JSONError) as exc:
+            raise self._failed(exc) from None
         return target.pop()
 
     def keys(self, path: str) -> Iterator[str]:
@@ -714,10 +721,12 @@ def _transaction(events: _Events, path: str, where: _Where) -> Iterator[Record]:
 
 
 def _stream_key_named(fields: dict[str, Any]) -> str | None:
+    """The stream key of the transaction type a JSON object names (see ``stream_key``)."""
     kind = fields.get("type")
-    if kind in ("ProfessionalClaimTransaction", "InstitutionalClaimTransaction"):
-        return "claims"
-    return "headers" if kind == "Remittance" else None
+    return _STREAM_KEYS.get(kind) if isinstance(kind, str) else None
+
+
+_STREAM_KEYS = {kind.__name__: stream_key(kind) for kind in AnyTransaction.__args__}  # type: ignore[attr-defined]
 
 
 def _header_number(events: _Events, path: str, where: _Where) -> Iterator[Record]:

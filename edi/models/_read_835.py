@@ -17,8 +17,7 @@ from edi.models import _base
 from edi.models._base import (LOOSE, NO_NUMBER, Held, RawSegment, Source, Unheld, bare, canonical, core,
                               has_separators, numbers_exact, separators)
 from edi.models._raw import envelope_of, envelope_source, transaction_source
-from edi.models.common import (NM1, Adjustment, Amount, Party, Reference, cas_adjustments, exact_amount,
-                               exact_contact, exact_reference, party_of)
+from edi.models.common import NM1, Adjustment, Amount, Party, Reference, cas_adjustments, exact_contact, party_of
 from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
                                    ProcedureIdentifier, ProviderAdjustment, ProviderAdjustmentItem, ProviderSummary,
                                    ProviderSupplementalSummary, Remittance, RemittanceDelivery, ServicePayment,
@@ -213,7 +212,8 @@ def _header_number(loop: Loop, txn: Source, with_claims: bool = True) -> HeaderN
     for child in loop.children[1:]:
         if isinstance(child, Loop):
             if with_claims:
-                claims.append(child.value if isinstance(child, FoldedLoop) else _claim(child, txn))  # type: ignore[arg-type]
+                claims.append(child.value if isinstance(child, FoldedLoop)  # type: ignore[arg-type]
+                              else _claim(child, txn))
             continue
         seg = child.segment
         if child.spec is not None and seg.id == "TS3" and ts3 is None:

@@ -24,6 +24,7 @@ from msgspec.structs import replace
 
 from edi.errors import EdiError
 from edi.guide import FoldedLoop, Loop, SegmentNode, TransactionTree
+from edi.models import _write_837  # the writer's HI grouping and DTP, to tell whether they give a segment back
 from edi.models._base import (ABSENT, LOOSE, Held, RawSegment, Source, Unheld, bare, canonical, core, day,
                               has_separators, money, number, numbers_exact, period, separators)
 from edi.models._raw import envelope_of, envelope_source
@@ -31,10 +32,8 @@ from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransacti
                               HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, LineAdjudication,
                               Note, OtherPayer, Patient, PatientInformation, Person, ProfessionalClaim,
                               ProfessionalClaimTransaction, Provider, ServiceLine, Subscriber)
-from edi.models.common import (Amount, Party, Reference, address_of, cas_adjustments, exact_contact, party_unheld)
+from edi.models.common import Amount, Party, Reference, address_of, cas_adjustments, exact_contact, party_unheld
 from edi.x12 import Delimiters, Segment, Transaction
-
-from edi.models import _write_837  # noqa: E402  (the writer's HI grouping, to tell whether it gives HIs back)
 
 
 def read_837(tree: TransactionTree) -> ClaimTransaction:

@@ -23,7 +23,7 @@ from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowled
                              ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource,
                              InterchangeAck, Patient, ProviderOfService, SegmentError, Status, StatusInfo, Trace,
                              TransactionAck)
-from edi.models.common import Party, Reference, exact_reference, party_of, source_of
+from edi.models.common import Party, exact_reference, party_of, source_of
 from edi.x12 import Framer, Role, Segment, tokenize
 from edi.x12 import Source as Input
 

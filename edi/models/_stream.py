@@ -181,7 +181,8 @@ class _Streamed(_Transaction):
         root = self.builder.root
         if root is None:
             return
-        body = [c for c in root.children if c.__class__ is Loop and c.spec.id in ("DETAIL", "FOOTER")]  # type: ignore[union-attr]
+        body = [c for c in root.children
+                if c.__class__ is Loop and c.spec.id in ("DETAIL", "FOOTER")]  # type: ignore[union-attr]
         model = self.read_head([c for c in root.children if not any(c is b for b in body)])
         root.children[:] = body
         self.out.append(Head(replace(model, envelope=short_envelope(self.transaction)), True))

@@ -357,7 +357,7 @@ def _line(line: ServiceLine, number: int, guide: str) -> Iterator[Built]:
     service = "SV2" if guide == "837i" else "SV1"
     parts: Parts = [
         (3650, [fill(("LX", str(number)), u, DERIVED) if u else ("LX", str(number))]),
-        (table[service], [] if absent(u, service) else [fill(_service(line, guide), u) if u else _service(line, guide)]),
+        (table[service], [] if absent(u, service) else [fill(_service(line, guide), u)]),
         (4550, [dtp(d) for d in line.dates]),
         (4700, [("REF", r.qualifier, r.value, r.description) for r in line.references]),
         (4750, [("AMT", a.qualifier, text(a.amount)) for a in line.amounts]),

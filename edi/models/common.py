@@ -124,17 +124,6 @@ def exact_contact(per: Segment) -> Contact | None:
     return contact
 
 
-def exact_amount(seg: Segment) -> Amount | None:
-    """An AMT whose amount a Decimal gives back as written (AMT01, AMT02), else None."""
-    e = core(seg.elements)
-    if len(e) != 3:
-        return None
-    value = money(e[2])
-    if value is None or not numbers_exact(e[2]) or has_separators(seg):
-        return None
-    return Amount(e[1], value)
-
-
 def party_unheld(name: Segment, n3: Segment | None, n4: Segment | None) -> Unheld:
     """What a party's NM1 (N1), N3 and N4 hold that its fields do not."""
     e = name.elements

@@ -386,7 +386,7 @@ class Remittance(TransactionModel):
     headers: tuple[HeaderNumber, ...] = ()                      # loop 2000 (LX) with the claims
     provider_adjustments: tuple[ProviderAdjustment, ...] = ()   # PLB
     footer_extra: tuple[RawSegment, ...] = ()                   # segments after the PLBs no field covers
-    unheld: Unheld = ()                                         # BPR, TRN, CUR elements no field holds (BPR17–BPR21 …), as read
+    unheld: Unheld = ()                                         # BPR, TRN, CUR elements no field holds, as read
     source: Source | None = None
 
     @property

@@ -60,7 +60,8 @@ def without_sources(value: object) -> Any:
     is kept, defaults too, and a Decimal as its text, so "100.00" and "100" differ."""
     if isinstance(value, msgspec.Struct):
         fields = value.__struct_fields__
-        return (type(value).__name__, {f: without_sources(getattr(value, f)) for f in fields if f not in ("source", "envelope")})
+        return (type(value).__name__, {f: without_sources(getattr(value, f)) for f in fields
+                                       if f not in ("source", "envelope")})
     if isinstance(value, (list, tuple)):
         return [without_sources(v) for v in value]
     if isinstance(value, Decimal):

@@ -28,9 +28,8 @@ from hypothesis import strategies as st
 
 from conftest import corpus_files, corpus_id
 from edi.errors import FramingError
-from edi.models import read, write
+from edi.models import iter_records, read, write, write_records
 from edi.models._json import encode, from_document
-from edi.models._stream import iter_records, write_records
 from edi.x12 import Framer, Role, tokenize
 
 TRAILERS = frozenset({"SE", "GE", "IEA"})
