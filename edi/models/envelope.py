@@ -173,5 +173,5 @@ class Enveloper:
     def close_interchange(self) -> Iterator[Built]:
         yield from self.close_group()
         if self.interchange is not None:
-            yield ("IEA", str(self.groups), self.interchange.control)
+            yield ("IEA", str(self.groups), self.interchange.segment()[13])  # ISA13 as written (padded)
             self.interchange = None
