@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import inspect as inspect_module
 import itertools
 import json
 import sys
@@ -111,21 +110,20 @@ def inspect(file: Path, loop_id: str | None, claim: str | None) -> None:
 @click.argument("file", type=INPUT)
 @click.option("--models", is_flag=True, help="Emit the typed models (claims, remittances, acks) instead of the "
               "lossless segment tree.")
-@click.option("--lines", is_flag=True, help="JSON Lines: one transaction (with --models: one claim or claim "
-              "payment) per line, envelope segments on lines of their own; `edi from-json` reads it too.")
+@click.option("--lines", is_flag=True, help="JSON Lines: one transaction a line, envelope segments on lines of "
+              "their own (with --models: the interchange, group and transaction data, then one claim or claim "
+              "payment a line); `edi from-json` reads both.")
 def to_json_command(file: Path, models: bool, lines: bool) -> None:
-    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output, as it reads.
+    """Write the lossless JSON form of FILE ('-' reads standard input) to standard output, as it reads; with
+    --models, the typed models (a claim at a time).
 
     Example: edi to-json samples/835-remittance.x12 > remit.json
     """
     if models:
-        from edi.models._json import encode
+        from edi.models._json import to_json as models_to_json
 
-        source, name = _read_source(file)
-        options = {"lines": True} if lines else {}  # the models writer grows its own --lines form
-        if options and "lines" not in inspect_module.signature(encode).parameters:
-            raise click.UsageError("--lines with --models is not available yet")
-        sys.stdout.buffer.write(encode(source, name, **options) + b"\n")
+        source, name = _source_of(file)
+        models_to_json(source, sys.stdout.buffer, name=name, lines=lines)
         sys.stdout.buffer.flush()
         return
     from edi.inspect import to_json
@@ -139,23 +137,25 @@ def to_json_command(file: Path, models: bool, lines: bool) -> None:
 @click.argument("file", type=INPUT)
 @click.option("--models", is_flag=True, help="The document holds typed models (from `edi to-json --models`).")
 def from_json_command(file: Path, models: bool) -> None:
-    """Write the X12 bytes a JSON document or JSON Lines (from `edi to-json`) was made from to standard output.
+    """Write the X12 bytes a JSON document or JSON Lines (from `edi to-json [--models] [--lines]`) was made from
+    to standard output, read in one pass.
 
     A document that cannot become X12 (a missing key, a value holding a delimiter …) stops with one line naming
-    the JSON path, and exit code 2.
+    the JSON path, and exit code 2; nothing is written then (the X12 reaches standard output once all is read).
 
     Example: edi from-json remit.json > remit.x12
     """
+    import shutil
+    import tempfile
+
     if models:
-        from edi.models._json import from_document
-
-        text = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-        sys.stdout.buffer.write(from_document(text))
+        from edi.models._json import from_json as convert
     else:
-        from edi.inspect import write_x12
-
-        with _opened(file) as (source, name):
-            write_x12(source, sys.stdout.buffer, name)
+        from edi.inspect import write_x12 as convert
+    with tempfile.TemporaryFile() as spool, _opened(file) as (source, name):
+        convert(source, spool, name=name)
+        spool.seek(0)
+        shutil.copyfileobj(spool, sys.stdout.buffer, 1 << 20)
     sys.stdout.buffer.flush()
 
 

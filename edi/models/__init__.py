@@ -3,7 +3,9 @@ with readers from loop trees and writers back to X12.
 
     for model in edi.models.read(Path("claims.837")):      # one transaction at a time
         for claim in model.claims: ...
-    data = edi.models.write(models, header, ControlNumbers(interchange=42))
+    data = edi.models.write(models, header, ControlNumbers(interchange=42))   # a new interchange
+    same = edi.models.write(edi.models.read(path))         # the interchanges they were read in
+    records = edi.models.iter_records(path)                # envelope, each transaction's fields, each claim …
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ _HOMES = {
     **dict.fromkeys(("Model", "RawSegment", "Source", "TransactionModel"), "_base"),
     **dict.fromkeys(("iter_claims", "iter_write", "read", "reader_for", "write", "write_to"), "_io"),
     **dict.fromkeys(("RawTransaction",), "_raw"),
+    **dict.fromkeys(("iter_records", "write_records"), "_stream"),
     **dict.fromkeys((
         "AcknowledgedClaim", "AcknowledgedLine", "ClaimAcknowledgment", "ClaimStatusItem", "ElementError",
         "ErrorContext", "FunctionalAcknowledgment", "FunctionalGroupAck", "InformationReceiver", "InformationSource", "InterchangeAck",
@@ -45,6 +48,7 @@ if TYPE_CHECKING:  # the names, for type checkers and editors
     from edi.models._base import Model, RawSegment, Source, TransactionModel
     from edi.models._io import iter_claims, iter_write, read, reader_for, write, write_to
     from edi.models._raw import RawTransaction
+    from edi.models._stream import iter_records, write_records
     from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ClaimStatusItem,
                                  ElementError, ErrorContext, FunctionalAcknowledgment, FunctionalGroupAck,
                                  InformationReceiver,

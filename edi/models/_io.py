@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, BinaryIO
 
 from edi.guide import Loop, TransactionSpec, TransactionTree, TreeBuilder, iter_transactions
 from edi.guide._tree import CLAIM_HOLDERS, Fold, dismantle, stream_closed
-from edi.models._base import Model, TransactionModel
+from edi.errors import EdiError
+from edi.models._base import Model, RawSegment, TransactionModel
+from edi.models._encode import iter_text
 from edi.models._raw import read_raw
+from edi.models.envelope import Enveloper, InterchangeEnvelope
 from edi.x12 import (ControlNumbers, Delimiters, GroupContent, InterchangeHeader, Source, Transaction,
-                     TransactionContent, build_interchange, iter_bytes)
+                     TransactionContent, build_interchange)
+from edi.x12._writer import Built
 
 # pyx12 map → "module:function" that reads its transactions into typed models (imported on first use).
 READERS = {
@@ -64,33 +68,72 @@ def read(source: Source, *, name: str | None = None) -> Iterator[TransactionMode
 
 def interchange_segments(models: Iterable[TransactionModel], header: InterchangeHeader, numbers: ControlNumbers,
                          delimiters: Delimiters) -> Iterator[tuple]:  # type: ignore[type-arg]
-    """Built segments of one interchange: consecutive models of one functional id and guide share a GS."""
+    """Built segments of one new interchange: consecutive models of one functional id and guide share a GS."""
     def group_key(model: TransactionModel) -> tuple[str, str]:
-        return (model.FUNCTIONAL_ID or getattr(model, "functional_id", ""), _guide(model))
+        return (model.FUNCTIONAL_ID or getattr(model, "functional_id", ""), default_guide(model))
 
     groups = (GroupContent(functional_id, guide, (
-        TransactionContent(m.SET_ID or getattr(m, "set_id", ""), m.body(), guide if m.USES_ST03 else None)
+        TransactionContent(set_id(m), m.body(), guide if m.USES_ST03 else None)
         for m in members)) for (functional_id, guide), members in groupby(models, key=group_key))
     return build_interchange(groups, header, numbers, delimiters)
 
 
-def _guide(model: TransactionModel) -> str:
+def enveloped_segments(models: Iterable[TransactionModel]) -> Iterator[Built | RawSegment | Delimiters]:
+    """Built segments of the interchanges the models were read in: ISA, GS and ST as read (``envelope``),
+    trailers counted; consecutive models of one interchange and group share it. A ``Delimiters`` item comes
+    before each ISA (see ``_encode.iter_text``)."""
+    env = Enveloper()
+    for model in models:
+        e = model.envelope
+        if e is None or e.interchange is None or e.group is None:
+            raise EdiError(f"a {type(model).__name__} built in code has no envelope to write it in: give write() "
+                           "an InterchangeHeader (and ControlNumbers)")
+        if env.interchange is None or not _same(env.interchange, e.interchange):
+            yield from env.close_interchange()
+            yield delimiters_of(e.interchange)
+            yield from env.open_interchange(e.interchange)
+        if env.group is None or not _same(env.group, e.group):
+            yield from env.open_group(e.group)
+        yield from env.transaction(set_id(model), e.control, e.guide, model.body())
+    yield from env.close_interchange()
+
+
+def delimiters_of(isa: InterchangeEnvelope) -> Delimiters:
+    try:
+        return isa.delimiters
+    except ValueError as exc:
+        raise EdiError(f"the interchange's delimiters cannot be used: {exc}") from None
+
+
+def _same(a: object, b: object) -> bool:
+    return a is b or a == b
+
+
+def set_id(model: TransactionModel) -> str:
+    return model.SET_ID or getattr(model, "set_id", "")
+
+
+def default_guide(model: TransactionModel) -> str:
     return model.GUIDE or getattr(model, "guide", "")
 
 
-def write(models: Iterable[TransactionModel], header: InterchangeHeader, numbers: ControlNumbers | None = None,
-          delimiters: Delimiters | None = None) -> bytes:
-    """A complete interchange (ISA … IEA) holding the models, with control numbers taken from ``numbers``."""
+def write(models: Iterable[TransactionModel], header: InterchangeHeader | None = None,
+          numbers: ControlNumbers | None = None, delimiters: Delimiters | None = None) -> bytes:
+    """Models as X12. With ``header``: one new interchange holding them, control numbers taken from ``numbers``.
+    Without: the interchanges they were read in (their ``envelope``), so ``write(read(path))`` gives the file's
+    segments back (trailer counts recounted)."""
     return b"".join(iter_write(models, header, numbers, delimiters))
 
 
-def iter_write(models: Iterable[TransactionModel], header: InterchangeHeader, numbers: ControlNumbers | None = None,
-               delimiters: Delimiters | None = None) -> Iterator[bytes]:
+def iter_write(models: Iterable[TransactionModel], header: InterchangeHeader | None = None,
+               numbers: ControlNumbers | None = None, delimiters: Delimiters | None = None) -> Iterator[bytes]:
+    if header is None:
+        return iter_text(enveloped_segments(models))
     d = delimiters or Delimiters()
-    return iter_bytes(interchange_segments(models, header, numbers or ControlNumbers(), d), d)
+    return iter_text(chain((d,), interchange_segments(models, header, numbers or ControlNumbers(), d)))
 
 
-def write_to(stream: BinaryIO, models: Iterable[TransactionModel], header: InterchangeHeader,
+def write_to(stream: BinaryIO, models: Iterable[TransactionModel], header: InterchangeHeader | None = None,
              numbers: ControlNumbers | None = None, delimiters: Delimiters | None = None) -> int:
     total = 0
     for chunk in iter_write(models, header, numbers, delimiters):

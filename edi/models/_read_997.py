@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from edi.guide import TransactionTree
 from edi.models._base import RawSegment, Source
-from edi.models._raw import transaction_source
+from edi.models._raw import envelope_of, transaction_source
 from edi.models._read_acks import _codes, _int
 from edi.models.acks import ElementError, FunctionalAcknowledgment, SegmentError, TransactionAck
 from edi.models.common import source_of
@@ -56,7 +56,8 @@ def read_997(tree: TransactionTree) -> FunctionalAcknowledgment:
     return FunctionalAcknowledgment(
         functional_id=ak1[1], group_control_number=ak1[2], version=ak1[3], transactions=tuple(transactions),
         code=ak9[1], included_count=_int(ak9[2]), received_count=_int(ak9[3]), accepted_count=_int(ak9[4]),
-        error_codes=_codes(ak9, 5, 9), guide=tree.envelope.guide or "004010", extra=tuple(top), source=txn)
+        error_codes=_codes(ak9, 5, 9), guide=tree.envelope.guide or "004010", extra=tuple(top), source=txn,
+        envelope=envelope_of(tree.envelope))
 
 
 class _Transaction:

@@ -1,25 +1,29 @@
 """Loop trees → acknowledgment models: ``read_999`` and ``read_277ca`` per transaction, ``read_ta1`` per TA1
 segment and ``iter_ta1`` over a file.
 
-Each level takes the segments it models by id (and qualifier, e.g. ``QTY*90``); everything else in the loop,
-and every segment of a child loop it does not model, goes to that level's ``extra`` in file order.
+Each level takes the segments it models by id (and qualifier, e.g. ``QTY*90``) when it can give them back as
+read; everything else in the loop, and every segment of a child loop it does not model, goes to that level's
+``extra`` in file order. What a single segment holds beyond its fields (an element the guide does not use, an
+invalid date, a count that is no plain number) goes to its model's ``unheld``, and so do the HL numbers when they
+are not the ones the writer would give.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
 from edi.errors import EdiError
 from edi.guide import Loop, SegmentNode, TransactionTree
-from edi.models._base import RawSegment, Source, day, number, period
-from edi.models._raw import transaction_source
+from edi.models._base import (ABSENT, Held, RawSegment, Source, Unheld, bare, canonical, core, day,
+                              has_separators, number, period, separators)
+from edi.models._raw import envelope_of, transaction_source
 from edi.models.acks import (AcknowledgedClaim, AcknowledgedLine, ClaimAcknowledgment, ElementError,
                              ErrorContext, FunctionalGroupAck, InformationReceiver, InformationSource,
                              InterchangeAck, Patient, ProviderOfService, SegmentError, Status, StatusInfo, Trace,
                              TransactionAck)
-from edi.models.common import Party, Reference, party_of, source_of
+from edi.models.common import Party, exact_reference, party_of, source_of
 from edi.x12 import Framer, Role, Segment, tokenize
 from edi.x12 import Source as Input
 
@@ -53,19 +57,83 @@ def _flatten(loop: Loop) -> list[RawSegment]:
 
 
 def _sort(nodes: list[SegmentNode], keys: Mapping[str, bool], extra: list[RawSegment]) -> Found:
-    """Segments by key ("TRN", "QTY*90"); ``keys`` says which repeat. The rest (and repeats of a single
-    segment) go to ``extra``."""
+    """Segments by key ("TRN", "QTY*90"); ``keys`` says which repeat. The rest (repeats of a single segment, and
+    segments their model would not give back as read: see ``EXACT``) go to ``extra``."""
     found: Found = {}
     for node in nodes:
         seg = node.segment
         key = f"{seg.id}*{seg[1]}"
         if key not in keys:
             key = seg.id
-        if key in keys and (keys[key] or key not in found):
+        exact = EXACT.get(key)
+        if key in keys and (keys[key] or key not in found) and (exact is None or exact(seg)):
             found.setdefault(key, []).append(seg)
         else:
             extra.append(_raw(seg))
     return found
+
+
+def _value_ref(seg: Segment) -> bool:
+    """REF*1K*value (…*D9, BLT, FJ, XZ): held as the value alone."""
+    e = core(seg.elements)
+    return len(e) == 3 and not has_separators(seg)
+
+
+def _total(seg: Segment) -> bool:
+    """QTY*90*n, AMT*YU*n …: held as the number alone."""
+    e = core(seg.elements)
+    return len(e) == 3 and canonical(e[2]) and not has_separators(seg)
+
+
+def _dtp_d8(seg: Segment) -> bool:
+    e = core(seg.elements)
+    return len(e) == 4 and e[2] == "D8" and day(e[3]) is not None and not has_separators(seg)
+
+
+def _dtp_period(seg: Segment) -> bool:
+    """DTP*472 as the writer gives it back: D8, or RD8 of two different dates."""
+    e = core(seg.elements)
+    if len(e) != 4 or has_separators(seg):
+        return False
+    if e[2] == "D8":
+        return day(e[3]) is not None
+    start, end = period(e[2], e[3])
+    return e[2] == "RD8" and len(e[3]) == 17 and start is not None and end is not None and start != end
+
+
+def _not_bare(seg: Segment) -> bool:
+    return not bare(seg)
+
+
+# Keys whose segments a model holds only when it gives them back as read (the others stay in ``extra``).
+EXACT: dict[str, Callable[[Segment], bool]] = {
+    **dict.fromkeys(("REF*1K", "REF*D9", "REF*BLT", "REF*FJ", "REF*XZ"), _value_ref),
+    **dict.fromkeys(("QTY*90", "QTY*AA", "QTY*QA", "QTY*QC", "AMT*YU", "AMT*YY"), _total),
+    **dict.fromkeys(("DTP*050", "DTP*009"), _dtp_d8), "DTP*472": _dtp_period,
+    "REF": lambda seg: exact_reference(seg) is not None,
+    **dict.fromkeys(("AK1", "AK9", "AK2", "IK5", "IK3", "IK4", "BHT", "TRN", "SVC"), _not_bare),
+}
+AK1 = Held("AK1", "s", "s", "s")
+AK9 = Held("AK9", "s", "x", "x", "x", "s", "s", "s", "s", "s")
+AK2 = Held("AK2", "s", "s", "s")
+IK5 = Held("IK5", "s", "s", "s", "s", "s", "s")
+IK3 = Held("IK3", "s", "i", "s", "s")
+IK4 = Held("IK4", "ciii", "s", "s", "s")
+CTX = Held("CTX", "css", "s", "i", "s", "ciii", "cs")
+TA1 = Held("TA1", "s", "y", "s", "s", "s")
+BHT = Held("BHT", "s", "s", "s", "d", "s", "s")
+TRN = Held("TRN", "s", "s", "s", "s")
+STC = Held("STC", "cssss", "d", "s", "n", "n", "d", "s", "d", "s", "cssss", "cssss", "s")
+SVC = Held("SVC", "x", "n", "n", "s", "n", "", "n")
+HL = Held("HL", "x", "x", "x", "x")
+DERIVED = frozenset({"HL01", "HL02", "HL03", "HL04", "AK902", "AK903", "AK904"})  # the writer's own values
+
+
+def _unheld(held: Held, seg: Segment | None, seg_id: str = "") -> Unheld:
+    """What a single segment holds beyond its model's fields; for a missing one, the mark that it was absent."""
+    if seg is None:
+        return ((seg_id or held.seg_id, ABSENT),)
+    return held.unheld(seg.elements, *separators(seg))
 
 
 def _leaf(loop: Loop, keys: Mapping[str, bool], extra: list[RawSegment]) -> Found:
@@ -91,6 +159,16 @@ def _int(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() else None
 
 
+def _counts(ak9: Segment) -> Unheld:
+    """AK902–AK904 as read when the writer would not write them so (it counts an empty one)."""
+    e = ak9.elements + ("",) * 5
+    return tuple((f"AK90{n}", e[n]) for n in (2, 3, 4) if _int(e[n]) is None or str(_int(e[n])) != e[n])
+
+
+def _held(held: Held, seg: Segment, suspect: bool) -> Unheld:
+    return held.unheld(seg.elements, *separators(seg)) if suspect or has_separators(seg) else ()
+
+
 def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
     values = [seg[n] for n in range(first, last + 1)]
     while values and not values[-1]:
@@ -99,12 +177,16 @@ def _codes(seg: Segment, first: int, last: int) -> tuple[str, ...]:
 
 
 def _name(loop: Loop, txn: Source, extra: list[RawSegment]) -> Party:
-    """The party a 2100 loop names; segments a Party does not hold go to ``extra``."""
+    """The party a 2100 loop names; segments a Party does not hold as read go to ``extra`` (an empty NM1 too: the
+    writer writes no name for an empty party)."""
     segments, loops = _parts(loop)
-    extra += [_raw(n.segment) for n in segments[1:] if n.segment.id not in ("N3", "N4", "REF", "PER")]
-    for child in loops:
-        extra += _flatten(child)
-    return party_of(loop, txn)
+    if bare(segments[0].segment):
+        extra += _flatten(loop)
+        return _NO_NAME
+    rest: list[RawSegment] = []
+    name = party_of(loop, txn, rest)
+    extra += rest
+    return name
 
 
 # -- 999 ---------------------------------------------------------------------------------------------------
@@ -120,12 +202,15 @@ def read_999(tree: TransactionTree) -> FunctionalGroupAck:
             transactions.append(_transaction_ack(loop, txn))
         else:
             extra += _flatten(loop)
-    ak1 = _first(found, "AK1") or Segment.of(("AK1",))
-    ak9 = _first(found, "AK9") or Segment.of(("AK9",))
+    ak1, ak9 = _first(found, "AK1"), _first(found, "AK9")
+    unheld = _unheld(AK1, ak1) + (_unheld(AK9, ak9) + _counts(ak9) if ak9 is not None else _unheld(AK9, None))
+    ak1 = ak1 or Segment.of(("AK1",))
+    ak9 = ak9 or Segment.of(("AK9",))
     return FunctionalGroupAck(functional_id=ak1[1], group_control_number=ak1[2], version=ak1[3],
                               transactions=tuple(transactions), code=ak9[1], included_count=_int(ak9[2]),
                               received_count=_int(ak9[3]), accepted_count=_int(ak9[4]),
-                              error_codes=_codes(ak9, 5, 9), extra=tuple(extra), source=txn)
+                              error_codes=_codes(ak9, 5, 9), extra=tuple(extra), unheld=unheld, source=txn,
+                              envelope=envelope_of(tree.envelope))
 
 
 def _transaction_ack(loop: Loop, txn: Source) -> TransactionAck:
@@ -138,10 +223,13 @@ def _transaction_ack(loop: Loop, txn: Source) -> TransactionAck:
             errors.append(_segment_error(child, txn))
         else:
             extra += _flatten(child)
-    ak2 = _first(found, "AK2") or Segment.of(("AK2",))
-    ik5 = _first(found, "IK5") or Segment.of(("IK5",))
+    ak2, ik5 = _first(found, "AK2"), _first(found, "IK5")
+    unheld = _unheld(AK2, ak2) + _unheld(IK5, ik5)
+    ak2 = ak2 or Segment.of(("AK2",))
+    ik5 = ik5 or Segment.of(("IK5",))
     return TransactionAck(set_id=ak2[1], control_number=ak2[2], guide=ak2[3], segment_errors=tuple(errors),
-                          code=ik5[1], error_codes=_codes(ik5, 2, 6), extra=tuple(extra), source=_src(loop, txn))
+                          code=ik5[1], error_codes=_codes(ik5, 2, 6), extra=tuple(extra), unheld=unheld,
+                          source=_src(loop, txn))
 
 
 def _segment_error(loop: Loop, txn: Source) -> SegmentError:
@@ -154,20 +242,24 @@ def _segment_error(loop: Loop, txn: Source) -> SegmentError:
             elements.append(_element_error(child, txn))
         else:
             extra += _flatten(child)
-    ik3 = _first(found, "IK3") or Segment.of(("IK3",))
+    ik3 = _first(found, "IK3")
+    unheld = _unheld(IK3, ik3)
+    ik3 = ik3 or Segment.of(("IK3",))
     return SegmentError(segment_id=ik3[1], position=_int(ik3[2]), loop_id=ik3[3], code=ik3[4],
                         contexts=_contexts(found, txn, extra), element_errors=tuple(elements), extra=tuple(extra),
-                        source=_src(loop, txn))
+                        unheld=unheld, source=_src(loop, txn))
 
 
 def _element_error(loop: Loop, txn: Source) -> ElementError:
     extra: list[RawSegment] = []
     found = _leaf(loop, {"IK4": False, "CTX": True}, extra)
-    ik4 = _first(found, "IK4") or Segment.of(("IK4",))
+    ik4 = _first(found, "IK4")
+    unheld = _unheld(IK4, ik4)
+    ik4 = ik4 or Segment.of(("IK4",))
     return ElementError(code=ik4[3], element_position=_int(ik4.component(1, 1)),
                         component_position=_int(ik4.component(1, 2)), repetition_position=_int(ik4.component(1, 3)),
                         element_reference=ik4[2], bad_data=ik4[4], contexts=_contexts(found, txn, extra),
-                        extra=tuple(extra), source=_src(loop, txn))
+                        extra=tuple(extra), unheld=unheld, source=_src(loop, txn))
 
 
 def _contexts(found: Found, txn: Source, extra: list[RawSegment]) -> tuple[ErrorContext, ...]:
@@ -181,7 +273,7 @@ def _contexts(found: Found, txn: Source, extra: list[RawSegment]) -> tuple[Error
             name=ctx.component(1, 1), reference=ctx.component(1, 2), segment_id=ctx[2],
             segment_position=_int(ctx[3]), loop_id=ctx[4], element_position=_int(ctx.component(5, 1)),
             component_position=_int(ctx.component(5, 2)), repetition_position=_int(ctx.component(5, 3)),
-            element_reference=ctx.component(6, 1), source=source_of(ctx, txn)))
+            element_reference=ctx.component(6, 1), unheld=_unheld(CTX, ctx), source=source_of(ctx, txn)))
     return tuple(contexts)
 
 
@@ -191,7 +283,8 @@ def read_ta1(seg: Segment, interchange: str = "") -> InterchangeAck:
     if seg.id != "TA1":
         raise EdiError(f"read_ta1 needs a TA1 segment, got {seg.id}")
     return InterchangeAck(control_number=seg[1], interchange_date=_yymmdd(seg[2]), interchange_time=seg[3],
-                          code=seg[4], note_code=seg[5], source=Source(interchange=interchange, segment=seg.index))
+                          code=seg[4], note_code=seg[5], unheld=_unheld(TA1, seg),
+                          source=Source(interchange=interchange, segment=seg.index))
 
 
 def iter_ta1(source: Input) -> Iterator[InterchangeAck]:
@@ -218,95 +311,128 @@ def read_277ca(tree: TransactionTree) -> ClaimAcknowledgment:
     segments, loops = _parts(tree.root)
     found = _sort([n for n in segments if n.segment.id not in ("ST", "SE")], {"BHT": False}, extra)
     sources = []
+    numbers = _Numbers()
     for loop in loops:
         if loop.id == "2000A":
-            sources.append(_information_source(loop, txn))
+            sources.append(_information_source(loop, txn, numbers))
         else:
             extra += _flatten(loop)
-    bht = _first(found, "BHT") or Segment.of(("BHT",))
+    bht = _first(found, "BHT")
+    unheld = _unheld(BHT, bht)
+    bht = bht or Segment.of(("BHT",))
     return ClaimAcknowledgment(structure=bht[1], purpose=bht[2], reference=bht[3], created=day(bht[4]),
                                created_time=bht[5], transaction_type=bht[6], information_sources=tuple(sources),
-                               extra=tuple(extra), source=txn)
+                               extra=tuple(extra), unheld=unheld, source=txn, envelope=envelope_of(tree.envelope))
 
 
-def _level(loop: Loop, extra: list[RawSegment]) -> list[Loop]:
-    """An HL level's child loops; its own segments after the HL go to ``extra`` (HL numbers are rewritten)."""
+class _Numbers:
+    """The HL numbers the writer gives the levels, one after another in file order."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return str(self.count)
+
+
+def _level(loop: Loop, extra: list[RawSegment]) -> tuple[Segment, list[Loop]]:
+    """An HL level's HL and child loops; its other own segments go to ``extra``."""
     segments, loops = _parts(loop)
-    _sort(segments, {"HL": False}, extra)
-    return loops
+    _sort(segments[1:], {}, extra)
+    return segments[0].segment, loops
 
 
-def _information_source(loop: Loop, txn: Source) -> InformationSource:
+def _hl(seg: Segment, expected: tuple[str, ...]) -> Unheld:
+    """The HL's elements 01–04 as read where they are not what the writer would give, and HL05 on."""
+    read = (seg.elements + ("",) * 5)[1:5]
+    found = tuple((f"HL0{n}", value) for n, (value, want) in enumerate(zip(read, expected + ("",)), 1)
+                  if value != want)
+    return found + (HL.unheld(seg.elements, *separators(seg)) if len(seg.elements) > 5 else ())
+
+
+def _information_source(loop: Loop, txn: Source, numbers: _Numbers) -> InformationSource:
     extra: list[RawSegment] = []
     name, receipt, receivers = None, None, []
-    for child in _level(loop, extra):
+    head, kids = _level(loop, extra)
+    unheld = _hl(head, (numbers.next(), "", "20", "1"))
+    for child in kids:
         if child.id == "2100A" and name is None:
             name = _name(child, txn, extra)
         elif child.id == "2200A" and receipt is None:
             receipt = _leaf(child, {"TRN": False, "DTP*050": False, "DTP*009": False}, extra)
         elif child.id == "2000B":
-            receivers.append(_receiver(child, txn))
+            receivers.append(_receiver(child, txn, numbers, head[1]))
         else:
             extra += _flatten(child)
     receipt = receipt or {}
     return InformationSource(name=name or _NO_NAME, trace=_trace(_first(receipt, "TRN"), txn),
                              received=_date(_first(receipt, "DTP*050")), processed=_date(_first(receipt, "DTP*009")),
-                             receivers=tuple(receivers), extra=tuple(extra), source=_src(loop, txn))
+                             receivers=tuple(receivers), extra=tuple(extra), unheld=unheld, source=_src(loop, txn))
 
 
-def _receiver(loop: Loop, txn: Source) -> InformationReceiver:
+def _receiver(loop: Loop, txn: Source, numbers: _Numbers, parent: str) -> InformationReceiver:
     extra: list[RawSegment] = []
     name, found, providers = None, None, []
     keys = {"TRN": False, "STC": True, "QTY*90": False, "QTY*AA": False, "AMT*YU": False, "AMT*YY": False}
-    for child in _level(loop, extra):
+    head, kids = _level(loop, extra)
+    number = numbers.next()
+    for child in kids:
         if child.id == "2100B" and name is None:
             name = _name(child, txn, extra)
         elif child.id == "2200B" and found is None:
             found = _leaf(child, keys, extra)
         elif child.id == "2000C":
-            providers.append(_provider(child, txn))
+            providers.append(_provider(child, txn, numbers, head[1]))
         else:
             extra += _flatten(child)
     found = found or {}
     return InformationReceiver(name=name or _NO_NAME, trace=_trace(_first(found, "TRN"), txn),
                                statuses=_statuses(found, txn), **_totals(found, "QTY*90", "QTY*AA"),
-                               providers=tuple(providers), extra=tuple(extra), source=_src(loop, txn))
+                               providers=tuple(providers), extra=tuple(extra),
+                               unheld=_hl(head, (number, parent, "21", "1" if providers else "0")),
+                               source=_src(loop, txn))
 
 
-def _provider(loop: Loop, txn: Source) -> ProviderOfService:
+def _provider(loop: Loop, txn: Source, numbers: _Numbers, parent: str) -> ProviderOfService:
     extra: list[RawSegment] = []
     name, found, patients = None, None, []
     keys = {"TRN": False, "STC": True, "REF": False, "QTY*QA": False, "QTY*QC": False, "AMT*YU": False,
             "AMT*YY": False}
-    for child in _level(loop, extra):
+    head, kids = _level(loop, extra)
+    unheld = _hl(head, (numbers.next(), parent, "19", "1"))
+    for child in kids:
         if child.id == "2100C" and name is None:
             name = _name(child, txn, extra)
         elif child.id == "2200C" and found is None:
             found = _leaf(child, keys, extra)
         elif child.id == "2000D":
-            patients.append(_patient(child, txn))
+            patients.append(_patient(child, txn, numbers, head[1]))
         else:
             extra += _flatten(child)
     found = found or {}
     ref = _first(found, "REF")
-    secondary = Reference(qualifier=ref[1], value=ref[2], description=ref[3]) if ref is not None else None
+    secondary = exact_reference(ref) if ref is not None else None
     return ProviderOfService(name=name or _NO_NAME, trace=_trace(_first(found, "TRN"), txn),
                              statuses=_statuses(found, txn), secondary_id=secondary,
                              **_totals(found, "QTY*QA", "QTY*QC"), patients=tuple(patients), extra=tuple(extra),
-                             source=_src(loop, txn))
+                             unheld=unheld, source=_src(loop, txn))
 
 
-def _patient(loop: Loop, txn: Source) -> Patient:
+def _patient(loop: Loop, txn: Source, numbers: _Numbers, parent: str) -> Patient:
     extra: list[RawSegment] = []
     name, claims = None, []
-    for child in _level(loop, extra):
+    head, kids = _level(loop, extra)
+    unheld = _hl(head, (numbers.next(), parent, "PT"))
+    for child in kids:
         if child.id == "2100D" and name is None:
             name = _name(child, txn, extra)
         elif child.id == "2200D":
             claims.append(_claim(child, txn))
         else:
             extra += _flatten(child)
-    return Patient(name=name or _NO_NAME, claims=tuple(claims), extra=tuple(extra), source=_src(loop, txn))
+    return Patient(name=name or _NO_NAME, claims=tuple(claims), extra=tuple(extra), unheld=unheld,
+                   source=_src(loop, txn))
 
 
 def _claim(loop: Loop, txn: Source) -> AcknowledgedClaim:
@@ -332,7 +458,11 @@ def _line(loop: Loop, txn: Source) -> AcknowledgedLine:
     extra: list[RawSegment] = []
     keys = {"SVC": False, "STC": True, "REF*FJ": False, "REF*XZ": False, "DTP*472": False}
     found = _leaf(loop, keys, extra)
-    svc = _first(found, "SVC") or Segment.of(("SVC",))
+    svc = _first(found, "SVC")
+    unheld = _unheld(SVC, svc) if svc is None or len(svc.elements) > 8 or svc[6] or has_separators(svc) and (
+        any(c in v for v in svc.elements[2:] for c in separators(svc) if c)) or not all(
+        not v or canonical(v) for v in (svc[2], svc[3], svc[5], svc[7])) else ()
+    svc = svc or Segment.of(("SVC",))
     procedure = list(svc.components(1))
     while procedure and not procedure[-1]:
         procedure.pop()
@@ -341,13 +471,14 @@ def _line(loop: Loop, txn: Source) -> AcknowledgedLine:
                             revenue_code=svc[4], units=number(svc[5]), original_units=number(svc[7]),
                             statuses=_statuses(found, txn), line_item_control_number=_value(found, "REF*FJ"),
                             prescription_number=_value(found, "REF*XZ"), service_from=start, service_to=end,
-                            extra=tuple(extra), source=_src(loop, txn))
+                            extra=tuple(extra), unheld=unheld, source=_src(loop, txn))
 
 
 def _trace(trn: Segment | None, txn: Source) -> Trace | None:
     if trn is None:
         return None
-    return Trace(type=trn[1], number=trn[2], originator=trn[3], reference=trn[4], source=source_of(trn, txn))
+    return Trace(type=trn[1], number=trn[2], originator=trn[3], reference=trn[4],
+                 unheld=_held(TRN, trn, len(trn.elements) > 5), source=source_of(trn, txn))
 
 
 def _date(dtp: Segment | None) -> date | None:
@@ -380,9 +511,12 @@ def _status(stc: Segment, txn: Source) -> Status:
     codes = [_info(stc, n) for n in (1, 10, 11)]
     while len(codes) > 1 and codes[-1] == StatusInfo(category=""):
         codes.pop()
+    e = stc.elements + ("",) * 13
+    suspect = len(stc.elements) > 13 or not all(not v or canonical(v) for v in (e[4], e[5])) or any(
+        v and day(v) is None for v in (e[2], e[6], e[8]))
     return Status(codes=tuple(codes), effective=day(stc[2]), action=stc[3], charge=number(stc[4]),
                   payment=number(stc[5]), adjudicated=day(stc[6]), payment_method=stc[7], check_issued=day(stc[8]),
-                  check_number=stc[9], message=stc[12], source=source_of(stc, txn))
+                  check_number=stc[9], message=stc[12], unheld=_held(STC, stc, suspect), source=source_of(stc, txn))
 
 
 def _info(stc: Segment, n: int) -> StatusInfo:

@@ -16,10 +16,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from edi.models._base import RawSegment, text
+from edi.models._base import NO_NUMBER, RawSegment, fill, number_text, text
 from edi.models.common import Adjustment, Amount, Reference, cas_segments, name_segments
 from edi.x12._writer import Built
 
@@ -33,10 +32,19 @@ Out = list[Built]
 
 
 def remittance_segments(remit: Remittance) -> Iterator[Built]:
+    yield from head_segments(remit)
+    for n, header in enumerate(remit.headers, 1):
+        yield from header_segments(header, str(n))
+    yield from tail_segments(remit.provider_adjustments, remit.footer_extra)
+
+
+def head_segments(remit: Remittance) -> Out:
+    """BPR … DTM*405, the header's extra segments, payer (1000A) and payee (1000B)."""
     out: Out = []
-    _present(out, ("BPR", *table_elements(remit.BPR, remit)))
-    _present(out, ("TRN", *table_elements(remit.TRN, remit)))
-    _present(out, ("CUR", remit.currency_entity, remit.currency_code))
+    u = remit.unheld
+    _present(out, fill(("BPR", *table_elements(remit.BPR, remit)), u))
+    _present(out, fill(("TRN", *table_elements(remit.TRN, remit)), u))
+    _present(out, fill(("CUR", remit.currency_entity, remit.currency_code), u))
     _present(out, ("REF", "EV", remit.receiver_id), 2)
     _present(out, ("REF", "F2", remit.version_id), 2)
     _present(out, ("DTM", "405", _day(remit.production_date)), 2)
@@ -46,24 +54,26 @@ def remittance_segments(remit: Remittance) -> Iterator[Built]:
     _raw(out, remit.payer_extra)
     if remit.payee is not None:
         out += name_segments(remit.payee, n1=True)
-    if remit.remittance_delivery is not None:
-        out.append(("RDM", *table_elements(remit.remittance_delivery.ELEMENTS, remit.remittance_delivery)))
+    rdm = remit.remittance_delivery
+    if rdm is not None:
+        out.append(fill(("RDM", *table_elements(rdm.ELEMENTS, rdm)), rdm.unheld))
     _raw(out, remit.payee_extra)
-    yield from out
-    for n, header in enumerate(remit.headers, 1):
-        yield from header_segments(header, str(n))
-    for plb in remit.provider_adjustments:
+    return out
+
+
+def tail_segments(plbs: Iterable[ProviderAdjustment], footer_extra: Iterable[RawSegment]) -> Iterator[Built]:
+    for plb in plbs:
         yield provider_adjustment_segment(plb)
-    for seg in remit.footer_extra:
-        yield seg.elements
+    yield from footer_extra
 
 
 def header_segments(header: HeaderNumber, default_number: str) -> Iterator[Built]:
-    out: Out = [("LX", header.number or default_number)]
-    if header.provider_summary is not None:
-        out.append(("TS3", *table_elements(header.provider_summary.ELEMENTS, header.provider_summary)))
-    if header.supplemental_summary is not None:
-        out.append(("TS2", *table_elements(header.supplemental_summary.ELEMENTS, header.supplemental_summary)))
+    number = header.number or ("" if NO_NUMBER in header.unheld else default_number)
+    out: Out = [fill(("LX", number), header.unheld) if header.unheld else ("LX", number)]
+    for summary in (header.provider_summary, header.supplemental_summary):
+        if summary is not None:
+            seg_id = "TS3" if summary is header.provider_summary else "TS2"
+            out.append(fill((seg_id, *table_elements(summary.ELEMENTS, summary)), summary.unheld))
     _raw(out, header.extra)
     yield from out
     for claim in header.claims:
@@ -74,20 +84,20 @@ def header_segments(header: HeaderNumber, default_number: str) -> Iterator[Built
 
 def claim_segments(claim: ClaimPayment, out: Out) -> None:
     append = out.append
-    append(("CLP", claim.patient_control_number, claim.status_code, _num(claim.total_charge),
-            _num(claim.paid_amount), _num(claim.patient_responsibility), claim.filing_indicator_code,
-            claim.payer_claim_control_number, claim.facility_type_code, claim.frequency_code, "", claim.drg_code,
-            _num(claim.drg_weight), _num(claim.discharge_fraction)))
+    clp = ("CLP", claim.patient_control_number, claim.status_code, _num(claim.total_charge),
+           _num(claim.paid_amount), _num(claim.patient_responsibility), claim.filing_indicator_code,
+           claim.payer_claim_control_number, claim.facility_type_code, claim.frequency_code, "", claim.drg_code,
+           _num(claim.drg_weight), _num(claim.discharge_fraction))
+    append(fill(clp, claim.unheld) if claim.unheld else clp)
     if claim.adjustments:
         adjustment_segments(claim.adjustments, out)
     for party in (claim.patient, claim.insured, claim.corrected_patient, claim.service_provider,
                   claim.crossover_carrier, claim.corrected_priority_payer, claim.other_subscriber):
         if party is not None:
             out += name_segments(party)
-    if claim.inpatient is not None:
-        append(("MIA", *table_elements(claim.inpatient.ELEMENTS, claim.inpatient)))
-    if claim.outpatient is not None:
-        append(("MOA", *table_elements(claim.outpatient.ELEMENTS, claim.outpatient)))
+    for adjudication, seg_id in ((claim.inpatient, "MIA"), (claim.outpatient, "MOA")):
+        if adjudication is not None:
+            append(fill((seg_id, *table_elements(adjudication.ELEMENTS, adjudication)), adjudication.unheld))
     _references(out, claim.references)
     for qualifier, when in (("232", claim.statement_from), ("233", claim.statement_to),
                             ("036", claim.coverage_expiration), ("050", claim.received_date)):
@@ -104,9 +114,10 @@ def claim_segments(claim: ClaimPayment, out: Out) -> None:
 def service_segments(service: ServicePayment, out: Out) -> None:
     append = out.append
     original = service.original_procedure
-    append(("SVC", _procedure(service.procedure), _num(service.charge), _num(service.paid_amount),
-            service.revenue_code, _num(service.units), _procedure(original) if original is not None else "",
-            _num(service.original_units)))
+    svc = ("SVC", _procedure(service.procedure), _num(service.charge), _num(service.paid_amount),
+           service.revenue_code, _num(service.units), _procedure(original) if original is not None else "",
+           _num(service.original_units))
+    append(fill(svc, service.unheld) if service.unheld else svc)
     for qualifier, when in (("150", service.service_from), ("151", service.service_to),
                             ("472", service.service_date)):
         if when is not None:
@@ -136,17 +147,11 @@ def provider_adjustment_segment(plb: ProviderAdjustment) -> Built:
 
 def adjustment_segments(adjustments: tuple[Adjustment, ...], out: Out) -> None:
     """CAS segments: one per run of adjustments with the same group code (six triplets to a segment)."""
-    for _, group in groupby(adjustments, key=_group):
-        run = tuple(group)
-        if len(run) == 1:  # the usual case, without cas_segments' grouping
-            adj = run[0]
-            out.append(("CAS", adj.group, adj.reason, _num(adj.amount), _num(adj.quantity)))
-        else:
-            out += cas_segments(run)
-
-
-def _group(adjustment: Adjustment) -> str:
-    return adjustment.group
+    if len(adjustments) == 1:  # the usual case, without cas_segments' grouping
+        adj = adjustments[0]
+        out.append(("CAS", adj.group, adj.reason, _num(adj.amount), _num(adj.quantity)))
+    else:
+        out += cas_segments(adjustments)
 
 
 def table_elements(table: Any, model: Any) -> list[Any]:
@@ -189,7 +194,7 @@ def _amounts(out: Out, amounts: Iterable[Amount], quantities: Iterable[Supplemen
         out.append(("QTY", qty.qualifier, _num(qty.quantity)))
 
 
-def _present(out: Out, seg: tuple[str, ...], start: int = 1) -> None:
+def _present(out: Out, seg: tuple[str, ...], start: int = 1) -> None:  # type: ignore[type-arg]
     """Add the segment unless every element from ``start`` on is empty (an absent segment stays absent)."""
     if any(seg[start:]):
         out.append(seg)
@@ -197,12 +202,12 @@ def _present(out: Out, seg: tuple[str, ...], start: int = 1) -> None:
 
 def _raw(out: Out, extra: Iterable[RawSegment]) -> None:
     for seg in extra:
-        out.append(seg.elements)
+        out.append(seg)
 
 
 def _num(value: Decimal | None) -> str:
     """``text`` for a Decimal (digits kept), without its type tests: this runs for every amount."""
-    return "" if value is None else str(value)
+    return "" if value is None else number_text(value)
 
 
 @lru_cache(maxsize=1 << 12)

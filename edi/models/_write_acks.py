@@ -9,8 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from edi.models._base import RawSegment, text
-from edi.models.common import name_segments
+from edi.models._base import RawSegment, Unheld, absent, fill, text
+from edi.models.common import Party, name_segments
+
+_NO_NAME = Party(entity="")  # a level read without its name loop
 from edi.x12 import ControlNumbers, Delimiters, GroupContent, InterchangeHeader, build_interchange
 from edi.x12._writer import Built
 
@@ -27,31 +29,40 @@ def _number(value: int | None) -> str:
 
 def _raw(extra: Iterable[RawSegment]) -> Iterator[Built]:
     for seg in extra:
-        yield seg.elements
+        yield seg
 
 
 # -- 999 ---------------------------------------------------------------------------------------------------
+DERIVED = frozenset({"HL01", "HL02", "HL03", "HL04", "AK902", "AK903", "AK904"})  # written as read, when kept
+
+
+def _single(seg: Built, unheld: Unheld) -> Iterator[Built]:
+    """A single segment with what its model does not hold put back, unless the model was read without it."""
+    if not absent(unheld, seg[0]):  # type: ignore[arg-type]
+        yield fill(seg, unheld, DERIVED) if unheld else seg  # type: ignore[arg-type]
+
+
 def functional_group_ack(ack: FunctionalGroupAck) -> Iterator[Built]:
-    yield ("AK1", ack.functional_id, ack.group_control_number, ack.version)
+    yield from _single(("AK1", ack.functional_id, ack.group_control_number, ack.version), ack.unheld)
     yield from _raw(ack.extra)
     for transaction in ack.transactions:
         yield from _transaction_ack(transaction)
     included = ack.included_count if ack.included_count is not None else len(ack.transactions)
     received = ack.received_count if ack.received_count is not None else len(ack.transactions)
     accepted = ack.accepted_count if ack.accepted_count is not None else len(ack.accepted)
-    yield ("AK9", ack.code, str(included), str(received), str(accepted), *ack.error_codes)
+    yield from _single(("AK9", ack.code, str(included), str(received), str(accepted), *ack.error_codes), ack.unheld)
 
 
 def _transaction_ack(t: TransactionAck) -> Iterator[Built]:
-    yield ("AK2", t.set_id, t.control_number, t.guide)
+    yield from _single(("AK2", t.set_id, t.control_number, t.guide), t.unheld)
     yield from _raw(t.extra)
     for error in t.segment_errors:
         yield from _segment_error(error)
-    yield ("IK5", t.code, *t.error_codes)
+    yield from _single(("IK5", t.code, *t.error_codes), t.unheld)
 
 
 def _segment_error(e: SegmentError) -> Iterator[Built]:
-    yield ("IK3", e.segment_id, _number(e.position), e.loop_id, e.code)
+    yield from _single(("IK3", e.segment_id, _number(e.position), e.loop_id, e.code), e.unheld)
     yield from (_context(c) for c in e.contexts)
     yield from _raw(e.extra)
     for element in e.element_errors:
@@ -60,22 +71,22 @@ def _segment_error(e: SegmentError) -> Iterator[Built]:
 
 def _element_error(e: ElementError) -> Iterator[Built]:
     position = (_number(e.element_position), _number(e.component_position), _number(e.repetition_position))
-    yield ("IK4", position, e.element_reference, e.code, e.bad_data)
+    yield from _single(("IK4", position, e.element_reference, e.code, e.bad_data), e.unheld)
     yield from (_context(c) for c in e.contexts)
     yield from _raw(e.extra)
 
 
 def _context(c: ErrorContext) -> Built:
     position = (_number(c.element_position), _number(c.component_position), _number(c.repetition_position))
-    return ("CTX", (c.name, c.reference), c.segment_id, _number(c.segment_position), c.loop_id, position,
-            c.element_reference)
+    return fill(("CTX", (c.name, c.reference), c.segment_id, _number(c.segment_position), c.loop_id, position,
+                 c.element_reference), c.unheld)
 
 
 # -- TA1 ---------------------------------------------------------------------------------------------------
 def ta1_segment(ack: InterchangeAck) -> Built:
     """The TA1 segment of an interchange acknowledgment (TA102 as YYMMDD)."""
     when = ack.interchange_date.strftime("%y%m%d") if ack.interchange_date is not None else ""
-    return ("TA1", ack.control_number, when, ack.interchange_time, ack.code, ack.note_code)
+    return fill(("TA1", ack.control_number, when, ack.interchange_time, ack.code, ack.note_code), ack.unheld)
 
 
 def ta1_interchange(acks: Iterable[InterchangeAck], header: InterchangeHeader, numbers: ControlNumbers,
@@ -90,18 +101,31 @@ def ta1_interchange(acks: Iterable[InterchangeAck], header: InterchangeHeader, n
 
 # -- 277CA -------------------------------------------------------------------------------------------------
 def claim_acknowledgment(ack: ClaimAcknowledgment) -> Iterator[Built]:
-    yield ("BHT", ack.structure, ack.purpose, ack.reference, text(ack.created), ack.created_time,
-           ack.transaction_type)
+    yield from _single(("BHT", ack.structure, ack.purpose, ack.reference, text(ack.created), ack.created_time,
+                        ack.transaction_type), ack.unheld)
     yield from _raw(ack.extra)
     numbers = itertools.count(1)
     for src in ack.information_sources:
         yield from _information_source(src, numbers)
 
 
+def _hl(own: int, parent: str, code: str, child: str | None, unheld: Unheld) -> tuple[Built, str]:
+    """An HL and the number it is written with (as read, when the file numbered it otherwise)."""
+    built = ("HL", str(own), parent, code) if child is None else ("HL", str(own), parent, code, child)
+    seg = fill(built, unheld, DERIVED) if unheld else built
+    return seg, str(seg[1])
+
+
+def _name(party: Party) -> Iterator[Built]:
+    """The NM1 loop of a level; none for an empty party (a level read without one)."""
+    if party != _NO_NAME:
+        yield from name_segments(party)
+
+
 def _information_source(src: InformationSource, numbers: Iterator[int]) -> Iterator[Built]:
-    own = next(numbers)
-    yield ("HL", str(own), "", "20", "1")
-    yield from name_segments(src.name)
+    hl, own = _hl(next(numbers), "", "20", "1", src.unheld)
+    yield hl
+    yield from _name(src.name)
     if src.trace is not None:
         yield _trn(src.trace)
     if src.received is not None:
@@ -113,10 +137,10 @@ def _information_source(src: InformationSource, numbers: Iterator[int]) -> Itera
         yield from _receiver(receiver, own, numbers)
 
 
-def _receiver(r: InformationReceiver, parent: int, numbers: Iterator[int]) -> Iterator[Built]:
-    own = next(numbers)
-    yield ("HL", str(own), str(parent), "21", "1" if r.providers else "0")
-    yield from name_segments(r.name)
+def _receiver(r: InformationReceiver, parent: str, numbers: Iterator[int]) -> Iterator[Built]:
+    hl, own = _hl(next(numbers), parent, "21", "1" if r.providers else "0", r.unheld)
+    yield hl
+    yield from _name(r.name)
     if r.trace is not None:
         yield _trn(r.trace)
     yield from (_stc(s) for s in r.statuses)
@@ -126,10 +150,10 @@ def _receiver(r: InformationReceiver, parent: int, numbers: Iterator[int]) -> It
         yield from _provider(provider, own, numbers)
 
 
-def _provider(p: ProviderOfService, parent: int, numbers: Iterator[int]) -> Iterator[Built]:
-    own = next(numbers)
-    yield ("HL", str(own), str(parent), "19", "1")
-    yield from name_segments(p.name)
+def _provider(p: ProviderOfService, parent: str, numbers: Iterator[int]) -> Iterator[Built]:
+    hl, own = _hl(next(numbers), parent, "19", "1", p.unheld)
+    yield hl
+    yield from _name(p.name)
     if p.trace is not None:
         yield _trn(p.trace)
     yield from (_stc(s) for s in p.statuses)
@@ -141,9 +165,10 @@ def _provider(p: ProviderOfService, parent: int, numbers: Iterator[int]) -> Iter
         yield from _patient(patient, own, numbers)
 
 
-def _patient(p: Patient, parent: int, numbers: Iterator[int]) -> Iterator[Built]:
-    yield ("HL", str(next(numbers)), str(parent), "PT")
-    yield from name_segments(p.name)
+def _patient(p: Patient, parent: str, numbers: Iterator[int]) -> Iterator[Built]:
+    hl, _ = _hl(next(numbers), parent, "PT", None, p.unheld)
+    yield hl
+    yield from _name(p.name)
     yield from _raw(p.extra)
     for claim in p.claims:
         yield from _claim(claim)
@@ -164,8 +189,8 @@ def _claim(c: AcknowledgedClaim) -> Iterator[Built]:
 
 
 def _line(line: AcknowledgedLine) -> Iterator[Built]:
-    yield ("SVC", line.procedure, text(line.charge), text(line.payment), line.revenue_code, text(line.units), "",
-           text(line.original_units))
+    yield from _single(("SVC", line.procedure, text(line.charge), text(line.payment), line.revenue_code,
+                        text(line.units), "", text(line.original_units)), line.unheld)
     yield from (_stc(s) for s in line.statuses)
     if line.line_item_control_number:
         yield ("REF", "FJ", line.line_item_control_number)
@@ -176,15 +201,16 @@ def _line(line: AcknowledgedLine) -> Iterator[Built]:
 
 
 def _trn(trace: Trace) -> Built:
-    return ("TRN", trace.type, trace.number, trace.originator, trace.reference)
+    return fill(("TRN", trace.type, trace.number, trace.originator, trace.reference), trace.unheld)
 
 
 def _stc(s: Status) -> Built:
     composites = [(i.category, i.status, i.entity, i.code_list_qualifier) for i in s.codes]
     first = composites[0] if composites else ""
     rest = composites[1:3]
-    return ("STC", first, text(s.effective), s.action, text(s.charge), text(s.payment), text(s.adjudicated),
-            s.payment_method, text(s.check_issued), s.check_number, *rest, *([""] * (2 - len(rest))), s.message)
+    return fill(("STC", first, text(s.effective), s.action, text(s.charge), text(s.payment), text(s.adjudicated),
+                 s.payment_method, text(s.check_issued), s.check_number, *rest, *([""] * (2 - len(rest))),
+                 s.message), s.unheld)
 
 
 def _totals(accepted_qty: Decimal | None, rejected_qty: Decimal | None, accepted: Decimal | None,

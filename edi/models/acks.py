@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from edi.models import _write_acks
-from edi.models._base import Model, RawSegment, Source, TransactionModel
+from edi.models._base import Model, RawSegment, Source, TransactionModel, Unheld
 from edi.models.codes import AckCode
 from edi.models.common import Party, Reference
 from edi.x12._writer import Built
@@ -36,6 +36,7 @@ class ErrorContext(Model):
     component_position: int | None = None   # CTX05-2
     repetition_position: int | None = None  # CTX05-3
     element_reference: str = ""          # CTX06-1: data element reference number
+    unheld: Unheld = ()                  # CTX elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -55,6 +56,7 @@ class ElementError(Model):
     bad_data: str = ""                   # IK404: copy of the bad data element
     contexts: tuple[ErrorContext, ...] = ()   # CTX
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # IK4 elements no field holds, as read
     source: Source | None = None
 
 
@@ -68,6 +70,7 @@ class SegmentError(Model):
     contexts: tuple[ErrorContext, ...] = ()       # CTX: business unit, then segment contexts
     element_errors: tuple[ElementError, ...] = ()  # loop 2110
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # IK3 elements no field holds, as read
     source: Source | None = None
 
 
@@ -81,6 +84,7 @@ class TransactionAck(Model):
     code: str = ""                       # IK501: A, E, M, R, W, X
     error_codes: tuple[str, ...] = ()    # IK502–IK506
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # AK2, IK5 elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -93,7 +97,7 @@ class TransactionAck(Model):
         return self.code in ACCEPTED_ACK_CODES
 
 
-class FunctionalGroupAck(TransactionModel):
+class FunctionalGroupAck(TransactionModel, kw_only=True):
     """A 999: the response to one functional group (AK1), per transaction set (AK2 … IK5), and overall (AK9).
 
     AK902–AK904 left as None are counted from ``transactions`` when written."""
@@ -112,6 +116,7 @@ class FunctionalGroupAck(TransactionModel):
     accepted_count: int | None = None    # AK904
     error_codes: tuple[str, ...] = ()    # AK905–AK909
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # AK1, AK9 elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -139,6 +144,7 @@ class InterchangeAck(Model):
     interchange_time: str = ""           # TA103: its ISA10 (HHMM)
     code: str = ""                       # TA104: A accepted, E accepted with errors, R rejected
     note_code: str = ""                  # TA105: 000 no error, 001 ISA13/IEA02 mismatch, 024 invalid content …
+    unheld: Unheld = ()                  # TA1 elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -181,6 +187,7 @@ class Status(Model):
     check_issued: date | None = None     # STC08 (not used)
     check_number: str = ""               # STC09 (not used)
     message: str = ""                    # STC12: free-form message text
+    unheld: Unheld = ()                  # STC elements no field holds, as read
     source: Source | None = None
 
 
@@ -191,6 +198,7 @@ class Trace(Model):
     number: str                          # TRN02
     originator: str = ""                 # TRN03 (not used in 005010X214)
     reference: str = ""                  # TRN04 (not used)
+    unheld: Unheld = ()                  # TRN elements no field holds, as read
     source: Source | None = None
 
 
@@ -221,6 +229,7 @@ class AcknowledgedLine(Model):
     service_from: date | None = None     # DTP*472
     service_to: date | None = None
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # SVC elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -271,6 +280,7 @@ class Patient(Model):
     name: Party                          # 2100D NM1*QC
     claims: tuple[AcknowledgedClaim, ...] = ()  # loop 2200D
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # HL elements no field holds, as read
     source: Source | None = None
 
 
@@ -287,6 +297,7 @@ class ProviderOfService(Model):
     rejected_amount: Decimal | None = None    # 2200C AMT*YY
     patients: tuple[Patient, ...] = ()   # loop 2000D
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # HL elements no field holds, as read
     source: Source | None = None
 
 
@@ -302,6 +313,7 @@ class InformationReceiver(Model):
     rejected_amount: Decimal | None = None    # 2200B AMT*YY
     providers: tuple[ProviderOfService, ...] = ()  # loop 2000C
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # HL elements no field holds, as read
     source: Source | None = None
 
 
@@ -314,6 +326,7 @@ class InformationSource(Model):
     processed: date | None = None        # 2200A DTP*009
     receivers: tuple[InformationReceiver, ...] = ()  # loop 2000B
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # HL elements no field holds, as read
     source: Source | None = None
 
 
@@ -372,6 +385,7 @@ class ClaimAcknowledgment(TransactionModel):
     transaction_type: str = "TH"         # BHT06: receipt acknowledgment advice
     information_sources: tuple[InformationSource, ...] = ()  # loop 2000A
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                  # BHT elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -397,7 +411,7 @@ def _flat_claims(ack: ClaimAcknowledgment) -> Iterator[ClaimStatusItem]:
 
 
 # -- 997 ---------------------------------------------------------------------------------------------------
-class FunctionalAcknowledgment(TransactionModel):
+class FunctionalAcknowledgment(TransactionModel, kw_only=True):
     """A 997: the syntax response to one functional group (AK1), per transaction set (AK2 … AK5), and overall
     (AK9) — the predecessor of the 999 (4010 and 5010 005010X230), still returned by many trading partners. Its
     levels hold what the 999's do: AK2/AK5 a :class:`TransactionAck`, AK3 a :class:`SegmentError`, AK4 an

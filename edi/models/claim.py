@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
-from edi.models._base import Model, RawSegment, Source, TransactionModel
+from edi.models._base import Model, RawSegment, Source, TransactionModel, Unheld
 from edi.models.codes import ClaimFrequency
 from edi.models.common import Adjustment, Amount, Party, Reference
 from edi.x12._writer import Built
@@ -62,6 +62,8 @@ class HealthCareCode(Model):
     version: str = ""               # HIxx-7
     industry_code: str = ""         # HIxx-8
     present_on_admission: str = ""  # HIxx-9: Y, N, U, W (837I)
+    new_segment: bool = False       # starts an HI segment as read (marked on each HI when the guide's grouping
+                                    # would not give the file's segments back; then only the marks split them)
 
 
 class Note(Model):
@@ -136,6 +138,7 @@ class BillingProvider(Model):
     pay_to_address: Party | None = None  # 2010AB NM1*87
     pay_to_plan: Party | None = None     # 2010AC NM1*PE
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # HL, PRV, CUR elements no field holds, as read
     source: Source | None = None    # the HL
 
     @property
@@ -167,6 +170,7 @@ class Subscriber(Insurance):
     member: Person | None = None    # 2010BA NM1*IL with DMG
     patient_information: PatientInformation | None = None  # PAT in 2000B (837P, when the subscriber is the patient)
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # HL, SBR, PAT elements no field holds, as read
     source: Source | None = None    # the HL
 
 
@@ -175,6 +179,7 @@ class Patient(PatientInformation):
 
     person: Person | None = None    # 2010CA NM1*QC with DMG
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # HL, PAT elements no field holds, as read
     source: Source | None = None    # the HL
 
 
@@ -191,6 +196,7 @@ class OtherPayer(Insurance):
     adjudication_date: date | None = None  # 2330B DTP*573 claim check or remittance date
     providers: tuple[Party, ...] = ()  # 2330C–I: the other payer's ids for the claim's providers
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # SBR, OI elements no field holds, as read
     source: Source | None = None    # the SBR
 
     def amount(self, qualifier: str) -> Decimal | None:
@@ -219,6 +225,7 @@ class Drug(Model):
     unit: str = ""                  # CTP05-1: F2, GR, ME, ML, UN
     references: tuple[Reference, ...] = ()  # REF*XZ prescription number, VY link sequence
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # LIN, CTP elements no field holds, as read
     source: Source | None = None
 
 
@@ -238,6 +245,7 @@ class LineAdjudication(Model):
     adjudication_date: date | None = None  # DTP*573
     remaining_patient_liability: Decimal | None = None  # AMT*EAF
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                 # SVD elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -271,6 +279,7 @@ class ServiceLine(Model):
     providers: tuple[Provider, ...] = ()       # 2420A–H
     adjudications: tuple[LineAdjudication, ...] = ()  # 2430
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                             # LX, SV1/SV2 elements no field holds, as read
     source: Source | None = None               # the LX
 
     @property
@@ -319,6 +328,7 @@ class Claim(Model):
     other_payers: tuple[OtherPayer, ...] = ()  # 2320
     lines: tuple[ServiceLine, ...] = ()        # 2400
     extra: tuple[RawSegment, ...] = ()         # CR1, CR2, CRC, HCP and segments the guide does not place here
+    unheld: Unheld = ()                             # CLM, CL1, CN1 elements no field holds, as read
     source: Source | None = None               # the CLM
 
     INSTITUTIONAL: ClassVar[bool] = False
@@ -476,8 +486,9 @@ class ClaimTransaction(TransactionModel):
     submitter: Party | None = None         # 1000A NM1*41 + PER
     receiver: Party | None = None          # 1000B NM1*40
     claims: tuple[Claim, ...] = ()
-    extra: tuple[RawSegment, ...] = ()     # outside any claim: written after 1000B, and from the first HL on
-                                           # (an HL level with no claim under it) after the claims
+    extra: tuple[RawSegment, ...] = ()     # outside any claim and its hierarchy: written after 1000B
+    after_claims: tuple[RawSegment, ...] = ()  # HL levels no claim stands under (raw): written after the claims
+    unheld: Unheld = ()                  # BHT elements no field holds, as read
     source: Source | None = None           # the ST
 
     SET_ID: ClassVar[str] = "837"

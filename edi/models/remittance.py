@@ -4,8 +4,9 @@
 Codes stay raw strings; typed properties give the enums. Money is ``Decimal`` and None when absent. Segments the
 guide did not place, or that a typed field cannot hold (a second NM1*QC …), are kept in the enclosing loop's
 ``extra`` and written back at the end of that loop's own segments. Elements the guide marks "not used" (CLP10,
-CLP14, BPR17–BPR21, TS306–TS312, NM106, SVC01-08 …) are not kept. Read with ``read_835``; ``Remittance.body()``
-writes the segments between ST and SE in guide order.
+CLP14, BPR17–BPR21, TS306–TS312, NM106, SVC01-08 …) and values a typed field cannot give back as written (an
+invalid date, ".5" for 0.5) are kept in the model's ``unheld`` and written back in place. Read with ``read_835``;
+``Remittance.body()`` writes the segments between ST and SE in guide order.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from edi.models import _write_835
-from edi.models._base import Model, RawSegment, Source, TransactionModel
+from edi.models._base import Model, RawSegment, Source, TransactionModel, Unheld
 from edi.models.codes import ClaimFrequency, ClaimStatus, PaymentMethod, TransactionHandling
 from edi.models.common import Adjustment, Amount, Contact, Party, Reference
 from edi.x12._writer import Built
@@ -77,6 +78,7 @@ class InpatientAdjudication(Model):
     claim_indirect_teaching: Decimal | None = None              # MIA18
     nonpayable_professional_component: Decimal | None = None    # MIA19
     pps_capital_exception: Decimal | None = None                # MIA24
+    unheld: Unheld = ()                                         # MIA elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -97,6 +99,7 @@ class OutpatientAdjudication(Model):
     remark_codes: tuple[str, ...] = ()                          # MOA03 … MOA07
     claim_esrd_payment: Decimal | None = None                   # MOA08
     nonpayable_professional_component: Decimal | None = None    # MOA09
+    unheld: Unheld = ()                                         # MOA elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -124,6 +127,7 @@ class ServicePayment(Model):
     quantities: tuple[SupplementalQuantity, ...] = ()           # QTY: ZK … ZO
     remarks: tuple[tuple[str, str], ...] = ()                   # LQ: (LQ01 HE/RX, LQ02 remark code)
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                                         # SVC elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -177,6 +181,7 @@ class ClaimPayment(Model):
     quantities: tuple[SupplementalQuantity, ...] = ()           # QTY: CA covered days, LA lifetime reserve …
     services: tuple[ServicePayment, ...] = ()                   # loop 2110
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                                         # CLP elements no field holds, as read
     source: Source | None = None
 
     @property
@@ -244,6 +249,7 @@ class ProviderSummary(Model):
     total_patient_reimbursement: Decimal | None = None          # TS322
     total_pip_claim_count: Decimal | None = None                # TS323
     total_pip_adjustment: Decimal | None = None                 # TS324
+    unheld: Unheld = ()                                         # TS3 elements no field holds (TS306–TS312 …), as read
     source: Source | None = None
 
 
@@ -280,6 +286,7 @@ class ProviderSupplementalSummary(Model):
     total_pps_capital_fsp_drg: Decimal | None = None            # TS217
     total_pps_capital_hsp_drg: Decimal | None = None            # TS218
     total_pps_dsh_drg: Decimal | None = None                    # TS219
+    unheld: Unheld = ()                                         # TS2 elements no field holds, as read
     source: Source | None = None
 
 
@@ -291,6 +298,7 @@ class HeaderNumber(Model):
     supplemental_summary: ProviderSupplementalSummary | None = None  # TS2
     claims: tuple[ClaimPayment, ...] = ()                       # loop 2100
     extra: tuple[RawSegment, ...] = ()
+    unheld: Unheld = ()                                         # LX elements no field holds, as read
     source: Source | None = None
 
 
@@ -323,6 +331,7 @@ class RemittanceDelivery(Model):
     transmission_code: str = ""                                 # RDM01: BM by mail, EM e-mail, FT file transfer, OL
     name: str = ""                                              # RDM02
     communication_number: str = ""                              # RDM03
+    unheld: Unheld = ()                                         # RDM elements no field holds, as read
 
 
 class Remittance(TransactionModel):
@@ -377,6 +386,7 @@ class Remittance(TransactionModel):
     headers: tuple[HeaderNumber, ...] = ()                      # loop 2000 (LX) with the claims
     provider_adjustments: tuple[ProviderAdjustment, ...] = ()   # PLB
     footer_extra: tuple[RawSegment, ...] = ()                   # segments after the PLBs no field covers
+    unheld: Unheld = ()                                         # BPR, TRN, CUR elements no field holds, as read
     source: Source | None = None
 
     @property

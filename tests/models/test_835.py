@@ -22,7 +22,7 @@ from pyx12_errors import pyx12_errors as shared_pyx12_errors
 from conftest import CORPUS, SAMPLES, corpus_files, corpus_id
 from edi.guide import iter_transactions
 from edi.models._base import RawSegment
-from edi.models._read_835 import read_835
+from edi.models._read_835 import CLAIM_PAYMENT_FIELDS, SERVICE_PAYMENT_FIELDS, read_835
 from edi.models.codes import ClaimStatus, PaymentMethod, TransactionHandling
 from edi.models.common import Address, Adjustment, Amount, Contact, Party, Reference
 from edi.models.remittance import (ClaimPayment, HeaderNumber, InpatientAdjudication, OutpatientAdjudication,
@@ -72,7 +72,7 @@ def plain(value: Any) -> Any:
     """A model (or a list or tuple of them) with every ``source`` set to None: sources point into the file a
     model was read from, so two reads of the same content differ only there."""
     if isinstance(value, msgspec.Struct):
-        fields = {name: None if name == "source" else plain(getattr(value, name))
+        fields = {name: None if name in ("source", "envelope") else plain(getattr(value, name))
                   for name in value.__struct_fields__}
         return type(value)(**fields)
     if isinstance(value, (list, tuple)):
@@ -513,3 +513,10 @@ def test_random_models_round_trip(remit: Remittance) -> None:
     (again,) = read(once)
     assert plain(remit) == plain(again)
     assert once == interchange([again])
+
+
+@pytest.mark.parametrize(("model", "fields"), [(ClaimPayment, CLAIM_PAYMENT_FIELDS),
+                                               (ServicePayment, SERVICE_PAYMENT_FIELDS)])
+def test_positional_construction_matches_the_field_order(model: type, fields: tuple[str, ...]) -> None:
+    """The reader builds the wide models positionally: their field order must be the one it assumes."""
+    assert fields == model.__struct_fields__

@@ -86,7 +86,8 @@ def in_own_envelope(data: bytes, models: list[TransactionModel]) -> bytes:
 def unsourced(value: Any) -> Any:
     """Models as plain dicts of every field, without ``source`` (it differs between a file and its rewrite)."""
     if isinstance(value, msgspec.Struct):
-        fields = {name: unsourced(getattr(value, name)) for name in value.__struct_fields__ if name != "source"}
+        fields = {name: unsourced(getattr(value, name)) for name in value.__struct_fields__
+                  if name not in ("source", "envelope")}
         return {"model": type(value).__name__, **fields}
     if isinstance(value, (list, tuple)):
         return [unsourced(v) for v in value]
