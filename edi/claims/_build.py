@@ -12,17 +12,19 @@ transaction, at most ``max_claims`` claims each.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import msgspec
 
-from edi.claims._guide import LAST, ROLE_ENTITY, guide_name, has_segment, ranks, role_loops, specialty
 from edi.claims import encounter as e
-from edi.errors import EdiError
-from edi.claims.encounter import (Address, Contact, Coverage, DateEntry, Encounter, Line, LinePayment, Person,
+from edi.claims._guide import LAST, ROLE_ENTITY, guide_name, has_segment, ranks, role_loops, specialty
+from edi.claims.encounter import (Address, Contact, DateEntry, Encounter, Line, LinePayment, Payer, Person,
                                   Provider, Providers, Reference)
+from edi.errors import EdiError
 from edi.models.claim import (Attachment, BillingProvider, Claim, ClaimTransaction, DateReference, Drug,
                               HealthCareCode, InstitutionalClaim, InstitutionalClaimTransaction, LineAdjudication,
                               Note, OtherPayer, Patient, PatientInformation, ProfessionalClaim,
@@ -51,66 +53,81 @@ def responsibility(enc: Encounter, index: int) -> str:
     return code or (RESPONSIBILITY[index] if index < len(RESPONSIBILITY) else "U")
 
 
+def _party(guide: str, entity: str, loop: str, who: Provider | Person, id_qualifier: str, id: str,
+           references: tuple[Reference, ...], contacts: tuple[Contact, ...]) -> Party:
+    """An NM1 party; references in the guide's order for ``loop``; contacts kept where the loop has a PER."""
+    if isinstance(who, Provider):
+        last, kind = who.name, who.entity_type or ("1" if who.first_name else "2")
+    else:
+        last, kind = who.last_name, "1"
+    per = tuple(_contact(c) for c in contacts) if contacts and has_segment(guide, loop, "PER") else ()
+    return Party(entity, kind, last, who.first_name, who.middle_name, who.suffix, id_qualifier, id,
+                 _address(who.address), _references(guide, loop, references), per, None)
+
+
+def _references(guide: str, loop: str, refs: tuple[Reference, ...] | list[Reference]) -> tuple[ReferenceModel, ...]:
+    if not refs:
+        return ()
+    if len(refs) > 1:
+        order = ranks(guide, loop, "REF")
+        refs = sorted(refs, key=lambda r: order.get(r.qualifier, LAST))
+    return tuple(ReferenceModel(qualifier=r.qualifier, value=r.value) for r in refs)
+
+
+# Context models repeat from claim to claim (a practice bills thousands): they are made once and shared, which
+# also lets the writer see at a glance (``is``) that consecutive claims share a billing provider.
+@functools.lru_cache(maxsize=1024)
+def _provider(guide: str, role: str, loop: str, p: Provider) -> ProviderModel:
+    refs = p.references
+    if p.tax_id and has_segment(guide, loop, "REF", p.tax_id_type):
+        refs = (Reference(qualifier=p.tax_id_type, value=p.tax_id), *refs)
+    party = _party(guide, ROLE_ENTITY[role], loop, p, "XX" if p.npi else "", p.npi, refs, p.contacts)
+    prv = specialty(guide, loop) if p.taxonomy else ""
+    return ProviderModel(party=party, specialty=prv, taxonomy=p.taxonomy if prv else "")
+
+
+@functools.lru_cache(maxsize=1024)
+def _billing(guide: str, b: Provider, pay_to: Address | None) -> BillingProvider:
+    refs = (Reference(qualifier=b.tax_id_type, value=b.tax_id), *b.references) if b.tax_id else b.references
+    provider = _party(guide, "85", "2010AA", b, "XX" if b.npi else "", b.npi, refs, b.contacts)
+    return BillingProvider(provider=provider, specialty=specialty(guide, "2000A") if b.taxonomy else "",
+                           taxonomy=b.taxonomy, pay_to_address=None if pay_to is None else Party(
+                               "87", "2", "", "", "", "", "", "", _address(pay_to), (), (), None))
+
+
+Q = TypeVar("Q")
+
+
+@functools.lru_cache(maxsize=1024)
+def _payer(guide: str, loop: str, p: Payer) -> Party:
+    return Party("PR", "2", p.name, "", "", "", p.id_qualifier, p.id, _address(p.address),
+                 _references(guide, loop, p.references), (), None)
+
+
+def _providers(guide: str, given: Providers | None, parent: str) -> tuple[ProviderModel, ...]:
+    if given is None:
+        return ()
+    found = []
+    for role, (rank, loop) in role_loops(guide, parent).items():
+        p = getattr(given, role)
+        if p is not None:
+            found.append((rank, _provider(guide, role, loop, p)))
+    if len(found) > 1:
+        found.sort(key=lambda item: item[0])
+    return tuple(p for _, p in found)
+
+
 class _Builder:
     """Maps one encounter; holds the guide it maps to."""
 
     def __init__(self, enc: Encounter) -> None:
         self.enc = enc
-        self.guide = guide_name(enc.institutional)
-
-    # -- parties ----------------------------------------------------------------------------------------------
-    def party(self, entity: str, loop: str, who: Provider | Person | None, *, id_qualifier: str = "", id: str = "",
-              references: Iterable[Reference] = (), contacts: Iterable[Contact] = ()) -> Party:
-        """An NM1 party; references are sorted in the guide's order for ``loop``; contacts kept where it has a PER."""
-        if who is None:
-            return Party(entity, "2", "", "", "", "", id_qualifier, id, None, (), (), None)
-        if isinstance(who, Provider):
-            last, kind = who.name, who.entity_type or ("1" if who.first_name else "2")
-        else:
-            last, kind = who.last_name, "1"
-        per = tuple(_contact(c) for c in contacts) if has_segment(self.guide, loop, "PER") else ()
-        return Party(entity, kind, last, who.first_name, who.middle_name, who.suffix, id_qualifier, id,
-                     _address(who.address), self.references(loop, references), per, None)
-
-    def references(self, loop: str, refs: Iterable[Reference]) -> tuple[ReferenceModel, ...]:
-        order = ranks(self.guide, loop, "REF")
-        items = sorted(refs, key=lambda r: order.get(r.qualifier, LAST))
-        return tuple(ReferenceModel(qualifier=r.qualifier, value=r.value) for r in items)
-
-    def provider(self, role: str, loop: str, p: Provider) -> ProviderModel:
-        refs = p.references
-        if p.tax_id and has_segment(self.guide, loop, "REF", p.tax_id_type):
-            refs = (Reference(qualifier=p.tax_id_type, value=p.tax_id), *refs)
-        party = self.party(ROLE_ENTITY[role], loop, p, id_qualifier="XX" if p.npi else "", id=p.npi,
-                           references=refs, contacts=p.contacts)
-        prv = specialty(self.guide, loop) if p.taxonomy else ""
-        return ProviderModel(party=party, specialty=prv, taxonomy=p.taxonomy if prv else "")
-
-    def providers(self, given: Providers | None, parent: str) -> tuple[ProviderModel, ...]:
-        if given is None:
-            return ()
-        found = []
-        for role, (rank, loop) in role_loops(self.guide, parent).items():
-            p = getattr(given, role)
-            if p is not None:
-                found.append((rank, self.provider(role, loop, p)))
-        found.sort(key=lambda item: item[0])
-        return tuple(p for _, p in found)
-
-    def billing(self) -> BillingProvider:
-        b = self.enc.billing_provider
-        refs = (Reference(qualifier=b.tax_id_type, value=b.tax_id), *b.references) if b.tax_id else b.references
-        provider = self.party("85", "2010AA", b, id_qualifier="XX" if b.npi else "", id=b.npi, references=refs,
-                              contacts=b.contacts)
-        pay_to = self.enc.pay_to_address
-        return BillingProvider(provider=provider, specialty=specialty(self.guide, "2000A") if b.taxonomy else "",
-                               taxonomy=b.taxonomy,
-                               pay_to_address=None if pay_to is None else Party(
-                                   "87", "2", "", "", "", "", "", "", _address(pay_to), (), (), None))
+        self.institutional = enc.claim_type == "institutional"
+        self.guide = guide_name(self.institutional)
 
     def person(self, entity: str, loop: str, who: Person, member_id: str = "") -> PersonModel:
-        name = self.party(entity, loop, who, id_qualifier="MI" if member_id else "", id=member_id,
-                          references=who.references, contacts=(who.contact,) if who.contact else ())
+        name = _party(self.guide, entity, loop, who, "MI" if member_id else "", member_id, who.references,
+                      (who.contact,) if who.contact else ())
         return PersonModel(name=name, birth_date=who.birth_date, gender=who.sex)
 
     def subscriber(self) -> tuple[Subscriber, Party, Patient | None]:
@@ -121,14 +138,14 @@ class _Builder:
             raise EdiError(f"encounter {enc.id}: coverage {index + 1} names no subscriber, and the patient is not the "
                            f"subscriber (relationship {cov.relationship}); check encounters before building them")
         insured = cov.subscriber or enc.patient
-        info = _patient_information(enc, "") if is_patient and not enc.institutional else None
+        info = _patient_information(enc, "") if is_patient and not self.institutional else None
         subscriber = Subscriber(
             payer_responsibility=responsibility(enc, index), relationship="18" if is_patient else "",
             group_number=cov.group_number, group_name=cov.group_name, insurance_type=cov.insurance_type,
             claim_filing_indicator=cov.claim_filing_indicator,
             member=self.person("IL", "2010BA", insured, cov.member_id),
             patient_information=info if info is not None and info != _NO_PAT else None)
-        payer = self.payer("2010BB", cov)
+        payer = _payer(self.guide, "2010BB", cov.payer)
         patient = None
         if not is_patient:
             pat = _patient_information(enc, cov.relationship)
@@ -136,11 +153,6 @@ class _Builder:
                               weight=pat.weight, pregnant=pat.pregnant,
                               person=self.person("QC", "2010CA", enc.patient))
         return subscriber, payer, patient
-
-    def payer(self, loop: str, cov: Coverage) -> Party:
-        p = cov.payer
-        return Party("PR", "2", p.name, "", "", "", p.id_qualifier, p.id, _address(p.address),
-                     self.references(loop, p.references), (), None)
 
     def other_payers(self) -> tuple[OtherPayer, ...]:
         enc = self.enc
@@ -164,9 +176,9 @@ class _Builder:
                 amounts=tuple(Amount(qualifier=q, amount=v) for q, v in found),
                 benefits_assignment=cov.benefits_assigned, patient_signature_source=cov.patient_signature_source,
                 release_of_information=cov.release_of_information,
-                subscriber=self.party("IL", "2330A", insured, id_qualifier="MI" if cov.member_id else "",
-                                      id=cov.member_id, references=insured.references),
-                payer=self.payer("2330B", cov), adjudication_date=None if prior is None else prior.date))
+                subscriber=_party(self.guide, "IL", "2330A", insured, "MI" if cov.member_id else "",
+                                  cov.member_id, insured.references, ()),
+                payer=_payer(self.guide, "2330B", cov.payer), adjudication_date=None if prior is None else prior.date))
         return tuple(out)
 
     # -- claim --------------------------------------------------------------------------------------------
@@ -180,25 +192,25 @@ class _Builder:
             ("G1", enc.prior_authorization), ("9F", enc.referral_number), ("F8", enc.original_claim_number),
             ("EA", enc.medical_record_number)) if v]
         amounts = ((Amount(qualifier="F3", amount=enc.patient_estimated_due),)
-                   if enc.institutional and enc.patient_estimated_due is not None else
+                   if self.institutional and enc.patient_estimated_due is not None else
                    (Amount(qualifier="F5", amount=enc.patient_paid),)
-                   if not enc.institutional and enc.patient_paid is not None else ())
+                   if not self.institutional and enc.patient_paid is not None else ())
         common = dict(
-            billing_provider=self.billing(), subscriber=subscriber, payer=payer, patient=patient,
+            billing_provider=_billing(self.guide, enc.billing_provider, enc.pay_to_address), subscriber=subscriber, payer=payer, patient=patient,
             patient_control_number=enc.id, total_charge=total,
-            facility_code=enc.facility_type if enc.institutional else enc.place_of_service,
-            facility_code_qualifier="A" if enc.institutional else "B", frequency_code=enc.frequency,
-            provider_signature="" if enc.institutional else enc.provider_signature, assignment=enc.assignment,
+            facility_code=enc.facility_type if self.institutional else enc.place_of_service,
+            facility_code_qualifier="A" if self.institutional else "B", frequency_code=enc.frequency,
+            provider_signature="" if self.institutional else enc.provider_signature, assignment=enc.assignment,
             benefits_assignment=billed.benefits_assigned, release_of_information=billed.release_of_information,
             delay_reason=enc.delay_reason, dates=self.claim_dates(),
             attachments=tuple(Attachment(report_type=a.report_type, transmission=a.transmission,
                                          id_qualifier="AC" if a.control_number else "",
                                          control_number=a.control_number) for a in enc.attachments),
-            amounts=amounts, references=self.references("2300", (*refs, *enc.references)),
+            amounts=amounts, references=_references(self.guide, "2300", (*refs, *enc.references)),
             notes=tuple(Note(qualifier=n.qualifier, text=n.text) for n in enc.notes),
-            health_care_codes=self.health_care_codes(), providers=self.providers(enc.providers, "2300"),
+            health_care_codes=self.health_care_codes(), providers=_providers(self.guide, enc.providers, "2300"),
             other_payers=self.other_payers(), lines=lines)
-        if enc.institutional:
+        if self.institutional:
             return InstitutionalClaim(**common, admission_type=enc.admission_type,  # type: ignore[arg-type]
                                       admission_source=enc.admission_source, patient_status=enc.patient_status)
         return ProfessionalClaim(**common, patient_signature_source=billed.patient_signature_source,  # type: ignore[arg-type]
@@ -208,7 +220,7 @@ class _Builder:
     def claim_dates(self) -> tuple[DateReference, ...]:
         enc = self.enc
         found: list[DateReference] = []
-        if enc.institutional:
+        if self.institutional:
             if enc.discharge_hour:
                 found.append(DateReference(qualifier="096", format="TM", time=enc.discharge_hour))
             start, end = enc.statement_from, enc.statement_to
@@ -234,11 +246,11 @@ class _Builder:
 
     def health_care_codes(self) -> tuple[HealthCareCode, ...]:
         enc = self.enc
-        poa = enc.institutional
+        poa = self.institutional
         codes = [HealthCareCode(qualifier="ABK" if n == 0 else "ABF", code=_icd(d.code),
                                 present_on_admission=d.present_on_admission if poa else "")
                  for n, d in enumerate(enc.diagnoses)]
-        if enc.institutional:
+        if self.institutional:
             if enc.admitting_diagnosis:
                 codes.append(HealthCareCode(qualifier="ABJ", code=_icd(enc.admitting_diagnosis)))
             codes += (HealthCareCode(qualifier="APR", code=_icd(c)) for c in enc.reason_for_visit)
@@ -263,39 +275,46 @@ class _Builder:
 
     # -- lines ----------------------------------------------------------------------------------------------
     def line(self, line: Line, number: int) -> ServiceLine:
-        enc = self.enc
+        enc, guide = self.enc, self.guide
         day = line.service_date or enc.service_date
-        dates = [] if day is None else [
+        dates: list[DateReference] = [] if day is None else [
             DateReference(qualifier="472", format="RD8", start=day, end=line.service_date_end)
             if line.service_date_end is not None else DateReference(qualifier="472", start=day)]
-        dates += (_dtp(d) for d in line.dates)
-        order = ranks(self.guide, "2400", "DTP")
-        dates.sort(key=lambda d: order.get(d.qualifier, LAST))
-        refs = [Reference(qualifier=q, value=v) for q, v in (
-            ("G1", line.prior_authorization), ("9F", line.referral_number),
-            ("6R", enc.line_control_number(number))) if v]
-        amounts = ranks(self.guide, "2400", "AMT")
-        notes = ranks(self.guide, "2400", "NTE")
+        if line.dates:
+            dates += (_dtp(d) for d in line.dates)
+        refs = [ReferenceModel(qualifier=q, value=v) for q, v in (
+            ("G1", line.prior_authorization), ("9F", line.referral_number)) if v] if \
+            line.prior_authorization or line.referral_number else []
+        refs.append(ReferenceModel(qualifier="6R", value=line.id or f"{enc.id}-{number}"))
+        refs += (ReferenceModel(qualifier=r.qualifier, value=r.value) for r in line.references)
         code = line.procedure_code
-        institutional = enc.institutional
+        if self.institutional:
+            service = dict(revenue_code=line.revenue_code, procedure_qualifier=line.procedure_qualifier if code else "",
+                           non_covered_charge=line.non_covered_charge)
+        else:
+            service = dict(procedure_qualifier=line.procedure_qualifier, place_of_service=line.place_of_service,
+                           diagnosis_pointers=line.diagnosis_pointers, emergency=line.emergency, epsdt=line.epsdt,
+                           family_planning=line.family_planning, copay_status=line.copay_status)
         return ServiceLine(
-            revenue_code=line.revenue_code if institutional else "",
-            procedure_qualifier=line.procedure_qualifier if code or not institutional else "",
             procedure_code=code, procedure_modifiers=line.modifiers, description=line.description,
             charge=line.charge, unit_basis=line.unit_basis, units=line.units,
-            place_of_service="" if institutional else line.place_of_service,
-            diagnosis_pointers=() if institutional else line.diagnosis_pointers,
-            emergency="" if institutional else line.emergency, epsdt="" if institutional else line.epsdt,
-            family_planning="" if institutional else line.family_planning,
-            copay_status="" if institutional else line.copay_status,
-            non_covered_charge=line.non_covered_charge if institutional else None,
-            dates=tuple(dates), references=self.references("2400", (*refs, *line.references)),
-            amounts=tuple(Amount(qualifier=a.qualifier, amount=a.amount)
-                          for a in sorted(line.amounts, key=lambda a: amounts.get(a.qualifier, LAST))),
-            notes=tuple(Note(qualifier=n.qualifier, text=n.text)
-                        for n in sorted(line.notes, key=lambda n: notes.get(n.qualifier, LAST))),
-            drug=None if line.drug is None else _drug(line.drug), providers=self.providers(line.providers, "2400"),
-            adjudications=tuple(_line_payment(line, p) for p in line.prior_payments))
+            dates=_ordered(guide, "2400", "DTP", dates), references=_ordered(guide, "2400", "REF", refs),
+            amounts=_ordered(guide, "2400", "AMT", [Amount(qualifier=a.qualifier, amount=a.amount)
+                                                    for a in line.amounts]) if line.amounts else (),
+            notes=_ordered(guide, "2400", "NTE", [Note(qualifier=n.qualifier, text=n.text)
+                                                  for n in line.notes]) if line.notes else (),
+            drug=None if line.drug is None else _drug(line.drug),
+            providers=_providers(guide, line.providers, "2400") if line.providers is not None else (),
+            adjudications=tuple(_line_payment(line, p) for p in line.prior_payments),
+            **service)  # type: ignore[arg-type]
+
+
+def _ordered(guide: str, loop: str, seg_id: str, items: list[Q]) -> tuple[Q, ...]:
+    """Items with a ``qualifier`` in the order the guide gives their segments in ``loop`` (stable)."""
+    if len(items) > 1:
+        order = ranks(guide, loop, seg_id)
+        items.sort(key=lambda item: order.get(item.qualifier, LAST))  # type: ignore[attr-defined]
+    return tuple(items)
 
 
 # -- small mappings ---------------------------------------------------------------------------------------------
@@ -337,6 +356,7 @@ def _icd(code: str) -> str:
     return code.replace(".", "") if "." in code else code
 
 
+@functools.cache
 def _hi_order(guide: str) -> dict[str, int]:
     from edi.models._write_837 import hi_groups
     return {qualifier: index for qualifier, (index, _) in hi_groups(guide).items()}

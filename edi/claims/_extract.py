@@ -10,10 +10,11 @@ models, so nothing is dropped without a word (``Extracted.uncarried``: model pat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import functools
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -55,8 +56,31 @@ def extract(source: Source, *, name: str | None = None) -> Iterator[Extracted]:
             yield Extracted(enc, uncarried(claim, without_control_numbers(rebuilt, added)), added, claim.source)
 
 
-def extract_path(path: Path) -> Iterator[Extracted]:
-    return extract(path, name=str(path))
+@dataclass
+class ExtractSummary:
+    """What extracting a file gave: claims, how many round-trip exactly, what the others do not carry."""
+
+    claims: int = 0
+    exact: int = 0
+    numbered: int = 0                                  # lines that had no REF*6R and get one when built
+    uncarried: Counter[str] = field(default_factory=Counter)   # model path → claims
+
+    def tally(self, found: Iterable[Extracted]) -> Iterator[e.Encounter]:
+        """The encounters, counted as they pass."""
+        for item in found:
+            self.claims += 1
+            self.exact += not item.uncarried
+            self.numbered += len(item.numbered)
+            self.uncarried.update(item.uncarried)
+            yield item.encounter
+
+    def __str__(self) -> str:
+        text = f"{self.claims} claim(s), {self.exact} carried whole"
+        if self.numbered:
+            text += f"; {self.numbered} line(s) without REF*6R get one when built"
+        if self.uncarried:
+            text += "; not carried: " + ", ".join(f"{path} ({n})" for path, n in sorted(self.uncarried.items()))
+        return text
 
 
 def without_control_numbers(claim: Claim, lines: tuple[int, ...]) -> Claim:
@@ -70,7 +94,35 @@ def without_control_numbers(claim: Claim, lines: tuple[int, ...]) -> Claim:
 
 def encounter_of(claim: Claim) -> e.Encounter:
     """The encounter a claim carries (see the module docstring for what it leaves out)."""
-    return _Extractor(claim).encounter()
+    return _defaults_shared(_Extractor(claim).encounter())
+
+
+def _defaults_shared(value: Any) -> Any:
+    """The value with every string field equal to its default replaced by the default itself: msgspec leaves a
+    field out of JSON (``omit_defaults``) only when it *is* the default, and strings read from a file are
+    equal to it but not the same object."""
+    if isinstance(value, msgspec.Struct):
+        changes = {}
+        for name, default in _string_defaults(type(value)):
+            current = getattr(value, name)
+            if current == default and current is not default:
+                changes[name] = default
+        for name in value.__struct_fields__:
+            current = getattr(value, name)
+            if isinstance(current, (msgspec.Struct, tuple)) and current:
+                fixed = _defaults_shared(current)
+                if fixed is not current:
+                    changes[name] = fixed
+        return msgspec.structs.replace(value, **changes) if changes else value
+    if isinstance(value, tuple) and value and isinstance(value[0], msgspec.Struct):
+        fixed = tuple(_defaults_shared(v) for v in value)
+        return fixed if any(a is not b for a, b in zip(fixed, value)) else value
+    return value
+
+
+@functools.cache
+def _string_defaults(cls: type) -> tuple[tuple[str, str], ...]:
+    return tuple((f.name, f.default) for f in msgspec.structs.fields(cls) if isinstance(f.default, str) and f.default)
 
 
 def uncarried(original: Claim, rebuilt: Claim) -> tuple[str, ...]:

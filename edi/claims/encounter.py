@@ -300,11 +300,11 @@ class Encounter(Part, kw_only=True):
 
     schema: Literal["edi-encounter/1"] = "edi-encounter/1"  # the model's version; other versions are refused → not sent
     id: Annotated[str, msgspec.Meta(min_length=1, max_length=38)]  # the encounter's id, which comes back on the remittance (keep it ≤ 20 characters: many payers cut longer ones) → 2300 CLM01
-    claim_type: Literal["professional", "institutional"] = "professional"  # → 837P (005010X222A1) or 837I (005010X223A2)
-    patient: Patient                # → 2010BA when the patient is the subscriber of the billed coverage, else 2010CA
+    claim_type: Literal["professional", "institutional"] = "professional"  # the claim it becomes → 837P (005010X222A1) or 837I (005010X223A2)
+    patient: Patient                # the person treated → 2010BA when the patient is the subscriber of the billed coverage, else 2010CA
     coverages: Annotated[tuple[Coverage, ...], msgspec.Meta(min_length=1)]  # health plans in payer order (primary first) → billed: 2000B, 2010BA, 2010BB; others: 2320, 2330A, 2330B
     billed_coverage: Positive = 1   # which coverage (1-based) this claim is billed to; the ones before it have adjudicated it → 2000B (the others 2320)
-    billing_provider: Provider      # → 2000A PRV, 2010AA
+    billing_provider: Provider      # who bills (the practice, the hospital) → 2000A PRV, 2010AA
     pay_to_address: Address | None = None  # when payments go to another address → 2010AB NM1*87 N3, N4
     providers: Providers = msgspec.field(default_factory=Providers)  # claim-level providers by role → 2310A–F
     frequency: str = "1"            # 1 original, 7 replacement, 8 void → CLM05-3
@@ -312,20 +312,20 @@ class Encounter(Part, kw_only=True):
     place_of_service: str = ""      # CMS place of service code → 837P CLM05-1 (CLM05-2 B)
     facility_type: str = ""         # type of bill without its leading 0 and frequency (11 inpatient hospital, 13 outpatient …) → 837I CLM05-1 (CLM05-2 A)
     service_date: date | None = None  # the date of service of every line without its own → 2400 DTP*472
-    statement_from: date | None = None  # → 837I DTP*434 (RD8, first day)
-    statement_to: date | None = None  # → 837I DTP*434 (RD8, last day)
-    admission_date: date | None = None  # → 837P DTP*435 (D8); 837I DTP*435 (DT with ``admission_hour``)
+    statement_from: date | None = None  # first day the claim covers (empty: the first date of service) → 837I DTP*434 (RD8, first day)
+    statement_to: date | None = None  # last day the claim covers (empty: the last date of service) → 837I DTP*434 (RD8, last day)
+    admission_date: date | None = None  # inpatient admission → 837P DTP*435 (D8); 837I DTP*435 (DT with ``admission_hour``)
     admission_hour: str = ""        # HHMM → 837I DTP*435
     admission_type: str = ""        # 1 emergency, 2 urgent, 3 elective, 4 newborn, 5 trauma, 9 → 837I CL101
     admission_source: str = ""      # point of origin → 837I CL102
     patient_status: str = ""        # discharge status (01 home, 02, 03, 06, 20 expired, 30 still patient …) → 837I CL103
-    discharge_date: date | None = None  # → 837P DTP*096 (D8)
+    discharge_date: date | None = None  # inpatient discharge → 837P DTP*096 (D8)
     discharge_hour: str = ""        # HHMM → 837I DTP*096 (TM)
     onset_date: date | None = None  # onset of current illness or symptom → 837P DTP*431
-    accident_date: date | None = None  # → 837P DTP*439
+    accident_date: date | None = None  # when the accident happened → 837P DTP*439
     related_causes: Annotated[tuple[str, ...], msgspec.Meta(max_length=2)] = ()  # AA auto accident, EM employment, OA other accident → 837P CLM11-1, CLM11-2
     accident_state: str = ""        # state of an auto accident → 837P CLM11-4
-    accident_country: str = ""      # → 837P CLM11-5
+    accident_country: str = ""      # country of an auto accident outside the US → 837P CLM11-5
     dates: tuple[DateEntry, ...] = ()  # other claim dates (454, 304, 453, 484, 455, 471, 314, 360, 361, 297, 296, 090, 091, 444, 050) → 2300 DTP
     diagnoses: Annotated[tuple[Diagnosis, ...], msgspec.Meta(min_length=1, max_length=25)]  # ICD-10-CM, principal first (837P: 12 at most) → HI*ABK (principal), HI*ABF (others)
     icd_version: Literal[10, 9] = 10  # 9 for ICD-9-CM codes (dates of service before 2015-10-01 only) → HI qualifiers BK, BF, BJ, PR, BN, BR, BQ instead of ABK, ABF, ABJ, APR, ABN, BBR, BBQ
@@ -334,23 +334,23 @@ class Encounter(Part, kw_only=True):
     external_causes: Annotated[tuple[Diagnosis, ...], msgspec.Meta(max_length=12)] = ()  # ICD-10-CM external cause of injury → 837I HI*ABN
     drg: str = ""                   # diagnosis-related group → 837I HI*DR
     procedures: Annotated[tuple[InpatientProcedure, ...], msgspec.Meta(max_length=25)] = ()  # ICD-10-PCS, principal first → 837I HI*BBR, HI*BBQ
-    occurrence_spans: tuple[OccurrenceSpan, ...] = ()  # → 837I HI*BI
-    occurrences: tuple[Occurrence, ...] = ()  # → 837I HI*BH
-    values: tuple[ValueCode, ...] = ()  # → 837I HI*BE
+    occurrence_spans: tuple[OccurrenceSpan, ...] = ()  # occurrence span codes with their dates → 837I HI*BI
+    occurrences: tuple[Occurrence, ...] = ()  # occurrence codes with their dates → 837I HI*BH
+    values: tuple[ValueCode, ...] = ()  # value codes with their amounts → 837I HI*BE
     conditions: tuple[str, ...] = ()  # condition codes → HI*BG
     lines: Annotated[tuple[Line, ...], msgspec.Meta(min_length=1)]  # the services, in order → 2400 (LX 1 … n)
-    prior_authorization: str = ""   # → 2300 REF*G1
-    referral_number: str = ""       # → 2300 REF*9F
-    medical_record_number: str = ""  # → 2300 REF*EA
+    prior_authorization: str = ""   # the payer's prior authorization number → 2300 REF*G1
+    referral_number: str = ""       # referral number → 2300 REF*9F
+    medical_record_number: str = ""  # the provider's medical record number → 2300 REF*EA
     references: tuple[Reference, ...] = ()  # other claim identifiers: D9 clearinghouse trace, X4 CLIA, 9A repriced, 4N, F5, EW, LX, P4, 1J, LU, G4 → 2300 REF
-    attachments: tuple[Attachment, ...] = ()  # → 2300 PWK
-    notes: tuple[Note, ...] = ()    # → 2300 NTE
+    attachments: tuple[Attachment, ...] = ()  # paperwork sent apart → 2300 PWK
+    notes: tuple[Note, ...] = ()    # claim notes → 2300 NTE
     delay_reason: str = ""          # why the claim is late (1–11, 15) → CLM20
     provider_signature: str = "Y"   # provider's signature on file: Y, N → 837P CLM06
     assignment: str = "A"           # provider accepts assignment: A assigned, B lab services only, C not assigned → CLM07
     special_program: str = ""       # 02, 03, 05, 09 → 837P CLM12
     patient_paid: Decimal | None = None  # what the patient paid toward the claim → 837P 2300 AMT*F5
-    patient_estimated_due: Decimal | None = None  # → 837I 2300 AMT*F3
+    patient_estimated_due: Decimal | None = None  # what the patient is estimated to owe → 837I 2300 AMT*F3
     expected_edit: str = ""         # synthetic test data only: the scrub edit expected to hold this encounter → not sent
 
     @property
