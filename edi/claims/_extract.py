@@ -134,9 +134,9 @@ def differences(a: object, b: object, path: str = "") -> Iterator[str]:
     if a is b:
         return
     if isinstance(a, msgspec.Struct) and type(a) is type(b):
-        for field in a.__struct_fields__:
-            if field not in _SKIP:
-                yield from differences(getattr(a, field), getattr(b, field), f"{path}.{field}" if path else field)
+        for name in a.__struct_fields__:
+            if name not in _SKIP:
+                yield from differences(getattr(a, name), getattr(b, name), f"{path}.{name}" if path else name)
         return
     if isinstance(a, tuple) and isinstance(b, tuple) and (not a or isinstance(a[0], msgspec.Struct)) and \
             (not b or isinstance(b[0], msgspec.Struct)):

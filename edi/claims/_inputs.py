@@ -175,8 +175,10 @@ def _fix(message: str, path: str) -> str:
         return "write dates as YYYY-MM-DD"
     if "decimal" in message:
         return "write amounts as numbers, e.g. 125.00 or \"125.00\""
-    if "matching one of" in message and path.endswith("schema"):
+    if path == "$.schema":
         return f"this engine reads {SCHEMA}"
+    if "enum value" in message:
+        return "docs/encounters.md lists the values"
     return ""
 
 

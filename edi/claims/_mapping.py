@@ -24,6 +24,7 @@ at encounter level) and become the line's diagnosis pointers.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import tomllib
@@ -64,6 +65,15 @@ class Column:
     slice: tuple[int | None, int | None] = (None, None)
     default: str = ""
 
+    @property
+    def json(self) -> str:
+        """The JSON path the value goes to ("$.coverages[0].payer.id"; inside a line for a [line] column)."""
+        return _json_path(self.steps)
+
+    @property
+    def removed(self) -> dict[int, None]:
+        return dict.fromkeys(map(ord, self.remove))
+
 
 @dataclass
 class Mapping:
@@ -75,6 +85,7 @@ class Mapping:
     delimiter: str = ","
     encoding: str = "utf-8-sig"
     constants: dict[str, Any] = field(default_factory=dict)
+    constant_steps: list[tuple[tuple[tuple[str, int | None], ...], Any]] = field(default_factory=list)
     encounter: list[Column] = field(default_factory=list)
     line: list[Column] = field(default_factory=list)
     line_diagnoses: list[Column] = field(default_factory=list)
@@ -99,6 +110,8 @@ class Mapping:
                              f"(map {self.source})", f"columns are: {', '.join(map(repr, header))}; fix the map "
                              "or the export")
             return
+        layout = _Layout([(c, index[c.column]) for c in self.encounter], [(c, index[c.column]) for c in self.line],
+                         [index[c.column] for c in self.line_diagnoses])
         key = index[self.group_by]
         seen: dict[str, int] = {}
         group: list[tuple[int, list[str]]] = []
@@ -109,14 +122,14 @@ class Mapping:
             line = reader.line_num
             ident = row[key].strip() if key < len(row) else ""
             if ident != current and group:
-                yield from self._finish(group, current or "", name, index, seen)
+                yield from self._finish(group, current or "", name, layout, seen)
                 group = []
             current = ident
             group.append((line, row))
         if group:
-            yield from self._finish(group, current or "", name, index, seen)
+            yield from self._finish(group, current or "", name, layout, seen)
 
-    def _finish(self, rows: list[tuple[int, list[str]]], ident: str, name: str, index: dict[str, int],
+    def _finish(self, rows: list[tuple[int, list[str]]], ident: str, name: str, layout: _Layout,
                 seen: dict[str, int]) -> Iterator[Item]:
         first = rows[0][0]
         if not ident:
@@ -130,7 +143,7 @@ class Mapping:
                              f"sort the export by {self.group_by!r}", ident)
             return
         seen[ident] = first
-        built = _Assembler(self, name, index, ident).assemble(rows)
+        built = _Assembler(self, name, layout, ident).assemble(rows)
         yield built if isinstance(built, InputError) else checked(built, name, first)
 
     @staticmethod
@@ -138,77 +151,77 @@ class Mapping:
         return f"column {column!r} ({path})"
 
 
-class _Assembler:
-    """Builds one encounter's data from its rows: cells → nested builtins, then msgspec converts and validates."""
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """A map's columns with their positions in one file's header."""
 
-    def __init__(self, mapping: Mapping, name: str, index: dict[str, int], ident: str) -> None:
-        self.m, self.name, self.index, self.ident = mapping, name, index, ident
-        self.origins: dict[str, tuple[int, Column]] = {}
+    encounter: list[tuple[Column, int]]
+    line: list[tuple[Column, int]]
+    diagnoses: list[int]
+
+
+class _Assembler:
+    """Builds one encounter's data from its rows: cells → nested builtins, then msgspec converts and validates.
+    Where each value came from is kept as (line, column, line number in the encounter) and turned into JSON
+    paths only when msgspec complains."""
+
+    def __init__(self, mapping: Mapping, name: str, layout: _Layout, ident: str) -> None:
+        self.m, self.name, self.layout, self.ident = mapping, name, layout, ident
+        self.origins: list[tuple[int, Column, int | None]] = []
 
     def assemble(self, rows: list[tuple[int, list[str]]]) -> Encounter | InputError:
         m = self.m
         tree: dict[str, Any] = {}
-        for path, value in m.constants.items():
-            _put(tree, _steps(path), value)
-        firsts: dict[str, tuple[int, str]] = {}
-        for column in m.encounter:
-            for line, row in rows:
-                raw = self.cell(row, column)
+        for steps, constant in m.constant_steps:
+            _put(tree, steps, constant)
+        for column, position in self.layout.encounter:
+            found, line = "", rows[0][0]
+            for at, row in rows:
+                raw = _cell(row, position, column)
                 if not raw:
                     continue
-                if column.path not in firsts:
-                    firsts[column.path] = (line, raw)
-                elif raw != firsts[column.path][1]:
-                    return self.error(line, column, f"{raw!r} differs from {firsts[column.path][1]!r} on line "
-                                      f"{firsts[column.path][0]} of the same encounter",
-                                      "an encounter's rows must agree on its encounter-level columns")
-        for column in m.encounter:
-            line, raw = firsts.get(column.path, (rows[0][0], column.default))
+                if not found:
+                    found, line = raw, at
+                elif raw != found:
+                    return self.error(at, column, f"{raw!r} differs from {found!r} on line {line} of the same "
+                                      "encounter", "an encounter's rows must agree on its encounter-level columns")
+            raw = found or column.default
             if raw:
                 value = self.value(raw, column, line)
                 if isinstance(value, InputError):
                     return value
                 _put(tree, column.steps, value)
-                self.origins[_json_path(column.steps)] = (line, column)
+                self.origins.append((line, column, None))
         diagnoses = [d.get("code") for d in _listed(tree.get("diagnoses", {}))]
         lines = []
         for n, (line, row) in enumerate(rows):
             item: dict[str, Any] = {}
-            for column in m.line:
-                raw = self.cell(row, column) or column.default
+            for column, position in self.layout.line:
+                raw = _cell(row, position, column) or column.default
                 if not raw:
                     continue
                 value = self.value(raw, column, line)
                 if isinstance(value, InputError):
                     return value
                 _put(item, column.steps, value)
-                self.origins[f"$.lines[{n}]{_json_path(column.steps)[1:]}"] = (line, column)
-            codes = [self.cell(row, c).replace(".", "") for c in m.line_diagnoses]
+                self.origins.append((line, column, n))
             pointers = []
-            for code in (c for c in codes if c):
-                if code not in diagnoses:
-                    diagnoses.append(code)
-                pointers.append(diagnoses.index(code) + 1)
+            for position in self.layout.diagnoses:
+                code = row[position].strip().replace(".", "") if position < len(row) else ""
+                if code:
+                    if code not in diagnoses:
+                        diagnoses.append(code)
+                    pointers.append(diagnoses.index(code) + 1)
             if pointers and "diagnosis_pointers" not in item:
                 item["diagnosis_pointers"] = pointers
             lines.append(item)
-        if m.line_diagnoses:
+        if self.layout.diagnoses:
             tree["diagnoses"] = {n: {"code": code} for n, code in enumerate(diagnoses)}
         tree["lines"] = dict(enumerate(lines))
-        data = _materialize(tree)
         try:
-            return msgspec.convert(data, Encounter, strict=False)
+            return msgspec.convert(_materialize(tree), Encounter, strict=False)
         except msgspec.ValidationError as exc:
             return self.validation(exc, rows[0][0])
-
-    def cell(self, row: list[str], column: Column) -> str:
-        n = self.index[column.column]
-        raw = row[n].strip() if n < len(row) else ""
-        if raw and column.remove:
-            raw = raw.translate({ord(ch): None for ch in column.remove})
-        if raw and column.slice != (None, None):
-            raw = raw[column.slice[0]:column.slice[1]]
-        return raw
 
     def value(self, raw: str, column: Column, line: int) -> Any:
         if column.codes is not None:
@@ -218,11 +231,11 @@ class _Assembler:
                                   f"add it to [codes.{column.codes_name}] in {self.m.source}")
             raw = translated
         if column.kind == "date":
-            try:
-                return datetime.strptime(raw, column.date_format).date()
-            except ValueError:
+            day = _date(raw, column.date_format)
+            if day is None:
                 return self.error(line, column, f"{raw!r} is not a date in the form {column.date_format}",
                                   "fix the cell, or the map's date_format")
+            return day
         if column.kind == "list":
             return [part.strip() for part in raw.split(column.split)] if column.split else list(raw)
         return raw
@@ -233,19 +246,35 @@ class _Assembler:
     def validation(self, exc: msgspec.ValidationError, first: int) -> InputError:
         """msgspec's complaint, located at the row and column the value came from (or would come from)."""
         found = error_of(exc, self.name, first, b"")
-        origin = self.origins.get(found.field)
-        if origin is not None:
-            line, column = origin
-            return InputError(self.name, line, Mapping._where(column.column, column.path), found.message,
-                              found.fix, self.ident)
+        for line, column, n in self.origins:
+            path = column.json if n is None else f"$.lines[{n}]{column.json[1:]}"
+            if path == found.field:
+                return InputError(self.name, line, Mapping._where(column.column, column.path), found.message,
+                                  found.fix, self.ident)
         unindexed = re.sub(r"^\$\.lines\[\d+\]", "$", found.field)
-        column = next((c for c in (*self.m.encounter, *self.m.line) if _json_path(c.steps) in
-                       (found.field, unindexed)), None)
+        column = next((c for c in (*self.m.encounter, *self.m.line) if c.json in (found.field, unindexed)), None)
         where = f"{found.field} (column {column.column!r})" if column is not None else \
             f"{found.field} (no column is mapped to it)"
         return InputError(self.name, first, where, found.message,
                           found.fix if column is not None else "map a column to it, or give it in [constants]",
                           self.ident)
+
+
+def _cell(row: list[str], position: int, column: Column) -> str:
+    raw = row[position].strip() if position < len(row) else ""
+    if raw and column.remove:
+        raw = raw.translate(column.removed)
+    if raw and column.slice != (None, None):
+        raw = raw[column.slice[0]:column.slice[1]]
+    return raw
+
+
+@functools.lru_cache(maxsize=8192)  # dates repeat (a day's visits, a patient's birth date on each row)
+def _date(raw: str, fmt: str) -> date | None:
+    try:
+        return datetime.strptime(raw, fmt).date()
+    except ValueError:
+        return None
 
 
 # -- nested data from field paths -----------------------------------------------------------------------------
@@ -329,6 +358,7 @@ def parse_mapping(data: dict[str, Any], source: str) -> Mapping:
     for path, value in data.get("constants", {}).items():
         _check_path(Encounter, path, source, "constants")
         m.constants[path] = value
+        m.constant_steps.append((_steps(path), value))
     for section, root, target in (("encounter", Encounter, m.encounter), ("line", Line, m.line)):
         for path, spec in data.get(section, {}).items():
             if section == "line" and _DX.match(path):
