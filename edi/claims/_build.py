@@ -21,7 +21,8 @@ from typing import TypeVar
 import msgspec
 
 from edi.claims import encounter as e
-from edi.claims._guide import LAST, ROLE_ENTITY, guide_name, has_segment, ranks, role_loops, specialty
+from edi.claims._guide import (LAST, ROLE_ENTITY, contact_codes, guide_name, has_segment, ranks, role_loops,
+                              specialty)
 from edi.claims.encounter import (Address, Contact, DateEntry, Encounter, Line, LinePayment, Payer, Person,
                                   Provider, Providers, Reference)
 from edi.errors import EdiError
@@ -60,7 +61,8 @@ def _party(guide: str, entity: str, loop: str, who: Provider | Person, id_qualif
         last, kind = who.name, who.entity_type or ("1" if who.first_name else "2")
     else:
         last, kind = who.last_name, "1"
-    per = tuple(_contact(c) for c in contacts) if contacts and has_segment(guide, loop, "PER") else ()
+    per = tuple(_contact(c, contact_codes(guide, loop)) for c in contacts) if contacts and \
+        has_segment(guide, loop, "PER") else ()
     return Party(entity, kind, last, who.first_name, who.middle_name, who.suffix, id_qualifier, id,
                  _address(who.address), _references(guide, loop, references), per, None)
 
@@ -141,7 +143,7 @@ class _Builder:
         info = _patient_information(enc, "") if is_patient and not self.institutional else None
         subscriber = Subscriber(
             payer_responsibility=responsibility(enc, index), relationship="18" if is_patient else "",
-            group_number=cov.group_number, group_name=cov.group_name, insurance_type=cov.insurance_type,
+            group_number=cov.group_number, group_name=cov.group_name, insurance_type="" if self.institutional else cov.insurance_type,
             claim_filing_indicator=cov.claim_filing_indicator,
             member=self.person("IL", "2010BA", insured, cov.member_id),
             patient_information=info if info is not None and info != _NO_PAT else None)
@@ -170,7 +172,7 @@ class _Builder:
             insured = cov.subscriber or enc.patient
             out.append(OtherPayer(
                 payer_responsibility=responsibility(enc, index), relationship=cov.relationship,
-                group_number=cov.group_number, group_name=cov.group_name, insurance_type=cov.insurance_type,
+                group_number=cov.group_number, group_name=cov.group_name, insurance_type="" if self.institutional else cov.insurance_type,
                 claim_filing_indicator=cov.claim_filing_indicator,
                 adjustments=() if prior is None else tuple(_adjustment(a) for a in prior.adjustments),
                 amounts=tuple(Amount(qualifier=q, amount=v) for q, v in found),
@@ -283,8 +285,8 @@ class _Builder:
         if line.dates:
             dates += (_dtp(d) for d in line.dates)
         refs = [ReferenceModel(qualifier=q, value=v) for q, v in (
-            ("G1", line.prior_authorization), ("9F", line.referral_number)) if v] if \
-            line.prior_authorization or line.referral_number else []
+            ("G1", line.prior_authorization), ("9F", line.referral_number)) if v and has_segment(guide, "2400", "REF", q)] \
+            if line.prior_authorization or line.referral_number else []   # 837I lines have no REF*G1 or REF*9F
         refs.append(ReferenceModel(qualifier="6R", value=line.id or f"{enc.id}-{number}"))
         refs += (ReferenceModel(qualifier=r.qualifier, value=r.value) for r in line.references)
         code = line.procedure_code
@@ -335,10 +337,18 @@ def _address(a: Address | None) -> AddressModel | None:
                         country=a.country, country_subdivision=a.country_subdivision)
 
 
-def _contact(c: Contact) -> ContactModel:
-    channels = tuple((q, v) for q, v in (("TE", c.phone), ("EX", c.phone_extension), ("FX", c.fax),
-                                         ("EM", c.email)) if v)
-    return ContactModel(function="IC", name=c.name, channels=channels)
+def _contact(c: Contact, positions: tuple[frozenset[str], ...]) -> ContactModel:
+    """PER with the contact's numbers in the order phone, extension, fax, email, each at the first free position
+    (PER03, 05, 07) the loop's guide allows it; a number the loop cannot carry (an email in 2010CA) is not sent."""
+    waiting = [(q, v) for q, v in (("TE", c.phone), ("EX", c.phone_extension), ("FX", c.fax), ("EM", c.email)) if v]
+    channels = []
+    for codes in positions:
+        found = next((item for item in waiting if item[0] in codes), None)
+        if found is None:
+            break
+        waiting.remove(found)
+        channels.append(found)
+    return ContactModel(function="IC", name=c.name, channels=tuple(channels))
 
 
 def _dtp(d: DateEntry) -> DateReference:

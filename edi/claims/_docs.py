@@ -32,8 +32,10 @@ its default; an unknown field is an error (a misspelt name must not drop data). 
 gives one error naming the file, the line, the field (a JSON path such as `$.lines[0].charge`, or a CSV column)
 and the fix, and the records around it are still read.
 
-Destinations name the 837 loop, segment and element (`2300 CLM01`, `2400 REF*6R`); "837P:" and "837I:" mark
-fields only one claim type sends. "Not sent" fields are there for the scrubber (coverage dates) or for tests.
+Destinations name the 837 loop, segment and element (`2300 CLM01`, `2400 REF*6R`); "837P" and "837I" mark
+fields only one claim type sends (the other claim type has no place for them in its guide, so they are not
+written there). Likewise a provider's taxonomy, tax id and contact numbers go only where the guide gives that
+provider's loop a PRV, REF or PER. "Not sent" fields are there for the scrubber (coverage dates) or for tests.
 """
 
 MAPS = """## CSV column maps (`mappings/encounters/*.toml`)

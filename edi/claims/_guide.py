@@ -76,3 +76,11 @@ def specialty(guide: str, loop_id: str) -> str:
         codes = sorted(seg.elements[0].codes)
         return codes[0] if len(codes) == 1 else ""
     return ""
+
+
+@functools.cache
+def contact_codes(guide: str, loop_id: str) -> tuple[frozenset[str], ...]:
+    """The communication number qualifiers a loop's PER takes at PER03, PER05 and PER07 (those it uses)."""
+    for seg in _segments(_loop(guide, loop_id), "PER"):
+        return tuple(e.codes for e in seg.elements if e.seq in (3, 5, 7) and e.usage != "N")
+    return ()

@@ -47,7 +47,8 @@ class Address(Part):
 
 
 class Contact(Part):
-    """Who to call about the claim; written PER03–08 in the order phone, extension, fax, email."""
+    """Who to call about the claim; written PER03–08 in the order phone, extension, fax, email, as far as the
+    loop's PER takes them (a patient's PER takes a phone and extension only)."""
 
     name: str = ""                  # → PER02
     phone: str = ""                 # digits only → PER TE
@@ -147,7 +148,7 @@ class Coverage(Part):
     subscriber: Person | None = None  # the insured, when not the patient → 2010BA / 2330A (the patient's name when empty)
     group_number: str = ""          # → SBR03
     group_name: str = ""            # → SBR04
-    insurance_type: str = ""        # Medicare secondary payer type (12, 13, 14, 15, 16, 41, 42, 43, 47) → SBR05
+    insurance_type: str = ""        # Medicare secondary payer type (12, 13, 14, 15, 16, 41, 42, 43, 47) → 837P SBR05
     claim_filing_indicator: str = ""  # CI commercial, BL Blue Cross, HM HMO, 12 PPO, MA Medicare A, MB Medicare B, MC Medicaid, CH Tricare, VA, WC, ZZ … → SBR09
     effective_date: date | None = None  # first day covered (from eligibility) → not sent; scrub edits read it
     end_date: date | None = None    # last day covered → not sent; scrub edits read it
@@ -242,8 +243,8 @@ class Line(Part, kw_only=True):
     family_planning: str = ""       # Y → 837P SV112
     copay_status: str = ""          # 0 copay exempt → 837P SV115
     drug: Drug | None = None        # → 2410
-    prior_authorization: str = ""   # when the line has its own → 2400 REF*G1
-    referral_number: str = ""       # when the line has its own → 2400 REF*9F
+    prior_authorization: str = ""   # when the line has its own → 837P 2400 REF*G1
+    referral_number: str = ""       # when the line has its own → 837P 2400 REF*9F
     references: tuple[Reference, ...] = ()  # other line identifiers: X4 CLIA, 9B repriced line, BT immunization batch … → 2400 REF
     dates: tuple[DateEntry, ...] = ()  # other line dates: 471 prescription, 607, 463, 461, 304, 738, 739, 011, 455, 454 → 2400 DTP
     amounts: tuple[AmountEntry, ...] = ()  # T sales tax, F4 postage (837P); GT, N8 (837I) → 2400 AMT
