@@ -33,7 +33,7 @@ coding.icd10.unspecified            a diagnosis replaced by an unspecified code 
                                     M179, I4891, J189, R109)
 coding.icd10.sex                    N400 (male only) on a female patient, N952 (female only) on a male one
 coding.icd10.age                    P220 (a perinatal code) on a patient three years or older
-coding.dx_pointer.range             a line points to diagnosis n + 1 of n
+coding.dx_pointer.range             a line also points to diagnosis n + 1 of n
 coding.dx_pointer.principal         no line points to the principal diagnosis
 coding.ncci.ptp                     12002 (wound repair) with 64450 (nerve block) the same day, no modifier: the
                                     pair a published NCCI discussion cites with modifier indicator 1 (not
@@ -444,7 +444,8 @@ def _age(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
 @_injects("coding.dx_pointer.range")
 def _pointer_range(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
     n = rng.randrange(len(enc.lines))
-    line = replace(enc.lines[n], diagnosis_pointers=(len(enc.diagnoses) + 1,))
+    kept = enc.lines[n].diagnosis_pointers[:3]     # the line's own first pointers stay (the principal's too)
+    line = replace(enc.lines[n], diagnosis_pointers=(*kept, len(enc.diagnoses) + 1))
     return replace(enc, lines=(*enc.lines[:n], line, *enc.lines[n + 1:]))
 
 
