@@ -83,8 +83,8 @@ def read_delimiters(isa: str, position: Position | None = None, source: str = "<
 
     if not isa.startswith("ISA"):
         raise fail(f"expected an ISA segment, found {isa[:20]!r}")
-    element = isa[3]
-    if element.isalnum() or element in WHITESPACE:
+    element = isa[3:4]   # "" when the input ends right after "ISA" (main's edi/x12/_delimiters.py does the same)
+    if not element or element.isalnum() or element in WHITESPACE:
         raise fail(f"the element separator (the 4th character of the ISA) is {element!r}; it must be a "
                    "punctuation character such as '*'")
     for offset in ISA_SEPARATOR_OFFSETS:
