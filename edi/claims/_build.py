@@ -226,10 +226,8 @@ class _Builder:
             if enc.discharge_hour:
                 found.append(DateReference(qualifier="096", format="TM", time=enc.discharge_hour))
             start, end = enc.statement_from, enc.statement_to
-            if start is None or end is None:
-                days = [d for line in enc.lines for d in (line.service_date or enc.service_date, line.service_date_end)
-                        if d is not None]
-                start, end = start or min(days, default=None), end or max(days, default=None)
+            if (start is None or end is None) and enc.service_period is not None:
+                start, end = start or enc.service_period[0], end or enc.service_period[1]
             if start is not None and end is not None:
                 found.append(DateReference(qualifier="434", format="RD8", start=start, end=end))
             if enc.admission_date is not None:
@@ -393,25 +391,35 @@ def _line_payment(line: Line, p: LinePayment) -> LineAdjudication:
 
 # -- transactions -----------------------------------------------------------------------------------------------
 def transactions(claims: Iterable[Claim], *, submitter: Party, receiver: Party, created: datetime,
-                 max_claims: int = MAX_CLAIMS, batch_id: str = "") -> Iterator[ClaimTransaction]:
+                 max_claims: int = MAX_CLAIMS, max_held: int | None = None,
+                 batch_id: str = "") -> Iterator[ClaimTransaction]:
     """837 transactions holding the claims: one claim type and one billing provider each, at most ``max_claims``.
 
     ``submitter`` and ``receiver`` are the 1000A (NM1*41 with its PER) and 1000B (NM1*40) parties, ``created``
-    gives BHT04/BHT05; ``batch_id`` (BHT03, echoed by the 999 and 277CA) gets the transaction's number appended. Claims are kept per (claim
-    type, billing provider) until that group is full, then given as a transaction; what is left comes at the
-    end, in order of each group's first claim. Memory holds up to ``max_claims`` claims per open group: input
-    sorted by billing provider keeps one group open.
+    gives BHT04/BHT05; ``batch_id`` (BHT03, echoed by the 999 and 277CA) gets the transaction's number appended.
+    Claims wait per (claim type, billing provider) until that group is full. Memory is bounded by ``max_held``
+    claims waiting in all groups together (default ``max_claims``): when it is reached the largest group goes
+    out early, so input interleaving many providers gives more, smaller transactions rather than more memory
+    (sorted input gives full ones). What is left comes at the end, in order of each group's first claim.
     """
     if max_claims < 1:
         raise ValueError(f"max_claims must be at least 1, got {max_claims}")
+    limit = max(max_held if max_held is not None else max_claims, 1)
     open_groups: dict[tuple[bool, BillingProvider], list[Claim]] = {}
     header = _Header(submitter, receiver, created, batch_id)
+    held = 0
     for claim in claims:
         key = (claim.INSTITUTIONAL, claim.billing_provider)
         group = open_groups.setdefault(key, [])
         group.append(claim)
+        held += 1
         if len(group) >= max_claims:
+            held -= len(group)
             yield header.transaction(open_groups.pop(key))
+        elif held >= limit:
+            largest = max(open_groups, key=lambda k: len(open_groups[k]))
+            held -= len(open_groups[largest])
+            yield header.transaction(open_groups.pop(largest))
     for group in open_groups.values():
         yield header.transaction(group)
 

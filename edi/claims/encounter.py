@@ -373,3 +373,12 @@ class Encounter(Part, kw_only=True):
         """Every line's first date of service (the encounter's ``service_date`` for lines without one), sorted."""
         found = {line.service_date or self.service_date for line in self.lines}
         return tuple(sorted(d for d in found if d is not None))
+
+    @property
+    def service_period(self) -> tuple[date, date] | None:
+        """(first, last) day of the care billed: the lines' dates of service and the statement period together
+        (an inpatient stay's room lines carry no date of their own); None when the encounter gives no date."""
+        days = [d for line in self.lines for d in (line.service_date or self.service_date, line.service_date_end)
+                if d is not None]
+        days += (d for d in (self.statement_from, self.statement_to) if d is not None)
+        return (min(days), max(days)) if days else None

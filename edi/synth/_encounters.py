@@ -3,7 +3,8 @@ asked, one deliberate error per chosen encounter, labelled with the scrub edit e
 
 Encounter ``i`` of seed ``s`` comes from its own ``random.Random(f"{s}/encounter/{i}")`` and dates count back from
 ``as_of`` (dates of service 5–60 days before it), so the same seed and ``as_of`` give the same encounters, and any
-one can be made without the ones before it (the output streams in flat memory).
+one can be made without the ones before it (the output streams in flat memory). Encounters come in runs of
+:data:`BLOCK` from one provider, as a practice's or hospital's export would.
 
 The world of a seed (:func:`world`): four practices (primary care, orthopedics, cardiology, and a second primary
 care) and two hospitals, each with its clinicians; four payers with fixed ids — ``EXMCR`` Medicare-like (filing
@@ -226,13 +227,17 @@ def _candidates(first: str, rng: random.Random) -> list[str]:
     return [first, *rest]
 
 
+BLOCK = 50   # encounters come in runs of one provider's, as exports do (and batches group them)
+
+
 def clean_encounter(seed: int, index: int, as_of: date) -> Encounter:
     rng = random.Random(f"{seed}/encounter/{index}")
     w = world(seed, as_of)
     day = as_of - timedelta(days=rng.randint(5, 60))
-    if rng.random() < 0.2:
-        return _hospital_encounter(rng, w, seed, index, day)
-    specialty, billing, team = w.practices[rng.randrange(len(w.practices))]
+    block = random.Random(f"{seed}/block/{index // BLOCK}")
+    if block.random() < 0.2:
+        return _hospital_encounter(rng, w, seed, index, day, w.hospitals[block.randrange(len(w.hospitals))])
+    specialty, billing, team = w.practices[block.randrange(len(w.practices))]
     return _office_encounter(rng, w, seed, index, day, specialty, billing, team)
 
 
@@ -339,8 +344,9 @@ def _office_encounter(rng: random.Random, w: World, seed: int, index: int, day: 
         onset_date=day - timedelta(days=rng.randint(1, 20)) if rng.random() < 0.2 else None)
 
 
-def _hospital_encounter(rng: random.Random, w: World, seed: int, index: int, day: date) -> Encounter:
-    billing, physicians = rng.choice(w.hospitals)
+def _hospital_encounter(rng: random.Random, w: World, seed: int, index: int, day: date,
+                        hospital: tuple[Provider, tuple[Provider, ...]]) -> Encounter:
+    billing, physicians = hospital
     inpatient = rng.random() < 0.45
     stay = rng.randint(1, 5) if inpatient else 0
     first = day - timedelta(days=stay)
@@ -643,7 +649,8 @@ def _taxonomy(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | 
 @_injects("coverage.inactive")
 def _inactive(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
     n = enc.billed_coverage - 1
-    first = min(enc.dates_of_service or (ctx.as_of,))
+    period = enc.service_period
+    first = period[0] if period else ctx.as_of
     ended = replace(enc.coverages[n], end_date=first - timedelta(days=30))
     return replace(enc, coverages=(*enc.coverages[:n], ended, *enc.coverages[n + 1:]))
 

@@ -122,3 +122,22 @@ def test_icd10_codes_are_written_without_their_dot_and_totals_are_summed() -> No
     assert ("J020", "R509") == claim.diagnoses
     assert Decimal("185.00") == claim.total_charge
     assert date(2025, 1, 6) == claim.lines[0].service_date
+
+
+def test_interleaved_providers_go_out_early_rather_than_pile_up() -> None:
+    """With claims of three billing providers interleaved and at most 5 held, the largest group goes out each
+    time 5 wait: memory stays at 5 claims, transactions stay one provider each, no claim is lost."""
+    from datetime import datetime
+
+    from claims.support import RECEIVER, SUBMITTER
+    from edi.synth._encounters import BLOCK, synth_encounters
+    encounters_ = list(synth_encounters(BLOCK * 3, 7, as_of=date(2026, 6, 15)))
+    blocks = [encounters_[n * BLOCK:(n + 1) * BLOCK] for n in range(3)]
+    assert 3 == len({b[0].billing_provider for b in blocks})
+    interleaved = [claim_of(e) for triple in zip(*blocks) for e in triple]
+    made = list(transactions(interleaved, submitter=SUBMITTER, receiver=RECEIVER,
+                             created=datetime(2026, 6, 15, 9, 30), max_claims=4, max_held=5))
+    assert all(len({c.billing_provider for c in t.claims}) == 1 and len(t.claims) <= 4 for t in made)
+    assert sorted(c.patient_control_number for c in interleaved) == sorted(
+        c.patient_control_number for t in made for c in t.claims)
+    assert 2 == len(made[0].claims)          # 5 held (2 + 2 + 1): the first group of 2 went out

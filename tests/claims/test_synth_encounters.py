@@ -45,8 +45,9 @@ def _clinician(enc: Encounter):  # type: ignore[no-untyped-def]
 
 
 def _dos(enc: Encounter) -> date:
-    days = enc.dates_of_service or ((enc.statement_from,) if enc.statement_from else ())
-    return min(days)
+    period = enc.service_period
+    assert period is not None
+    return period[0]
 
 
 def _codes(enc: Encounter) -> list[str]:
