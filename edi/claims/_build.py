@@ -169,7 +169,7 @@ class _Builder:
                 ("D", prior.paid), ("A8", prior.non_covered), ("EAF", prior.remaining_patient_liability))
                 if v is not None]
             found.sort(key=lambda item: amounts.get(item[0], LAST))
-            insured = cov.subscriber or enc.patient
+            insured = cov.subscriber or enc.patient   # read_encounters refuses a dependent's coverage without one
             out.append(OtherPayer(
                 payer_responsibility=responsibility(enc, index), relationship=cov.relationship,
                 group_number=cov.group_number, group_name=cov.group_name, insurance_type="" if self.institutional else cov.insurance_type,

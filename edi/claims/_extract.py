@@ -237,7 +237,7 @@ class _Extractor:
                                                                   quantity=a.quantity) for a in o.adjustments))
         s = o.subscriber
         subscriber = None
-        if s is not None and not _names_patient(s, patient):
+        if s is not None and not (o.relationship == "18" and _names_patient(s, patient)):
             subscriber = _person_of_party(s)
         return e.Coverage(
             payer=_payer(o.payer), member_id=s.id if s is not None else "", responsibility=o.payer_responsibility,

@@ -216,10 +216,9 @@ def problems(enc: Encounter) -> list[tuple[str, str, str]]:
     if n > len(enc.coverages):
         found.append(("$.billed_coverage", f"is {n} but there are {len(enc.coverages)} coverage(s)",
                       "give the 1-based position of the coverage this claim is billed to"))
-    else:
-        cov = enc.coverages[n - 1]
+    for index, cov in enumerate(enc.coverages):
         if cov.relationship != "18" and cov.subscriber is None:
-            found.append((f"$.coverages[{n - 1}].subscriber",
+            found.append((f"$.coverages[{index}].subscriber",
                           f"is missing: the patient is not the subscriber (relationship {cov.relationship})",
                           "name the subscriber, or set relationship to 18 when the patient is the subscriber"))
     return found

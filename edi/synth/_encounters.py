@@ -462,6 +462,15 @@ def _pointer_principal(enc: Encounter, rng: random.Random, ctx: _Context) -> Enc
     return replace(enc, lines=tuple(replace(line, diagnosis_pointers=(2,)) for line in enc.lines))
 
 
+def _service(code: str, *modifiers: str) -> Line:
+    """A line of one unit of ``code`` at its fee, for the principal diagnosis."""
+    return Line(procedure_code=code, modifiers=modifiers, charge=Decimal(FEES[code]), diagnosis_pointers=(1,))
+
+
+def _without_25(line: Line) -> Line:
+    return replace(line, modifiers=tuple(m for m in line.modifiers if m != "25"))
+
+
 def _em(enc: Encounter) -> Line | None:
     return next((line for line in enc.lines if line.procedure_code in OFFICE_EM), None)
 
@@ -476,8 +485,7 @@ def _ncci(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None
     dx = (Diagnosis(code=f"S6141{side}A"), *enc.diagnoses[:3])
     em = _em(enc)
     lines = [] if em is None else [replace(em, modifiers=("25",), diagnosis_pointers=(1,))]
-    lines += [Line(procedure_code="12002", charge=Decimal(FEES["12002"]), diagnosis_pointers=(1,)),
-              Line(procedure_code="64450", charge=Decimal(FEES["64450"]), diagnosis_pointers=(1,))]
+    lines += [_service("12002"), _service("64450")]
     return replace(enc, diagnoses=dx, lines=tuple(lines), prior_authorization=_auth_kept(enc, lines))
 
 
@@ -501,13 +509,9 @@ def _addon(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | Non
     code = rng.choice(("11103", "90472"))
     primaries = {"11103": ("11102",), "90472": ("90460", "90471", "90473")}[code]
     em = _em(enc)
-    lines = [replace(line, modifiers=tuple(m for m in line.modifiers if m != "25")) if line is em else line
-             for line in enc.lines if line.procedure_code not in primaries and line.procedure_code not in
-             MINOR_PROCEDURES and line.procedure_code != code]
-    if not lines:
-        return None
-    lines.append(Line(procedure_code=code, charge=Decimal(FEES[code]), diagnosis_pointers=(1,)))
-    return _visit(enc, lines)
+    lines = [_without_25(line) if line is em else line for line in enc.lines
+             if line.procedure_code not in (*primaries, *MINOR_PROCEDURES, code)]
+    return _visit(enc, [*lines, _service(code)]) if lines else None
 
 
 @_injects("coding.modifier25.missing")
@@ -515,12 +519,9 @@ def _mod25_missing(enc: Encounter, rng: random.Random, ctx: _Context) -> Encount
     em = _em(enc)
     if em is None:
         return None
-    procedure = next((line for line in enc.lines if line.procedure_code in MINOR_PROCEDURES), None)
-    lines = [replace(line, modifiers=tuple(m for m in line.modifiers if m != "25")) if line is em else line
-             for line in enc.lines]
-    if procedure is None:
-        code = rng.choice(("69210", "17110"))
-        lines.append(Line(procedure_code=code, charge=Decimal(FEES[code]), diagnosis_pointers=(1,)))
+    lines = [_without_25(line) if line is em else line for line in enc.lines]
+    if not any(line.procedure_code in MINOR_PROCEDURES for line in lines):
+        lines.append(_service(rng.choice(("69210", "17110"))))
     return _visit(enc, lines)
 
 
@@ -537,8 +538,7 @@ def _mod59(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | Non
     em = _em(enc)
     if em is None:
         return None
-    lines = [replace(em, modifiers=()),
-             Line(procedure_code="93000", modifiers=("59",), charge=Decimal(FEES["93000"]), diagnosis_pointers=(1,))]
+    lines = [replace(em, modifiers=()), _service("93000", "59")]
     return replace(_visit(enc, lines), prior_authorization=_auth_kept(enc, lines))
 
 
@@ -659,9 +659,7 @@ def _inactive(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | 
 def _no_auth(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
     if enc.institutional or enc.billed.payer.id not in ("EXHP1", "EXBLUE"):
         return None
-    code = rng.choice(PRIOR_AUTH_CODES)
-    line = Line(procedure_code=code, charge=Decimal(FEES[code]), diagnosis_pointers=(1,))
-    return replace(enc, lines=(*enc.lines, line), prior_authorization="")
+    return replace(enc, lines=(*enc.lines, _service(rng.choice(PRIOR_AUTH_CODES))), prior_authorization="")
 
 
 @_injects("coverage.cob.order")

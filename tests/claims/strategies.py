@@ -115,9 +115,10 @@ def encounters(draw: st.DrawFn) -> Encounter:
         payer = Payer(name=f"{draw(names)} HEALTH PLAN", id=f"PAYER{n}{draw(st.integers(10, 99))}",
                       address=draw(st.sampled_from((None, draw(addresses())))))
         prior = _prior_payment(total, draw(st.integers(0, 90)), day + timedelta(days=3)) if n < billed - 1 else None
+        own = relationship if n == billed - 1 else draw(st.sampled_from(("18", "01")))
+        insured = subscriber if n == billed - 1 else None if own == "18" else draw(people(born=(1940, 2000)))
         coverages.append(Coverage(payer=payer, member_id=f"M{draw(st.integers(10**6, 10**9))}",
-                                  relationship=relationship if n == billed - 1 else draw(st.sampled_from(("18", "01"))),
-                                  subscriber=subscriber if n == billed - 1 else None,
+                                  relationship=own, subscriber=insured,
                                   group_number=draw(st.sampled_from(("", "GRP1"))),
                                   claim_filing_indicator=draw(st.sampled_from(FILING)), prior_payment=prior,
                                   insurance_type="12" if n > 0 and n == billed - 1 and draw(st.booleans()) else ""))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from claims.strategies import encounters
 from claims.support import interchange, x12_of
-from edi.claims import claim_of, read_encounters, transactions
+from edi.claims import claim_of, problems, read_encounters, transactions
 from edi.claims.encounter import Encounter
 from edi.models import read
 from edi.validate import validate
@@ -33,6 +33,7 @@ def _errors(path: Path) -> list[tuple[str, str]]:
 @given(st.lists(encounters(), min_size=1, max_size=4))
 def test_any_valid_encounter_builds_an_837_both_validators_accept(tmp_path_factory: pytest.TempPathFactory,
                                                                    batch: list[Encounter]) -> None:
+    assert [] == [problem for e in batch for problem in problems(e)]   # the strategy makes readable encounters
     path = x12_of(batch, tmp_path_factory.mktemp("built"))
     assert [] == _errors(path)
     assert [] == pyx12_errors(str(path))

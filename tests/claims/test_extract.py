@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES, corpus_files, corpus_id
 
 from claims.support import without_sources
-from edi.claims import claim_of, encounter_of, extract
+from edi.claims import claim_of, encode_lines, encounter_of, extract, read_encounters
 from edi.claims._extract import ExtractSummary, without_control_numbers
 from edi.cli import cli
 from edi.models import iter_claims
@@ -123,3 +123,16 @@ def test_claims_extract_command() -> None:
     assert f"{SAMPLE_837[0]}: 3 claim(s), 3 carried whole" in result.stderr
     as_array = CliRunner().invoke(cli, ["claims", "extract", str(SAMPLE_837[1]), "--format", "json"])
     assert ["HOSP0001", "HOSP0002"] == [r["id"] for r in json.loads(as_array.stdout)]
+
+
+@pytest.mark.corpus
+def test_extracted_encounters_read_back(tmp_path: Path) -> None:
+    """What `edi claims extract` writes is valid input: every encounter of the valid corpus files, the samples and
+    a synthetic 837I reads back from JSON Lines equal, with no input error."""
+    out = io.BytesIO()
+    write_synth("837i", 50, 3, out)
+    found = [x.encounter for source in (*VALID_837, *SAMPLE_837, out.getvalue()) for x in extract(source)]
+    path = tmp_path / "extracted.jsonl"
+    with path.open("wb") as stream:
+        encode_lines(found, stream)
+    assert found == list(read_encounters(path))
