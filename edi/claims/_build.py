@@ -288,6 +288,7 @@ class _Builder:
         refs.append(ReferenceModel(qualifier="6R", value=line.id or f"{enc.id}-{number}"))
         refs += (ReferenceModel(qualifier=r.qualifier, value=r.value) for r in line.references)
         code = line.procedure_code
+        service: dict[str, object]
         if self.institutional:
             service = dict(revenue_code=line.revenue_code, procedure_qualifier=line.procedure_qualifier if code else "",
                            non_covered_charge=line.non_covered_charge)

@@ -22,6 +22,7 @@ import msgspec
 from edi.claims import encounter as e
 from edi.claims._build import ICD9, RESPONSIBILITY, claim_of
 from edi.claims._guide import ENTITY_ROLE
+from edi.models._base import Source as ModelSource
 from edi.models._io import iter_claims
 from edi.models.claim import (Claim, DateReference, HealthCareCode, InstitutionalClaim, LineAdjudication,
                               OtherPayer, PatientInformation, ProfessionalClaim, ServiceLine)
@@ -42,7 +43,7 @@ class Extracted:
     encounter: e.Encounter
     uncarried: tuple[str, ...]       # model paths that differ when the encounter is built back (sorted, unique)
     numbered: tuple[int, ...] = ()   # lines (1-based) that had no REF*6R: building gives them one
-    source: Any = None               # the claim's edi.models Source (control numbers, segment index)
+    source: ModelSource | None = None  # where the claim was read: control numbers, segment index of its CLM
 
 
 def extract(source: Source, *, name: str | None = None) -> Iterator[Extracted]:

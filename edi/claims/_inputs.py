@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,7 +197,6 @@ def _fields_at(path: str) -> list[str]:
 
 
 def _struct_in(tp: Any) -> Any:
-    import typing
     if isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         return tp
     for arg in typing.get_args(tp):

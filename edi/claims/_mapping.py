@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import re
 import tomllib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -96,7 +95,8 @@ class Mapping:
         with path.open("r", encoding=self.encoding, newline="") as stream:
             yield from self.read_stream(stream, name)
 
-    def read_stream(self, stream: io.TextIOBase | Any, name: str) -> Iterator[Item]:
+    def read_stream(self, stream: Iterable[str], name: str) -> Iterator[Item]:
+        """The encounters of CSV text given line by line (an open file, a generator), as :meth:`read`."""
         reader = csv.reader(stream, delimiter=self.delimiter)
         header = next(reader, None)
         if header is None:
@@ -252,11 +252,11 @@ class _Assembler:
                 return InputError(self.name, line, Mapping._where(column.column, column.path), found.message,
                                   found.fix, self.ident)
         unindexed = re.sub(r"^\$\.lines\[\d+\]", "$", found.field)
-        column = next((c for c in (*self.m.encounter, *self.m.line) if c.json in (found.field, unindexed)), None)
-        where = f"{found.field} (column {column.column!r})" if column is not None else \
+        mapped = next((c for c in (*self.m.encounter, *self.m.line) if c.json in (found.field, unindexed)), None)
+        where = f"{found.field} (column {mapped.column!r})" if mapped is not None else \
             f"{found.field} (no column is mapped to it)"
         return InputError(self.name, first, where, found.message,
-                          found.fix if column is not None else "map a column to it, or give it in [constants]",
+                          found.fix if mapped is not None else "map a column to it, or give it in [constants]",
                           self.ident)
 
 

@@ -32,8 +32,11 @@ coding.icd10.invalid                a diagnosis replaced by a code that is in no
 coding.icd10.not_billable           a diagnosis replaced by a category header (E11, J45, M17, I25)
 coding.icd10.unspecified            a diagnosis replaced by an unspecified code with specific siblings (M25569,
                                     M179, I4891, J189, R109)
-coding.icd10.sex                    N400 (male only) on a female patient, N952 (female only) on a male one
-coding.icd10.age                    P220 (a perinatal code) on a patient three years or older
+coding.icd10.sex                    N400 (benign prostatic hyperplasia, male) on a female patient, N952
+                                    (postmenopausal atrophic vaginitis, female) on a male one
+coding.icd10.age                    A33 (tetanus neonatorum, a newborn-only code in CMS's Medicare Code Editor age
+                                    lists) on a patient three years or older (not a P code: ICD-10-CM lets
+                                    perinatal conditions be coded at any age)
 coding.dx_pointer.range             a line also points to diagnosis n + 1 of n
 coding.dx_pointer.principal         no line points to the principal diagnosis
 coding.ncci.ptp                     12002 (wound repair) with 64450 (nerve block) the same day, no modifier: the
@@ -444,7 +447,7 @@ def _sex(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
 
 @_injects("coding.icd10.age")
 def _age(enc: Encounter, rng: random.Random, ctx: _Context) -> Encounter | None:
-    return _diagnosis(enc, rng, "P220")
+    return _diagnosis(enc, rng, "A33")
 
 
 @_injects("coding.dx_pointer.range")

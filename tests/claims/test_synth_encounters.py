@@ -71,7 +71,7 @@ CHECKS: dict[str, Callable[[Encounter], bool]] = {
                                               icd.get_description(_dotted(c)) for c in _codes(e)),
     "coding.icd10.sex": lambda e: ("N400" in _codes(e) and e.patient.sex == "F") or
                                   ("N952" in _codes(e) and e.patient.sex == "M"),
-    "coding.icd10.age": lambda e: any(c.startswith("P") for c in _codes(e)) and _age(e) >= 1,
+    "coding.icd10.age": lambda e: "A33" in _codes(e) and _age(e) >= 1,   # newborn only (MCE age list)
     "coding.dx_pointer.range": lambda e: any(p > len(e.diagnoses) for line in e.lines
                                              for p in line.diagnosis_pointers),
     "coding.dx_pointer.principal": lambda e: not e.institutional and all(1 not in line.diagnosis_pointers
