@@ -8,6 +8,7 @@ import json
 import sys
 import textwrap
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -160,12 +161,18 @@ def from_json_command(file: Path, models: bool) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1", "997"]))
+@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "ta1", "997", "encounter"]))
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a model, as `edi to-json --models` writes it.
+    """Print the JSON Schema of a model, as `edi to-json --models` writes it, or of the coded encounter
+    (docs/encounters.md).
 
     Example: edi schema 835 > remittance.schema.json
     """
+    if kind == "encounter":
+        from edi.claims import encounter_schema
+
+        click.echo(json.dumps(encounter_schema(), indent=1, ensure_ascii=False))
+        return
     from edi.models._json import schema as model_schema
 
     click.echo(json.dumps(model_schema(kind), indent=1))
@@ -267,23 +274,81 @@ def _write_raw(text: str) -> None:
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca"]))
-@click.option("--claims", type=click.IntRange(min=1), default=10, show_default=True, help="Number of claims (1 or more).")
+@click.argument("kind", type=click.Choice(["837p", "837i", "835", "999", "277ca", "encounters"]))
+@click.option("--claims", "--count", "claims", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Number of claims (encounters) (1 or more).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same bytes.")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
-def synth(kind: str, claims: int, seed: int, out_file: Path | None) -> None:
-    """Write a deterministic, guide-valid synthetic interchange with fake people (no PHI).
+@click.option("--error-rate", type=click.FloatRange(0, 1), default=0.0, help="encounters: the share (0-1) that "
+              "gets one deliberate error, labelled in expected_edit with the scrub edit that should catch it.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="encounters: the day dates of service count back "
+              "from (default: today); the same seed and day give the same encounters.")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="encounters: also write the "
+              "providers' payer enrollments as CSV (npi,payer_id,effective_date).")
+def synth(kind: str, claims: int, seed: int, out_file: Path | None, error_rate: float, as_of: Any,
+          roster: Path | None) -> None:
+    """Write a deterministic, guide-valid synthetic interchange with fake people (no PHI), or coded encounters
+    as JSON Lines (docs/encounters.md).
 
     Example: edi synth 837p --claims 1000 --seed 7 --out claims.x12
+
+    Example: edi synth encounters --count 1000 --seed 7 --error-rate 0.1 --out encounters.jsonl
     """
+    if kind != "encounters" and (error_rate or as_of or roster):
+        raise click.UsageError("--error-rate, --as-of and --roster are for `edi synth encounters`")
+    if kind == "encounters":
+        from edi.synth import write_encounters
+
+        day = as_of.date() if as_of else date.today()
+        with _output(out_file) as stream:
+            write_encounters(claims, seed, stream, as_of=day, error_rate=error_rate, roster=roster)
+        return
     from edi.synth import write_synth
 
+    with _output(out_file) as stream:
+        write_synth(kind, claims, seed, stream)
+
+
+@cli.group()
+def claims() -> None:
+    """Coded encounters and 837 claims (docs/encounters.md).
+
+    Example: edi claims extract samples/837p-office-visits.x12
+    """
+
+
+@claims.command("extract")
+@click.argument("files", nargs=-1, required=True, type=INPUT)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+def claims_extract(files: tuple[Path, ...], fmt: str) -> None:
+    """Write the encounters the 837P/837I claims of FILES carry ('-' reads standard input), one per claim, and
+    say on standard error what each does not carry (segments and elements the encounter has no field for).
+
+    Example: edi claims extract samples/837p-office-visits.x12 > encounters.jsonl
+    """
+    from edi.claims import extract
+    from edi.claims._extract import ExtractSummary
+    from edi.claims._json import JsonWriter
+
+    writer = JsonWriter(sys.stdout.buffer, array=fmt == "json")
+    for file in files:
+        summary = ExtractSummary()
+        with _opened(file) as (source, name):
+            writer.write(summary.tally(extract(source, name=name)))
+        click.echo(f"{name}: {summary}", err=True)
+    writer.close()
+    sys.stdout.buffer.flush()
+
+
+@contextlib.contextmanager
+def _output(out_file: Path | None) -> Iterator[BinaryIO]:
+    """A binary stream to write to: the file, or standard output."""
     if out_file is None:
-        write_synth(kind, claims, seed, sys.stdout.buffer)
+        yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     with out_file.open("wb") as stream:
-        write_synth(kind, claims, seed, stream)
+        yield stream
 
 
 def parse_snips(text: str) -> tuple[int, ...]:

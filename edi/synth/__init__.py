@@ -12,6 +12,8 @@ file claim by claim in flat memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
 from typing import BinaryIO
 
 from edi.synth._835 import synth_835
@@ -20,7 +22,8 @@ from edi.synth._envelope import DELIMITERS, MAX_CLAIMS_PER_TRANSACTION
 from edi.x12 import write_to
 from edi.x12._writer import Built
 
-__all__ = ["DELIMITERS", "KINDS", "MAX_CLAIMS_PER_TRANSACTION", "synth_835", "synth_837p", "write_synth"]
+__all__ = ["DELIMITERS", "KINDS", "MAX_CLAIMS_PER_TRANSACTION", "synth_835", "synth_837p", "write_encounters",
+           "write_synth"]
 
 
 def _837i(claims: int, seed: int) -> Iterator[Built]:
@@ -53,3 +56,18 @@ def write_synth(kind: str, claims: int, seed: int, stream: BinaryIO, *, payer_co
         raise ValueError(f"unknown synthetic kind {kind!r}; choose one of {', '.join(KINDS)}")
     segments = synth_835(claims, seed, payer_contact) if generator is synth_835 else generator(claims, seed)
     write_to(stream, segments, DELIMITERS)
+
+
+def write_encounters(count: int, seed: int, stream: BinaryIO, *, as_of: date, error_rate: float = 0.0,
+                     roster: Path | None = None) -> int:
+    """Write ``count`` synthetic coded encounters as JSON Lines (``edi synth encounters``); ``roster`` also gets
+    the providers' payer enrollments as CSV. Returns the number written."""
+    from edi.claims._json import encode_lines
+    from edi.synth._encounters import enrollment_roster, synth_encounters
+
+    if roster is not None:
+        with roster.open("w", encoding="utf-8", newline="") as out:
+            out.write("npi,payer_id,effective_date\n")
+            for npi, payer, since in enrollment_roster(seed, as_of):
+                out.write(f"{npi},{payer},{since.isoformat()}\n")
+    return encode_lines(synth_encounters(count, seed, as_of=as_of, error_rate=error_rate), stream)
