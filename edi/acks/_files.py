@@ -192,6 +192,7 @@ def write_acks(report: Report, source: Path | bytes, kinds: Iterable[str], out_d
         if plan.write is None:
             results.append(AckResult(kind, report.file, notes=tuple(plan.notes)))
             continue
+        out_dir.mkdir(parents=True, exist_ok=True)
         header = reply_header(report, when, ids, same_version=kind == "ta1")
         numbers = counter.reserve(plan.groups, plan.transactions, sender=header.sender, receiver=header.receiver)
         isa13 = f"{numbers.interchange:09d}"

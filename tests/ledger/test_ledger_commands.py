@@ -61,7 +61,8 @@ class TestLedgerCommands:
 class TestValidateWithLedger:
     def test_acknowledgments_take_their_control_numbers_from_the_ledger(self, db_url: str, tmp_path: Path) -> None:
         """Two runs: ISA13s 1–2 then 3–4 from the ledger's counter for the reply's sender–receiver pair; no
-        counter file in the output folder."""
+        counter file in the output folder (which is made when missing)."""
+        tmp_path = tmp_path / "acks"
         for _ in range(2):
             code, output = _edi("validate", str(P837), "--ack", "999", "--ack", "277ca", "--out", str(tmp_path),
                                 "--db", db_url)
