@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from edi.errors import EdiError
 from edi.ledger import _schema as t
+from edi.ledger._bulk import bulk_insert
 from edi.ledger._records import (
     Claim,
     ClaimStatus,
@@ -73,12 +74,12 @@ class Journal:
     def _record_chunk(self, chunk: Sequence[Encounter]) -> list[RecordedEncounter]:
         now = utc_now()
         prints = [_fingerprint(encounter) for encounter in chunk]
+        claim_keys = {(p, n): _claim_key(p, claim) for p, e in zip(prints, chunk) for n, claim in enumerate(e.claims)}
         known = ids_by(self.conn, t.encounters.c.fingerprint, prints)
         fresh = {p: e for p, e in zip(prints, chunk) if p not in known}
+        encounter_ids = dict(known)
         if fresh:
-            self._insert_encounters(fresh, now)
-        encounter_ids = ids_by(self.conn, t.encounters.c.fingerprint, prints)
-        claim_keys = {(p, n): _claim_key(p, claim) for p, e in zip(prints, chunk) for n, claim in enumerate(e.claims)}
+            encounter_ids.update(self._insert_encounters(fresh, claim_keys, now))
         claim_ids = ids_by(self.conn, t.claims.c.claim_key, list(claim_keys.values()))
         return [RecordedEncounter(e.key, encounter_ids[p],
                                   tuple(RecordedClaim(claim_ids[claim_keys[p, n]], c.patient_control_number,
@@ -86,7 +87,10 @@ class Journal:
                                   p not in known)
                 for p, e in zip(prints, chunk)]
 
-    def _insert_encounters(self, fresh: dict[str, Encounter], now: datetime) -> None:
+    def _insert_encounters(self, fresh: dict[str, Encounter], claim_keys: dict[tuple[str, int], str],
+                           now: datetime) -> dict[str, int]:
+        """Insert new encounters with what they bring (people, coverages, claims, lines); their ids by
+        fingerprint."""
         people = {}
         for encounter in fresh.values():
             people.setdefault(encounter.patient.key, encounter.patient)
@@ -116,8 +120,8 @@ class Journal:
         claims_by_key: dict[str, Claim] = {}
         for p, encounter in fresh.items():
             coverage_by_order = {c.order: _coverage_key(encounter.patient, c) for c in encounter.coverages}
-            for claim in encounter.claims:
-                key = _claim_key(p, claim)
+            for n, claim in enumerate(encounter.claims):
+                key = claim_keys[p, n]
                 claims_by_key[key] = claim
                 coverage_key = coverage_by_order.get(claim.payer_order)
                 if coverage_key is None and encounter.coverages:
@@ -131,6 +135,7 @@ class Journal:
         line_rows = [_line_row(claim_ids[key], claim, line)
                      for key, claim in claims_by_key.items() for line in claim.lines]
         insert_ignore(self.conn, t.claim_lines, line_rows, ["claim_id", "line_number"])
+        return encounter_ids
 
     # ------------------------------------------------------------ submissions and status
     def record_submission(self, submission: Submission) -> RecordedSubmission:
@@ -155,7 +160,7 @@ class Journal:
                 t.submissions.c.interchange_control_number == submission.interchange_control_number)).scalar_one()
             return RecordedSubmission(existing, new=False)
         for chunk in _chunks(submission.claims, CHUNK):
-            self.conn.execute(insert(t.submission_claims), [
+            bulk_insert(self.conn, t.submission_claims, [
                 {"submission_id": new_id, "claim_id": c.claim_id, "group_control_number": c.group_control_number,
                  "transaction_control_number": c.transaction_control_number} for c in chunk])
         self.record_status(StatusEvent(c.claim_id, ClaimStatus.SUBMITTED, f"submitted:{new_id}:{c.claim_id}", when,
@@ -189,7 +194,7 @@ class Journal:
             raise EdiError("record_findings needs a run: call journal.start_run(kind) first")
         now = utc_now()
         for chunk in _chunks(findings, CHUNK):
-            self.conn.execute(insert(t.scrub_findings), [
+            bulk_insert(self.conn, t.scrub_findings, [
                 {"run_id": self.run_id, "encounter_id": encounter_id, "claim_id": f.claim_id,
                  "line_number": f.line_number, "code": f.code, "severity": f.severity, "root_cause": f.root_cause,
                  "prevents": f.prevents, "field": _cut(f.field, 120), "message": _cut(f.message, 1000),
@@ -217,9 +222,12 @@ def _claim_key(encounter_print: str, claim: Claim) -> str:
     return hashlib.sha256(encounter_print.encode() + msgspec.json.encode(claim)).hexdigest()
 
 
+_PERSON_FIELDS = [f.name for f in dataclasses.fields(Person) if f.name != "key"]
+
+
 def _account_row(person: Person) -> dict[str, Any]:
-    row = dataclasses.asdict(person)
-    row["account_key"] = row.pop("key")
+    row = {name: getattr(person, name) for name in _PERSON_FIELDS}
+    row["account_key"] = person.key
     return row
 
 
@@ -278,7 +286,7 @@ def _dialect_insert(conn: Connection, table: Table) -> Any:
 def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
     """INSERT … ON CONFLICT (keys) DO NOTHING: what is already there (also from a concurrent writer) stays."""
     for chunk in _chunks(rows, CHUNK):
-        conn.execute(_dialect_insert(conn, table).on_conflict_do_nothing(index_elements=keys), chunk)
+        bulk_insert(conn, table, chunk, tuple(keys))
 
 
 def ids_by(conn: Connection, column: Any, keys: Sequence[Any]) -> dict[Any, int]:

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Table, and_, func, insert, or_, select
+from sqlalchemy import Connection, Table, and_, func, or_, select
 
 from edi.errors import EdiError
 from edi.ledger import _schema as t
+from edi.ledger._bulk import bulk_insert
 from edi.ledger._journal import CHUNK, Journal, _chunks, _dialect_insert
 from edi.ledger._records import EnrollmentCheck, Source
 from edi.ledger._types import utc_now
@@ -139,7 +140,7 @@ def load_rows(journal: Journal, kind: str, rows: Iterable[Row], source: Source, 
                 raise EdiError(f"{source.name}: row {count}: a {kind} load takes {row_type.__name__} rows, "
                                f"not {type(row).__name__}")
             values.append(_checked(row, kind, f"{source.name}: row {count}") | {"load_id": load_id})
-        conn.execute(insert(table), values)
+        bulk_insert(conn, table, values)
     return LoadResult(load_id, kind, quarter, source, count, True, now)
 
 

@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import pytest
 
+from edi.ledger import Ledger, open_ledger
+
 ENGINES = ["sqlite", "postgresql"]
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -69,8 +71,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: object) -> str:
 
 
 @pytest.fixture
-def ledger(db_url: str) -> Iterator[object]:
-    from edi.ledger import open_ledger
+def ledger(db_url: str) -> Iterator[Ledger]:
 
     with open_ledger(db_url) as opened:
         yield opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from edi.ledger import Claim, Coverage, Encounter, Line, Person, Source, Submission, SubmittedClaim
+from edi.ledger import Claim, Coverage, Encounter, Ledger, Line, Person, Source, Submission, SubmittedClaim
 
 BILLING_NPI = "1234567893"
 RENDERING_NPI = "1234567901"
@@ -34,9 +34,9 @@ def submission(isa13: str, claim_ids: list[int], name: str = "batch.x12") -> Sub
                       tuple(SubmittedClaim(claim_id, "1", f"{n + 1:04d}") for n, claim_id in enumerate(claim_ids)))
 
 
-def submit(ledger: object, encounters: list[Encounter], isa13: str) -> list[int]:
+def submit(ledger: Ledger, encounters: list[Encounter], isa13: str) -> list[int]:
     """Record encounters and submit their claims in one interchange; returns the claim ids."""
-    with ledger.transaction(run="test") as journal:    # type: ignore[attr-defined]
+    with ledger.transaction(run="test") as journal:
         recorded = journal.record_encounters(encounters)
         ids = [claim.claim_id for r in recorded for claim in r.claims]
         journal.record_submission(submission(isa13, ids))

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from edi.errors import EdiError
+from edi.ledger import Ledger
 from edi.ledger import _schema as t
 from edi.ledger._counters import LIMIT
 from edi.ledger._engine import create, ensure_schema
@@ -21,35 +22,35 @@ PAIR = {"sender": "ZZ:CLINIC", "receiver": "ZZ:CLEARINGHOUSE"}
 
 
 class TestReserve:
-    def test_blocks_follow_each_other_from_one(self, ledger: object) -> None:
-        assert range(1, 4) == ledger.reserve("transaction", 3, **PAIR)   # type: ignore[attr-defined]
-        assert range(4, 5) == ledger.reserve("transaction", 1, **PAIR)   # type: ignore[attr-defined]
+    def test_blocks_follow_each_other_from_one(self, ledger: Ledger) -> None:
+        assert range(1, 4) == ledger.reserve("transaction", 3, **PAIR)
+        assert range(4, 5) == ledger.reserve("transaction", 1, **PAIR)
         assert {"interchange": range(1, 2), "group": range(1, 3), "transaction": range(5, 45)} == \
-            ledger.reserve_block({"interchange": 1, "group": 2, "transaction": 40}, **PAIR)   # type: ignore[attr-defined]
+            ledger.reserve_block({"interchange": 1, "group": 2, "transaction": 40}, **PAIR)
 
-    def test_each_sender_receiver_pair_counts_on_its_own(self, ledger: object) -> None:
+    def test_each_sender_receiver_pair_counts_on_its_own(self, ledger: Ledger) -> None:
         """ISA13 is unique per sender and receiver: another pair starts at 1."""
-        ledger.reserve("interchange", 5, **PAIR)   # type: ignore[attr-defined]
-        assert range(1, 2) == ledger.reserve("interchange", 1, sender="ZZ:CLINIC", receiver="ZZ:OTHER")  # type: ignore[attr-defined]
-        assert range(6, 7) == ledger.reserve("interchange", 1, **PAIR)   # type: ignore[attr-defined]
+        ledger.reserve("interchange", 5, **PAIR)
+        assert range(1, 2) == ledger.reserve("interchange", 1, sender="ZZ:CLINIC", receiver="ZZ:OTHER")
+        assert range(6, 7) == ledger.reserve("interchange", 1, **PAIR)
 
-    def test_a_block_that_would_pass_nine_digits_starts_again_at_one(self, ledger: object) -> None:
-        ledger.reserve("interchange", LIMIT - 2, **PAIR)   # type: ignore[attr-defined]
-        assert range(LIMIT - 1, LIMIT + 1) == ledger.reserve("interchange", 2, **PAIR)   # type: ignore[attr-defined]
-        assert range(1, 4) == ledger.reserve("interchange", 3, **PAIR)   # type: ignore[attr-defined]
+    def test_a_block_that_would_pass_nine_digits_starts_again_at_one(self, ledger: Ledger) -> None:
+        ledger.reserve("interchange", LIMIT - 2, **PAIR)
+        assert range(LIMIT - 1, LIMIT + 1) == ledger.reserve("interchange", 2, **PAIR)
+        assert range(1, 4) == ledger.reserve("interchange", 3, **PAIR)
 
-    def test_every_block_is_journaled(self, ledger: object) -> None:
-        ledger.reserve_block({"interchange": 1, "transaction": 7}, **PAIR)   # type: ignore[attr-defined]
-        with ledger.engine.connect() as conn:   # type: ignore[attr-defined]
+    def test_every_block_is_journaled(self, ledger: Ledger) -> None:
+        ledger.reserve_block({"interchange": 1, "transaction": 7}, **PAIR)
+        with ledger.engine.connect() as conn:
             rows = conn.execute(select(t.control_counters.c.counter, t.control_number_reservations.c.first_value,
                                        t.control_number_reservations.c.last_value)
                                 .join(t.control_counters).order_by(t.control_counters.c.counter)).all()
         assert [("interchange", 1, 1), ("transaction", 1, 7)] == [tuple(r) for r in rows]
 
     @pytest.mark.parametrize("n", [-1, LIMIT + 1])
-    def test_impossible_sizes_are_refused(self, ledger: object, n: int) -> None:
+    def test_impossible_sizes_are_refused(self, ledger: Ledger, n: int) -> None:
         with pytest.raises(EdiError, match="cannot reserve"):
-            ledger.reserve("interchange", n, **PAIR)   # type: ignore[attr-defined]
+            ledger.reserve("interchange", n, **PAIR)
 
 
 def test_processes_reserving_at_once_never_share_a_number(db_url: str, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -33,14 +34,14 @@ class TestLedgerCommands:
         status = json.loads(output)
         assert (0, "0001", 0, None) == (code, status["revision"], status["rows"]["claims"], status["quarters"]["mue"])
 
-    def test_edi_db_names_the_ledger(self, tmp_path: Path, monkeypatch: object) -> None:
-        monkeypatch.setenv("EDI_DB", str(tmp_path / "env.db"))   # type: ignore[attr-defined]
+    def test_edi_db_names_the_ledger(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("EDI_DB", str(tmp_path / "env.db"))
         assert 0 == _edi("ledger", "init")[0]
         assert (tmp_path / "env.db").is_file()
 
     def test_roster_loads_once(self, db_url: str) -> None:
         roster = str(ROOT / "samples" / "enrollment-roster.csv")
-        first, again = _edi("ledger", "roster", roster, "--db", db_url), _edi("ledger", "roster", roster, "--db", db_url)
+        first, again = (_edi("ledger", "roster", roster, "--db", db_url) for _ in range(2))
         assert (0, 0) == (first[0], again[0])
         assert first[1].startswith(f"{roster}: loaded 6 enrollment row(s) into ")
         assert again[1].startswith(f"{roster}: already loaded on ") and "nothing changed" in again[1]

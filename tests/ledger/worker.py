@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from factory import encounter  # noqa: E402
 
-from edi.ledger import open_ledger  # noqa: E402
+from edi.ledger import Ledger, open_ledger  # noqa: E402
 
 BATCH = 20
 
@@ -28,7 +28,7 @@ def _wait(go: str) -> None:
         time.sleep(0.005)
 
 
-def _batch(ledger, index: int, hang: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _batch(ledger: Ledger, index: int, hang: bool = False) -> None:
     with ledger.transaction(run="worker") as journal:
         journal.record_encounters(encounter(index * BATCH + i, procedures=("99213", "36415", "81002"))
                                   for i in range(BATCH))
