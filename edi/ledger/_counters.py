@@ -17,6 +17,7 @@ from edi.errors import EdiError
 from edi.ledger import _schema as t
 from edi.ledger._journal import insert_ignore
 from edi.ledger._types import utc_now
+from edi.logging import get_logger
 
 LIMIT = 999_999_999     # ISA13 is 9 digits; GS06 and ST02 at most 9: past it, numbering starts again at 1
 COUNTERS = ("interchange", "group", "transaction")
@@ -51,4 +52,5 @@ def _take(conn: Connection, name: str, n: int, sender: str, receiver: str, run_i
     conn.execute(insert(t.control_number_reservations).values(counter_id=row.id, first_value=first,
                                                               last_value=first + n - 1, run_id=run_id,
                                                               recorded_at=utc_now()))
+    get_logger(__name__).info("ledger.reserved", counter=name, first=first, last=first + n - 1)
     return range(first, first + n)

@@ -31,7 +31,6 @@ VERSION_TABLE = "edi_schema_version"
 _MIGRATION_LOCK = 0x6564_6930   # pg_advisory_xact_lock key while migrating ("edi0")
 _BUSY_TIMEOUT_S = 60
 
-log = get_logger(__name__)
 
 
 class LedgerError(EdiError):
@@ -118,7 +117,7 @@ def ensure_schema(engine: Engine) -> str:
             if found != HEAD_REVISION:
                 _check_known(found, engine)
                 _upgrade(conn)
-                log.info("ledger.migrated", from_revision=found, to_revision=HEAD_REVISION)
+                get_logger(__name__).info("ledger.migrated", from_revision=found, to_revision=HEAD_REVISION)
         return found or ""
     except DBAPIError as exc:
         raise LedgerError(f"{display_url(str(engine.url))}: cannot open the ledger: "

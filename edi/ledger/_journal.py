@@ -34,8 +34,10 @@ from edi.ledger._records import (
     Submission,
 )
 from edi.ledger._types import utc_now
+from edi.logging import get_logger
 
 T = TypeVar("T")
+
 CHUNK = 1000          # rows per statement batch and keys per IN (...) lookup
 
 
@@ -69,6 +71,8 @@ class Journal:
         recorded: list[RecordedEncounter] = []
         for chunk in _chunks(encounters, CHUNK):
             recorded.extend(self._record_chunk(chunk))
+        get_logger(__name__).info("ledger.encounters", run=self.run_id, encounters=len(recorded),
+                                  new=sum(r.new for r in recorded), claims=sum(len(r.claims) for r in recorded))
         return recorded
 
     def _record_chunk(self, chunk: Sequence[Encounter]) -> list[RecordedEncounter]:
@@ -89,34 +93,22 @@ class Journal:
 
     def _insert_encounters(self, fresh: dict[str, Encounter], claim_keys: dict[tuple[str, int], str],
                            now: datetime) -> dict[str, int]:
-        """Insert new encounters with what they bring (people, coverages, claims, lines); their ids by
-        fingerprint."""
-        people = {}
-        for encounter in fresh.values():
-            people.setdefault(encounter.patient.key, encounter.patient)
-            for coverage in encounter.coverages:
-                if coverage.subscriber is not None:
-                    people.setdefault(coverage.subscriber.key, coverage.subscriber)
-        insert_ignore(self.conn, t.accounts, [_account_row(p) | {"run_id": self.run_id, "recorded_at": now}
-                                              for p in people.values()], ["account_key"])
-        account_ids = ids_by(self.conn, t.accounts.c.account_key, list(people))
+        """Insert new encounters (by fingerprint) with what they bring: people, coverages, claims and lines.
+        Returns the encounters' ids by fingerprint."""
+        stamp = {"run_id": self.run_id, "recorded_at": now}
+        account_ids = self._insert_people(fresh.values(), stamp)
         coverage_rows = {}
         for encounter in fresh.values():
             for coverage in encounter.coverages:
                 row = _coverage_row(encounter.patient, coverage, account_ids)
-                coverage_rows.setdefault(row["coverage_key"], row | {"run_id": self.run_id, "recorded_at": now})
+                coverage_rows.setdefault(row["coverage_key"], row | stamp)
         insert_ignore(self.conn, t.coverages, list(coverage_rows.values()), ["coverage_key"])
         coverage_ids = ids_by(self.conn, t.coverages.c.coverage_key, list(coverage_rows))
         source_ids = self.source_ids(e.source for e in fresh.values() if e.source is not None)
-        insert_ignore(self.conn, t.encounters, [
-            {"fingerprint": p, "encounter_key": e.key, "claim_type": e.claim_type,
-             "patient_account_id": account_ids[e.patient.key], "service_from": e.service_from,
-             "service_to": e.service_to, "facility_code": e.facility_code, "billing_npi": e.billing_npi,
-             "rendering_npi": e.rendering_npi, "document": e.document,
-             "source_id": source_ids[e.source.sha256] if e.source else None, "source_ref": _cut(e.source_ref, 200),
-             "run_id": self.run_id, "recorded_at": now} for p, e in fresh.items()], ["fingerprint"])
+        insert_ignore(self.conn, t.encounters, [_encounter_row(p, e, account_ids, source_ids) | stamp
+                                                for p, e in fresh.items()], ["fingerprint"])
         encounter_ids = ids_by(self.conn, t.encounters.c.fingerprint, list(fresh))
-        claim_rows = {}
+        claim_rows: dict[str, dict[str, Any]] = {}
         claims_by_key: dict[str, Claim] = {}
         for p, encounter in fresh.items():
             coverage_by_order = {c.order: _coverage_key(encounter.patient, c) for c in encounter.coverages}
@@ -129,13 +121,24 @@ class Journal:
                                    f"order {claim.payer_order}, but the encounter has no coverage of that order")
                 claim_rows[key] = _claim_row(claim, key, encounter_ids[p],
                                              coverage_ids[coverage_key] if coverage_key else None,
-                                             _payer_of(encounter, claim)) | {"run_id": self.run_id, "recorded_at": now}
+                                             _payer_of(encounter, claim)) | stamp
         insert_ignore(self.conn, t.claims, list(claim_rows.values()), ["claim_key"])
         claim_ids = ids_by(self.conn, t.claims.c.claim_key, list(claim_rows))
-        line_rows = [_line_row(claim_ids[key], claim, line)
-                     for key, claim in claims_by_key.items() for line in claim.lines]
-        insert_ignore(self.conn, t.claim_lines, line_rows, ["claim_id", "line_number"])
+        insert_ignore(self.conn, t.claim_lines, [_line_row(claim_ids[key], claim, line)
+                                                 for key, claim in claims_by_key.items() for line in claim.lines],
+                      ["claim_id", "line_number"])
         return encounter_ids
+
+    def _insert_people(self, encounters: Iterable[Encounter], stamp: dict[str, Any]) -> dict[str, int]:
+        """Patients, guarantors and subscribers as accounts (the first record of a person stays); ids by key."""
+        people: dict[str, Person] = {}
+        for encounter in encounters:
+            others = [c.subscriber for c in encounter.coverages] + [encounter.guarantor]
+            for person in [encounter.patient, *others]:
+                if person is not None:
+                    people.setdefault(person.key, person)
+        insert_ignore(self.conn, t.accounts, [_account_row(p) | stamp for p in people.values()], ["account_key"])
+        return ids_by(self.conn, t.accounts.c.account_key, list(people))
 
     # ------------------------------------------------------------ submissions and status
     def record_submission(self, submission: Submission) -> RecordedSubmission:
@@ -168,6 +171,8 @@ class Journal:
                                        source_ref=f"ISA13 {submission.interchange_control_number} GS06 "
                                                   f"{c.group_control_number} ST02 {c.transaction_control_number}")
                            for c in submission.claims)
+        get_logger(__name__).info("ledger.submission", run=self.run_id, submission=new_id,
+                                  isa13=submission.interchange_control_number, claims=len(submission.claims))
         return RecordedSubmission(new_id, new=True)
 
     def record_status(self, events: Iterable[StatusEvent]) -> int:
@@ -244,6 +249,16 @@ def _coverage_row(patient: Person, coverage: Any, account_ids: dict[str, int]) -
             "payer_id": coverage.payer_id, "payer_name": coverage.payer_name, "member_id": coverage.member_id,
             "group_number": coverage.group_number, "filing_indicator": coverage.filing_indicator,
             "effective_from": coverage.effective_from, "effective_to": coverage.effective_to}
+
+
+def _encounter_row(fingerprint: str, e: Encounter, account_ids: dict[str, int],
+                   source_ids: dict[str, int]) -> dict[str, Any]:
+    return {"fingerprint": fingerprint, "encounter_key": e.key, "claim_type": e.claim_type,
+            "patient_account_id": account_ids[e.patient.key],
+            "guarantor_account_id": account_ids[e.guarantor.key] if e.guarantor else None,
+            "service_from": e.service_from, "service_to": e.service_to, "facility_code": e.facility_code,
+            "billing_npi": e.billing_npi, "rendering_npi": e.rendering_npi, "document": e.document,
+            "source_id": source_ids[e.source.sha256] if e.source else None, "source_ref": _cut(e.source_ref, 200)}
 
 
 def _payer_of(encounter: Encounter, claim: Claim) -> str:

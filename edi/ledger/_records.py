@@ -143,8 +143,10 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Encounter:
-    """A coded encounter with the claims made from it. ``document`` is the encounter as given (JSON text), kept so
-    later claims (secondary, corrected) can be rebuilt; ``source_ref`` says where in ``source`` it was."""
+    """A coded encounter with the claims made from it. ``guarantor`` is who is billed for what the patient owes
+    (None: the patient, or the primary subscriber for a dependent). ``document`` is the encounter as given (JSON
+    text), kept so later claims (secondary, corrected) can be rebuilt; ``source_ref`` says where in ``source`` it
+    was."""
 
     key: str
     claim_type: Literal["professional", "institutional"]
@@ -156,6 +158,7 @@ class Encounter:
     claims: tuple[Claim, ...] = ()
     facility_code: str | None = None
     rendering_npi: str | None = None
+    guarantor: Person | None = None
     document: str | None = None
     source: Source | None = field(default=None, compare=False)
     source_ref: str | None = field(default=None, compare=False)

@@ -116,6 +116,7 @@ encounters = Table(
     Column("encounter_key", String(80), nullable=False, index=True),  # the coder's id; a corrected one is a new row
     Column("claim_type", String(13), nullable=False),                 # professional | institutional
     _ref("patient_account_id", "accounts"),
+    _ref("guarantor_account_id", "accounts", nullable=True, index=False),   # who gets the statement
     Column("service_from", Date, nullable=False),
     Column("service_to", Date, nullable=False),
     Column("facility_code", String(4)),                 # place of service (professional) or type of bill

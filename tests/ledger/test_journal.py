@@ -97,6 +97,25 @@ class TestReplays:
         assert [r.claims for r in first] == [r.claims for r in again]
         assert (3, 3, 3) == (_count(ledger, t.encounters), _count(ledger, t.claims), _count(ledger, t.claim_lines))
 
+    def test_people_are_recorded_once_with_their_roles(self, ledger: Ledger) -> None:
+        """A guarantor and a subscriber are accounts like the patient; a second encounter reuses them."""
+        import dataclasses
+
+        from edi.ledger import Coverage, Person
+
+        parent = Person("MRN-PARENT", "DOE", "PAT")
+        child = dataclasses.replace(encounter(1), guarantor=parent, coverages=(
+            Coverage(1, "EXHP1", "EXAMPLE HEALTH PLAN", "M-PARENT", relationship="19", subscriber=parent),))
+        with ledger.transaction() as journal:
+            journal.record_encounters([child, dataclasses.replace(child, key="E2", service_from=DOS)])
+        with ledger.engine.connect() as conn:
+            guarantor = conn.execute(select(t.accounts.c.account_key).join(
+                t.encounters, t.encounters.c.guarantor_account_id == t.accounts.c.id)).scalars().all()
+            subscriber = conn.execute(select(t.accounts.c.account_key, t.coverages.c.relationship).join(
+                t.coverages, t.coverages.c.subscriber_account_id == t.accounts.c.id)).all()
+        assert (["MRN-PARENT"], [("MRN-PARENT", "19")]) == (sorted(set(guarantor)), [tuple(r) for r in subscriber])
+        assert (2, 1, 2) == (_count(ledger, t.accounts), _count(ledger, t.coverages), _count(ledger, t.encounters))
+
     def test_a_corrected_encounter_is_a_new_row_beside_the_first(self, ledger: Ledger) -> None:
         """Same encounter id, different values: both are kept, the journal never rewrites the first."""
         with ledger.transaction() as journal:
@@ -137,6 +156,27 @@ class TestReplays:
             recorded = journal.record_encounters(batch)
         assert [e.key for e in batch] == [r.key for r in recorded]
         assert CHUNK + 7 == len({r.claims[0].claim_id for r in recorded}) == _count(ledger, t.claims)
+
+
+def test_the_ledger_logs_counts_and_control_numbers_never_people(ledger: Ledger) -> None:
+    """Its events say how many encounters and which ISA13, never a name, birth date or member id."""
+    import logging
+
+    from structlog.testing import capture_logs
+
+    from edi.logging import PHI_KEYS, configure_logging
+
+    configure_logging(logging.INFO)
+    try:
+        with capture_logs() as events:
+            ledger.reserve("interchange", 1, sender="ZZ:A", receiver="ZZ:B")
+            submit(ledger, [encounter(1, patient="MRN-SECRET")], "000000042")
+    finally:
+        configure_logging()
+    assert {"ledger.reserved", "ledger.encounters", "ledger.submission"} == {e["event"] for e in events}
+    assert not any(PHI_KEYS & event.keys() for event in events)
+    assert not any(word in repr(events) for word in ("DOE", "JAN", "1980", "MRN-SECRET", "ANYTOWN"))
+    assert "000000042" in repr(events)
 
 
 class TestMoney:
