@@ -294,7 +294,8 @@ def synth(kind: str, claims: int, seed: int, out_file: Path | None) -> None:
         write_synth(kind, claims, seed, stream)
 
 
-DB_HELP = "The ledger: a SQLite file or a URL (postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here."
+DB_OPTION = click.option("--db", envvar="EDI_DB", help="The ledger: a SQLite file or a URL "
+                         "(postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here.")
 
 
 @cli.group()
@@ -306,7 +307,7 @@ def ledger() -> None:
 
 
 @ledger.command("init")
-@click.option("--db", envvar="EDI_DB", help=DB_HELP)
+@DB_OPTION
 def ledger_init(db: str | None) -> None:
     """Create the ledger, or bring its schema up to date (every command that opens it does this too).
 
@@ -315,11 +316,11 @@ def ledger_init(db: str | None) -> None:
     from edi.ledger import open_ledger
 
     with open_ledger(db) as opened:
-        click.echo(f"ledger {opened.url}: schema {opened.status().revision}")
+        click.echo(f"ledger {opened.url}: schema {opened.revision}")
 
 
 @ledger.command("status")
-@click.option("--db", envvar="EDI_DB", help=DB_HELP)
+@DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def ledger_status(db: str | None, fmt: str) -> None:
     """Show where the ledger is, its schema, its row counts and the code-table quarters loaded.
@@ -344,7 +345,7 @@ def ledger_status(db: str | None, fmt: str) -> None:
 
 @ledger.command("roster")
 @click.argument("file", type=FILE)
-@click.option("--db", envvar="EDI_DB", help=DB_HELP)
+@DB_OPTION
 def ledger_roster(file: Path, db: str | None) -> None:
     """Load a provider-enrollment roster (CSV: npi, payer_id, effective_from, effective_to, tax_id, name; see
     docs/ledger.md). It replaces the enrollments of every payer it names; loading the same file again changes
@@ -368,7 +369,7 @@ def codes() -> None:
 @click.argument("file", type=FILE)
 @click.option("--quarter", required=True, help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); "
               "lookups use the newest quarter loaded.")
-@click.option("--db", envvar="EDI_DB", help=DB_HELP)
+@DB_OPTION
 def codes_load(kind: str, file: Path, quarter: str, db: str | None) -> None:
     """Load a code table into the ledger, all or nothing; loading the same file again changes nothing. Reads CSV
     with named columns (docs/ledger.md).

@@ -142,7 +142,11 @@ def read_rows(kind: str, path: Path) -> Iterator[Row]:
             for number, values in enumerate(reader, start=2):
                 if not any(v.strip() for v in values):
                     continue
-                yield row_type(**dict(_values(path, number, fields, values, columns)))
+                row = row_type(**dict(_values(path, number, fields, values, columns)))
+                if isinstance(row, EnrollmentRow) and row.effective_to and row.effective_to < row.effective_from:
+                    raise EdiError(f"{path}: row {number}, column effective_to: {row.effective_to} is before "
+                                   f"effective_from {row.effective_from}")
+                yield row
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise EdiError(f"{path}: cannot read the {kind} CSV: {exc}") from None
 

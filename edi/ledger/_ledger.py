@@ -6,8 +6,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from edi.ledger import _counters, _queries, _reference
 from edi.ledger import _schema as t
@@ -36,6 +37,8 @@ class LedgerStatus:
 
 class Ledger:
     """The claims ledger on one database. Use :func:`open_ledger`; close it (or use ``with``) when done."""
+
+    revision = HEAD_REVISION   # opened ledgers are migrated to it
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -143,7 +146,7 @@ class Ledger:
         """Database errors become one line naming the ledger (an append-only refusal says so)."""
         try:
             yield
-        except (IntegrityError, DBAPIError) as exc:
+        except DBAPIError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
             raise LedgerError(f"{self.url}: {reason}") from exc
 

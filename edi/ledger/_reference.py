@@ -144,6 +144,15 @@ def load_rows(journal: Journal, kind: str, rows: Iterable[Row], source: Source, 
     return LoadResult(load_id, kind, quarter, source, count, True, now)
 
 
+_PROBLEMS: dict[str, Any] = {   # kind → does this row break a rule the columns cannot state?
+    "ncci-ptp": lambda v: v["modifier_indicator"] not in ("0", "1", "9"),
+    "mue": lambda v: not isinstance(v["max_units"], int) or v["adjudication_indicator"] not in (1, 2, 3),
+    "addon": lambda v: v["edit_type"] not in (1, 2, 3) or (v["primary_code"] is not None
+                                                            and not _CODE.fullmatch(v["primary_code"])),
+    "enrollment": lambda v: not _NPI.fullmatch(v["npi"] or "") or not v["payer_id"],
+}
+
+
 def _checked(row: Any, kind: str, where: str) -> dict[str, Any]:
     """The row as column values, after the checks that keep nonsense out of the tables."""
     values = {name: getattr(row, name) for name in row.__slots__}
@@ -151,17 +160,12 @@ def _checked(row: Any, kind: str, where: str) -> dict[str, Any]:
     for name in codes:
         if not _CODE.fullmatch(values[name] or ""):
             raise EdiError(f"{where}: {name} {values[name]!r} is not a 5-character CPT/HCPCS code")
-    problems = {
-        "ncci-ptp": values.get("modifier_indicator") not in ("0", "1", "9"),
-        "mue": not (isinstance(values.get("max_units"), int) and values.get("adjudication_indicator") in (1, 2, 3)),
-        "addon": values.get("edit_type") not in (1, 2, 3) or (values.get("primary_code") is not None and not
-                                                              _CODE.fullmatch(values["primary_code"])),
-        "enrollment": not _NPI.fullmatch(values.get("npi") or "") or not values.get("payer_id"),
-    }[kind]
-    if problems:
+    if _PROBLEMS[kind](values):
         raise EdiError(f"{where}: not a valid {kind} row: {row}")
-    start, end = values.get("effective_from"), values.get("deleted_on", values.get("effective_to"))
-    if start is not None and end is not None and end < start:
+    # a roster is typed by people: an end before the start is a typo. CMS marks an edit deleted retroactively by
+    # its dates (never in effect), so code rows are stored as they come.
+    start, end = values.get("effective_from"), values.get("effective_to")
+    if kind == "enrollment" and end is not None and end < start:
         raise EdiError(f"{where}: ends ({end}) before it starts ({start})")
     return values
 

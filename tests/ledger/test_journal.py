@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from edi.ledger import ClaimStatus, Ledger, LedgerError, ScrubFinding, StatusEvent
+from edi.ledger import ClaimStatus, Ledger, ScrubFinding, StatusEvent
 from edi.ledger import _schema as t
 from edi.ledger._engine import create, ensure_schema
 from edi.ledger._journal import CHUNK

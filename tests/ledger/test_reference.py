@@ -147,6 +147,13 @@ class TestCsv:
             list(read_rows("enrollment", path))
         assert f"{path}: {message}" in str(caught.value)
 
+    def test_an_enrollment_ending_before_it_starts_is_refused(self, ledger: Ledger, tmp_path: Path) -> None:
+        """Named by the CSV row (the reader's check), and by the row's place among parsed rows (load_rows')."""
+        with pytest.raises(EdiError, match=r"row 2, column effective_to: 2023-12-31 is before effective_from"):
+            load_csv(ledger, "enrollment", _roster(tmp_path, f"{NPI},EXHP1,2024-01-01,2023-12-31,,\n"))
+        with pytest.raises(EdiError, match=r"row 1: ends \(2023-12-31\) before it starts \(2024-01-01\)"):
+            _load(ledger, "enrollment", [EnrollmentRow(NPI, "EXHP1", date(2024, 1, 1), date(2023, 12, 31))], "")
+
     def test_a_missing_column_is_named(self, tmp_path: Path) -> None:
         path = tmp_path / "roster.csv"
         path.write_text("npi,payer\n")
