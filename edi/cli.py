@@ -212,8 +212,11 @@ def to_xml_command(file: Path) -> None:
 @click.option("--receiver", help="The acknowledgments' receiver id as QUALIFIER:ID (default: the file's sender).")
 @click.option("--payer", "payers", multiple=True, help="Payer profile (a name in mappings/payers/ or a .toml path); "
               "adds its trading-partner rules (SNIP 7). Repeatable.")
+@click.option("--db", envvar="EDI_DB", help="Take the --ack files' control numbers from this ledger's counters (a URL "
+              "or a SQLite file; default $EDI_DB) instead of the --out folder's counter file.")
 def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_errors: int | None, acks: tuple[str, ...],
-             out_dir: Path | None, sender: str | None, receiver: str | None, payers: tuple[str, ...]) -> None:
+             out_dir: Path | None, sender: str | None, receiver: str | None, payers: tuple[str, ...],
+             db: str | None) -> None:
     """Check interchanges against their implementation guides (WEDI SNIP 1-5 and 7); '-' reads standard input.
 
     Findings are shown as they are found, by interchange, group, transaction and claim, then a summary per file:
@@ -233,6 +236,7 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_error
     from edi.acks import AckIds, parse_party, write_acks
 
     ids = AckIds(parse_party(sender) if sender else None, parse_party(receiver) if receiver else None)
+    counter = _ledger_counter(db) if acks and db else None
     sources = [_read_source(path) if acks else _source_of(path) for path in files]
     color = fmt == "text" and sys.stdout.isatty()
 
@@ -251,7 +255,8 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_error
                                             profiles=[load_profile(payer) for payer in payers])):
         _write_raw(",\n" if fmt == "json" and n < len(sources) - 1 else "")
         reports.append(report)
-        for result in write_acks(report, sources[n][0], acks, out_dir, ids=ids) if out_dir is not None else ():
+        for result in write_acks(report, sources[n][0], acks, out_dir, ids=ids, counter=counter) \
+                if out_dir is not None else ():
             if result.path is not None:
                 click.echo(f"wrote {result.path}", err=True)
             elif not result.notes:
@@ -266,6 +271,13 @@ def validate(files: tuple[Path, ...], snips: str, fmt: str, jobs: int, max_error
             click.echo(summary(report) if report.fatal else f"{report.file}: {report.claims} claim(s), "
                        f"{sink.tally.errors} error(s), {sink.tally.warnings} warning(s)")
     sys.exit(2 if any(r.fatal for r in reports) else 1 if any(s.tally.errors for s in sinks) else 0)
+
+
+def _ledger_counter(db: str) -> Any:
+    from edi.acks import LedgerCounter
+    from edi.ledger import open_ledger
+
+    return LedgerCounter(open_ledger(db))   # its connections close when the command ends
 
 
 def _write_raw(text: str) -> None:
@@ -349,6 +361,105 @@ def _output(out_file: Path | None) -> Iterator[BinaryIO]:
         return
     with out_file.open("wb") as stream:
         yield stream
+
+
+DB_OPTION = click.option("--db", envvar="EDI_DB", help="The ledger: a SQLite file or a URL "
+                         "(postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here.")
+
+
+@cli.group()
+def ledger() -> None:
+    """The claims ledger (SQLite file by default, PostgreSQL by URL): schema, status, enrollment roster.
+
+    Example: edi ledger status --db edi.db
+    """
+
+
+@ledger.command("init")
+@DB_OPTION
+def ledger_init(db: str | None) -> None:
+    """Create the ledger, or bring its schema up to date (every command that opens it does this too).
+
+    Example: edi ledger init --db postgresql+psycopg://billing@127.0.0.1/edi
+    """
+    from edi.ledger import open_ledger
+
+    with open_ledger(db) as opened:
+        click.echo(f"ledger {opened.url}: schema {opened.revision}")
+
+
+@ledger.command("status")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_status(db: str | None, fmt: str) -> None:
+    """Show where the ledger is, its schema, its row counts and the code-table quarters loaded.
+
+    Example: edi ledger status --format json
+    """
+    import dataclasses
+
+    from edi.ledger import open_ledger
+
+    with open_ledger(db) as opened:
+        status = opened.status()
+    if fmt == "json":
+        click.echo(json.dumps(dataclasses.asdict(status), indent=1))
+        return
+    click.echo(f"ledger {status.url} (schema {status.revision})")
+    for table, count in status.rows.items():
+        click.echo(f"  {table:<28} {count:>10}")
+    click.echo("  code tables: " + ", ".join(f"{kind} {quarter or 'not loaded'}"
+                                             for kind, quarter in status.quarters.items()))
+
+
+@ledger.command("roster")
+@click.argument("file", type=FILE)
+@DB_OPTION
+def ledger_roster(file: Path, db: str | None) -> None:
+    """Load a provider-enrollment roster (CSV: npi, payer_id, effective_from, effective_to, tax_id, name; see
+    docs/ledger.md). It replaces the enrollments of every payer it names; loading the same file again changes
+    nothing.
+
+    Example: edi ledger roster samples/enrollment-roster.csv
+    """
+    _load_reference("enrollment", file, None, db)
+
+
+@cli.group()
+def codes() -> None:
+    """Code tables in the ledger (CMS's NCCI procedure-to-procedure, MUE and add-on code edits).
+
+    Example: edi codes load ncci-ptp ptp.csv --quarter 2025Q3
+    """
+
+
+@codes.command("load")
+@click.argument("kind", type=click.Choice(["ncci-ptp", "mue", "addon"]))
+@click.argument("file", type=FILE)
+@click.option("--quarter", required=True, help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); "
+              "lookups use the newest quarter loaded.")
+@DB_OPTION
+def codes_load(kind: str, file: Path, quarter: str, db: str | None) -> None:
+    """Load a code table into the ledger, all or nothing; loading the same file again changes nothing. Reads CSV
+    with named columns (docs/ledger.md).
+
+    Example: edi codes load mue mue-practitioner.csv --quarter 2025Q3 --db edi.db
+    """
+    _load_reference(kind, file, quarter, db)
+
+
+def _load_reference(kind: str, file: Path, quarter: str | None, db: str | None) -> None:
+    from edi.ledger import open_ledger
+    from edi.ledger._csv import load_csv
+
+    with open_ledger(db) as opened:
+        result = load_csv(opened, kind, file, quarter)
+    when = result.loaded_at.strftime("%Y-%m-%d %H:%M UTC")
+    what = f"{result.rows} {kind} row(s)" + (f" for {result.quarter}" if result.quarter else "")
+    if result.new:
+        click.echo(f"{file}: loaded {what} into {opened.url}")
+    else:
+        click.echo(f"{file}: already loaded on {when} ({what}); nothing changed")
 
 
 def parse_snips(text: str) -> tuple[int, ...]:

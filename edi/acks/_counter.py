@@ -1,5 +1,6 @@
-"""Control numbers for the acknowledgments we send: a counter file that persists between runs, so no two runs
-ever repeat an ISA13, GS06 or ST02 (until the ledger keeps the counters, the file lives in the output folder).
+"""Control numbers for the acknowledgments we send, persisted between runs so no two runs ever repeat an ISA13,
+GS06 or ST02: the ledger's counters when a ledger is given (:class:`LedgerCounter`, per sender–receiver pair),
+else a counter file in the output folder (:class:`ControlCounter`).
 
 Safe against several processes: each reservation holds an exclusive ``fcntl`` lock on a lock file beside the
 counter while it reads the counter and replaces it atomically (written to a temporary file, then renamed), so a
@@ -14,25 +15,54 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from edi.errors import EdiError
-from edi.x12 import ControlNumbers
+from edi.x12 import ControlNumbers, Party
+
+if TYPE_CHECKING:
+    from edi.ledger import Ledger
 
 COUNTER_FILE = ".edi-control-numbers.json"
 LIMIT = 999_999_999     # ISA13 is 9 digits; GS06 and ST02 at most 9: past it, numbering starts again at 1
 KINDS = ("interchange", "group", "transaction")
 
 
+class Counter(Protocol):
+    def reserve(self, groups: int = 0, transactions: int = 0, *, sender: Party | None = None,
+                receiver: Party | None = None) -> ControlNumbers: ...
+
+
+class LedgerCounter:
+    """The ledger's control-number counters for the interchanges we send from ``sender`` to ``receiver``."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+
+    def reserve(self, groups: int = 0, transactions: int = 0, *, sender: Party | None = None,
+                receiver: Party | None = None) -> ControlNumbers:
+        """One interchange number and ``groups`` / ``transactions`` consecutive numbers, never handed out before
+        for this pair (ISA13 is unique per sender–receiver)."""
+        if sender is None or receiver is None:
+            raise EdiError("the ledger keeps control numbers per sender and receiver: name both")
+        taken = self.ledger.reserve_block({"interchange": 1, "group": groups, "transaction": transactions},
+                                          sender=f"{sender.qualifier}:{sender.id}",
+                                          receiver=f"{receiver.qualifier}:{receiver.id}")
+        return ControlNumbers(**{kind: taken[kind].start if taken[kind] else 1 for kind in KINDS})
+
+
 class ControlCounter:
-    """The next ISA13, GS06 and ST02 to send, kept in ``folder / COUNTER_FILE``."""
+    """The next ISA13, GS06 and ST02 to send, kept in ``folder / COUNTER_FILE`` (one sequence for every pair)."""
 
     def __init__(self, folder: Path) -> None:
         self.path = folder / COUNTER_FILE
         self._lock = folder / (COUNTER_FILE + ".lock")
 
-    def reserve(self, groups: int = 0, transactions: int = 0) -> ControlNumbers:
+    def reserve(self, groups: int = 0, transactions: int = 0, *, sender: Party | None = None,
+                receiver: Party | None = None) -> ControlNumbers:
         """Take one interchange number, ``groups`` group numbers and ``transactions`` transaction numbers: the
-        returned ControlNumbers start at the first of each (``build_interchange`` takes them in order)."""
+        returned ControlNumbers start at the first of each (``build_interchange`` takes them in order). The
+        parties are not used: one sequence serves all, which keeps each pair's numbers unique too."""
         wanted = {"interchange": 1, "group": groups, "transaction": transactions}
         with self._locked():
             current = self._read()

@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 from edi.acks._277ca import claims_to_acknowledge, iter_277ca, not_acknowledged
 from edi.acks._999 import acknowledgment_kind, build_999, not_answered, rejected_by_999
-from edi.acks._counter import ControlCounter
+from edi.acks._counter import ControlCounter, Counter
 from edi.acks._policy import DEFAULT_POLICY, AckPolicy, safe_text
 from edi.acks._ta1 import answer_interchanges
 from edi.errors import EdiError
@@ -180,9 +180,10 @@ def ack_bytes(kind: str, report: Report, source: Path | bytes, *, numbers: Contr
 
 def write_acks(report: Report, source: Path | bytes, kinds: Iterable[str], out_dir: Path, *,
                policy: AckPolicy = DEFAULT_POLICY, ids: AckIds = AckIds(), when: datetime | None = None,
-               counter: ControlCounter | None = None) -> list[AckResult]:
+               counter: Counter | None = None) -> list[AckResult]:
     """Write ``<file>.<kind>.<ISA13>.x12`` into ``out_dir`` for each kind that has something to say, each under
-    control numbers reserved from ``counter`` (default: the counter file in ``out_dir``)."""
+    control numbers reserved from ``counter`` (default: the counter file in ``out_dir``; a
+    :class:`LedgerCounter` takes them from the ledger, per sender–receiver pair)."""
     when = when or _now()
     counter = counter or ControlCounter(out_dir)
     results = []
@@ -191,13 +192,15 @@ def write_acks(report: Report, source: Path | bytes, kinds: Iterable[str], out_d
         if plan.write is None:
             results.append(AckResult(kind, report.file, notes=tuple(plan.notes)))
             continue
-        numbers = counter.reserve(plan.groups, plan.transactions)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        header = reply_header(report, when, ids, same_version=kind == "ta1")
+        numbers = counter.reserve(plan.groups, plan.transactions, sender=header.sender, receiver=header.receiver)
         isa13 = f"{numbers.interchange:09d}"
         target = out_dir / f"{Path(report.file).name.strip('<>') or 'input'}.{kind}.{isa13}.x12"
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             with partial.open("wb") as stream:
-                plan.write(stream, reply_header(report, when, ids, same_version=kind == "ta1"), numbers)
+                plan.write(stream, header, numbers)
             os.replace(partial, target)   # whole or not at all
         finally:
             partial.unlink(missing_ok=True)
