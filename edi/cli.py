@@ -295,7 +295,7 @@ def _write_raw(text: str) -> None:
               "gets one deliberate error, labelled in expected_edit with the scrub edit that should catch it.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="encounters: the day dates of service count back "
               "from (default: today); the same seed and day give the same encounters.")
-@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path), help="encounters: also write the "
+@click.option("--roster-out", "roster", type=click.Path(dir_okay=False, path_type=Path), help="encounters: also write the "
               "providers' payer enrollments as CSV (npi,payer_id,effective_date).")
 def synth(kind: str, claims: int, seed: int, out_file: Path | None, error_rate: float, as_of: Any,
           roster: Path | None) -> None:
@@ -307,7 +307,7 @@ def synth(kind: str, claims: int, seed: int, out_file: Path | None, error_rate: 
     Example: edi synth encounters --count 1000 --seed 7 --error-rate 0.1 --out encounters.jsonl
     """
     if kind != "encounters" and (error_rate or as_of or roster):
-        raise click.UsageError("--error-rate, --as-of and --roster are for `edi synth encounters`")
+        raise click.UsageError("--error-rate, --as-of and --roster-out are for `edi synth encounters`")
     if kind == "encounters":
         from edi.synth import write_encounters
 

@@ -40,12 +40,17 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     (folder / "not.json").write_text('{"format": "edi-x12-json/1", "children": [{"id": 5}]}')
     (folder / "models.json").write_text('{"format": "edi-models-json/1", "interchanges": [{"transactions": [1]}]}')
     made += [folder / "empty.x12", folder / "garbage.bin", folder / "not.json", folder / "models.json"]
-    return [str(p) for p in (*SAMPLE_FILES, *BAD_FILES, *made)] + [str(folder / "missing.x12"), str(folder), "-"]
+    copies = folder / "copies"   # the samples and corpus files as copies: no command can touch the originals
+    copies.mkdir()
+    for original in (*SAMPLE_FILES, *BAD_FILES):
+        made.append(copies / original.name)
+        made[-1].write_bytes(original.read_bytes())
+    return [str(p) for p in made] + [str(folder / "missing.x12"), str(folder), "-"]
 
 
 def _value(param: click.Parameter, data: st.DataObject, inputs: list[str], scratch: Path) -> list[str]:
     """Command-line words for one option or argument, valid or not (outputs go to a scratch folder only)."""
-    if param.name and param.name.startswith("out"):
+    if param.name and ("out" in param.name or any("-out" in opt for opt in param.opts)):
         word = str(scratch / data.draw(st.sampled_from(["out", "out.x12", "nested/dir"])))
     elif isinstance(param.type, click.Choice):
         word = data.draw(st.sampled_from([*param.type.choices, "bogus"]))
@@ -74,7 +79,7 @@ def test_no_command_shows_a_traceback(inputs: list[str], data: st.DataObject, tm
         if required or data.draw(st.booleans()):
             words += _value(param, data, inputs, tmp_path)
     stdin = data.draw(st.sampled_from([b"", SAMPLE_FILES[0].read_bytes(), b"ISA*00*~", b"{}", b"\xff\xfe"]))
-    before = {p: p.stat().st_mtime_ns for p in (*SAMPLE_FILES, *BAD_FILES)}
+    before = {p: p.stat().st_mtime_ns for p in map(Path, inputs) if p.is_file()}
     result = CliRunner().invoke(cli, words, input=stdin)
     assert before == {p: p.stat().st_mtime_ns for p in before}, f"edi {' '.join(words)} changed an input file"
     shown = f"edi {' '.join(words)} -> exit {result.exit_code}\n{result.output[-2000:]}"

@@ -184,7 +184,7 @@ def test_the_error_rate_is_the_share_of_encounters_with_an_error() -> None:
 def test_the_command_writes_encounters_the_reader_takes(tmp_path: Path) -> None:
     out, roster = tmp_path / "encounters.jsonl", tmp_path / "roster.csv"
     result = CliRunner().invoke(cli, ["synth", "encounters", "--count", "40", "--seed", "7", "--as-of",
-                                      "2026-06-15", "--error-rate", "0.5", "--out", str(out), "--roster",
+                                      "2026-06-15", "--error-rate", "0.5", "--out", str(out), "--roster-out",
                                       str(roster)])
     assert 0 == result.exit_code, result.output
     items = list(read_encounters(out))
