@@ -17,23 +17,23 @@ SHOWN_DATE = "20250201"   # the README shows acknowledgments made on this day
 
 
 def _ack_blocks() -> list[list[str]]:
-    blocks = re.findall(r"```\n(\$ edi validate (?:broken|fixed)\.x12 --ack.*?)```", README, re.S)
+    blocks = re.findall(r"```\n(\$ edi validate (?:nocity|broken)\.x12 --ack.*?)```", README, re.S)
     return [block.strip("\n").split("\n") for block in blocks]
 
 
 def _files(folder: Path) -> None:
-    """broken.x12 as the README's report shows it: N401 missing, a rendering NPI mistyped, CLM02 245 for 235;
-    fixed.x12 the same with the city put back."""
+    """broken.x12 as the README's report shows it: a rendering NPI mistyped, CLM02 245 for 235; nocity.x12 the
+    same with the subscriber's city (N401) removed too."""
     data = (SAMPLES / "837p-office-visits.x12").read_bytes()
     broken = data.replace(b"N4*SPRINGFIELD*IL*62704~", b"N4**IL*62704~", 1).replace(
         b"XX*1234567901~", b"XX*1234567902~", 1).replace(b"CLM*PCN1001*235*", b"CLM*PCN1001*245*", 1)
-    (folder / "broken.x12").write_bytes(broken)
-    (folder / "fixed.x12").write_bytes(broken.replace(b"N4**IL*62704~", b"N4*SPRINGFIELD*IL*62704~", 1))
+    (folder / "nocity.x12").write_bytes(broken)
+    (folder / "broken.x12").write_bytes(broken.replace(b"N4**IL*62704~", b"N4*SPRINGFIELD*IL*62704~", 1))
 
 
 def test_the_readme_acknowledgment_example_is_what_the_commands_print(tmp_path: Path) -> None:
     blocks = _ack_blocks()
-    assert 2 == len(blocks), "the README shows the broken and the fixed file acknowledged"
+    assert 2 == len(blocks), "the README shows the file without its city and the broken file acknowledged"
     _files(tmp_path)
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     today = date.today().strftime("%Y%m%d")
