@@ -1,0 +1,245 @@
+"""Billing edits: what the implementation guides and the payer require on the claim, charges, the claim id, claim
+frequency, duplicates of what was already submitted, timely filing and place of service. Who fixes them: the
+biller (claim data), or registration (demographics)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from edi.claims.encounter import Address, Encounter
+from edi.claims.scrub._context import References
+from edi.claims.scrub._edit import Hit, RootCause, edit
+from edi.claims.scrub._facts import claim_date, service_keys
+from edi.validate import Severity
+from edi.validate.codesets import CodeStatus, place_of_service
+
+BILLING = RootCause.BILLING
+WARN_DAYS = 15           # timely filing: a warning this many days before the limit
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value == "" or value == ()
+
+
+def _address_gaps(address: Address | None, path: str) -> Iterator[str]:
+    if address is None:
+        yield f"{path}"
+        return
+    for part in ("line1", "city", "state", "postal_code"):
+        if not getattr(address, part) and not (address.country and part in ("state", "postal_code")):
+            yield f"{path}.{part}"
+
+
+def _resolve(enc: Encounter, path: str) -> Any:
+    value: Any = enc
+    for part in path.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+@edit("billing.required", root_cause=BILLING, prevents="CO-16",
+      data="005010X222A1/X223A2 required elements; payer profile",
+      profile_keys=("required",))
+def required(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """What the guides require: the patient's date of birth, sex and address, the billing provider's NPI, street
+    address and tax id, the billed member id, the place of service (837P) or type of bill (837I); and what the
+    payer's profile adds (``required``)."""
+    guide = "005010X222A1" if not enc.institutional else "005010X223A2"
+    wanted: list[tuple[str, str]] = []
+    patient = enc.patient
+    if patient.birth_date is None:
+        wanted.append(("patient.birth_date", "the patient's date of birth (DMG02)"))
+    if patient.sex not in ("F", "M", "U"):
+        wanted.append(("patient.sex", "the patient's sex as F, M or U (DMG03)"))
+    wanted += [(p, "the patient's address (N3/N4)") for p in _address_gaps(patient.address, "patient.address")]
+    billing = enc.billing_provider
+    if not billing.npi:
+        wanted.append(("billing_provider.npi", "the billing provider's NPI (2010AA NM109)"))
+    if not billing.tax_id:
+        wanted.append(("billing_provider.tax_id", "the billing provider's tax id (2010AA REF*EI)"))
+    wanted += [(p, "the billing provider's street address (2010AA N3/N4)")
+               for p in _address_gaps(billing.address, "billing_provider.address")]
+    n = enc.billed_coverage - 1
+    if not enc.billed.member_id:
+        wanted.append((f"coverages[{n}].member_id", "the subscriber's member id (2010BA NM109)"))
+    if enc.institutional and not enc.facility_type:
+        wanted.append(("facility_type", "the type of bill (CLM05-1)"))
+    if not enc.institutional and not enc.place_of_service:
+        wanted.append(("place_of_service", "the place of service (CLM05-1)"))
+    for path, what in wanted:
+        yield Hit(f"{path} is missing: {guide} requires {what}; add it", path, source=guide)
+    profile = refs.profile(enc.billed.payer.id)
+    for path in profile.required:
+        if _missing(_resolve(enc, path)):
+            yield Hit(f"{path} is missing: {profile.name} requires it on every claim; add it", path,
+                      source=profile.label)
+
+
+@edit("billing.member_id.pattern", root_cause=BILLING, prevents="CO-31", data="payer profile",
+      profile_keys=("member_id_pattern", "member_id_format"))
+def member_id_pattern(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """The member id has the payer's format (``member_id_pattern``): a wrong one is a patient the payer cannot
+    identify."""
+    for n, cov in enumerate(enc.coverages):
+        profile = refs.profile(cov.payer.id)
+        pattern = profile.member_id_pattern
+        if pattern is not None and cov.member_id and not pattern.fullmatch(cov.member_id):
+            shape = profile.member_id_format or f"the pattern {pattern.pattern}"
+            yield Hit(f"coverages[{n}].member_id does not have {profile.name}'s member id format ({shape}); copy "
+                      "it from the patient's current card", f"coverages[{n}].member_id", source=profile.label)
+
+
+def _zip_targets(enc: Encounter, roles: tuple[str, ...]) -> Iterator[tuple[str, Address | None]]:
+    for role in roles:
+        if role == "billing_provider":
+            yield "billing_provider.address", enc.billing_provider.address
+        elif role == "service_facility":
+            facility = enc.providers.service_facility
+            yield "providers.service_facility.address", facility.address if facility else None
+            for n, line in enumerate(enc.lines):
+                own = line.providers.service_facility if line.providers else None
+                yield f"lines[{n}].providers.service_facility.address", own.address if own else None
+        elif role == "pay_to":
+            yield "pay_to_address", enc.pay_to_address
+        elif role == "patient":
+            yield "patient.address", enc.patient.address
+        elif role == "subscriber":
+            for n, cov in enumerate(enc.coverages):
+                yield f"coverages[{n}].subscriber.address", cov.subscriber.address if cov.subscriber else None
+
+
+@edit("billing.zip9", root_cause=BILLING, prevents="CO-16",
+      data="005010X222A1/X223A2 2010AA and service facility N403; payer profile", profile_keys=("zip9",))
+def zip9(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """A US billing provider or service facility address carries the nine-digit ZIP code (ZIP+4), as the guides
+    require (a payer profile may ask it of other addresses too: ``zip9``)."""
+    profile = refs.profile(enc.billed.payer.id)
+    roles = tuple(dict.fromkeys(("billing_provider", "service_facility", *profile.zip9)))
+    for path, address in _zip_targets(enc, roles):
+        if address is None or address.country not in ("", "US") or not address.postal_code:
+            continue
+        code = address.postal_code.replace("-", "")
+        if not (len(code) == 9 and code.isdigit()):
+            yield Hit(f"{path}.postal_code {address.postal_code!r} is not a nine-digit ZIP code; add the four-digit "
+                      "extension (ZIP+4)", f"{path}.postal_code", source="005010X222A1 N403")
+
+
+@edit("billing.charge.not_positive", root_cause=BILLING, prevents="CO-16", data="005010X222A1 SV102 / X223A2 SV203")
+def charge_positive(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """Every line's charge is more than zero (a zero charge is rejected or paid at zero)."""
+    for n, line in enumerate(enc.lines):
+        if line.charge <= 0:
+            yield Hit(f"lines[{n}].charge is {line.charge}; bill the line's full charge (more than 0)",
+                      f"lines[{n}].charge", n)
+
+
+@edit("billing.clm01.too_long", root_cause=BILLING, prevents="CO-16", data="payer profile (default 20)",
+      profile_keys=("max_claim_id_length",))
+def claim_id_length(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """The encounter id (CLM01) is at most 20 characters: payers keep 20, and a cut id no longer matches the
+    remittance."""
+    limit = refs.profile(enc.billed.payer.id).max_claim_id_length
+    if len(enc.id) > limit:
+        yield Hit(f"id {enc.id!r} has {len(enc.id)} characters; payers keep {limit} (CLM01), so the remittance "
+                  f"would not match: use an id of at most {limit}", "id")
+
+
+@edit("billing.frequency.original_missing", root_cause=BILLING, prevents="CO-16",
+      data="005010X222A1 2300 REF*F8 (payer claim control number)")
+def original_claim_number(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """A replacement (frequency 7) or void (8) names the payer's claim number of the claim it corrects."""
+    if enc.frequency in ("7", "8") and not enc.original_claim_number:
+        kind = "replacement" if enc.frequency == "7" else "void"
+        yield Hit(f"frequency {enc.frequency} ({kind}) needs original_claim_number, the payer's claim number of the "
+                  "claim it corrects (REF*F8, from the remittance); add it, or send frequency 1",
+                  "original_claim_number")
+
+
+@edit("billing.duplicate", root_cause=BILLING, prevents="OA-18",
+      data="the ledger (claims submitted and not denied); the batch")
+def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """The same service (patient, rendering provider, date of service, procedure) was already submitted and not
+    denied (by the ledger), or is billed twice in this batch. Replacements and voids (frequency 7, 8) are
+    exempt."""
+    if enc.frequency in ("7", "8"):
+        return
+    from edi.ledger import ServiceKey
+    reported: set[int] = set()
+    for n, key in service_keys(enc, refs.as_of):
+        earlier = refs.seen.get(("service", key))
+        if earlier is not None and earlier != enc.id and n not in reported:
+            reported.add(n)
+            yield Hit(f"lines[{n}] {key[3]} on {key[2]} for this patient and provider is also billed by encounter "
+                      f"{earlier} in this batch; bill it once", f"lines[{n}].procedure_code", n, "this batch")
+        refs.seen.setdefault(("service", key), enc.id)
+        if n in reported:
+            continue
+        for found in refs.duplicates(ServiceKey(*key)):
+            if found.patient_control_number == enc.id and found.line_control_number == \
+                    enc.line_control_number(n + 1):
+                continue      # this very claim, recorded by an earlier run of this build
+            reported.add(n)
+            yield Hit(f"lines[{n}] {key[3]} on {key[2]} was already submitted on claim {found.patient_control_number} "
+                      f"({found.status.value}, {found.submitted_at:%Y-%m-%d}); do not bill it again — send a "
+                      "replacement (frequency 7) to correct that claim", f"lines[{n}].procedure_code", n, "ledger")
+            break
+
+
+def _filing_start(enc: Encounter, as_of: date) -> tuple[date, str]:
+    """The day timely filing counts from, and what it is."""
+    n = enc.billed_coverage - 1
+    if n > 0:
+        prior = enc.coverages[n - 1].prior_payment
+        if prior is not None and prior.date is not None:
+            return prior.date, "the prior payer's adjudication"
+    period = enc.service_period
+    if enc.institutional and period:
+        return period[1], "the last day of service"
+    return claim_date(enc, as_of), "the date of service"
+
+
+@edit("billing.timely_filing", root_cause=BILLING, prevents="CO-29", data="payer profile",
+      profile_keys=("timely_filing_days",))
+def timely_filing(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """The claim reaches the payer within its filing limit (``timely_filing_days``): past it an error, within
+    15 days of it a warning."""
+    profile = refs.profile(enc.billed.payer.id)
+    days = profile.timely_filing_days
+    if days is None:
+        return
+    start, what = _filing_start(enc, refs.as_of)
+    deadline = start + timedelta(days=days)
+    if refs.as_of > deadline:
+        yield Hit(f"{what} {start} is {(refs.as_of - start).days} days before {refs.as_of}: past {profile.name}'s "
+                  f"{days}-day filing limit ({deadline}); submit only with proof of timely filing or a delay reason "
+                  "(delay_reason)", "service_date", source=profile.label)
+    elif refs.as_of > deadline - timedelta(days=WARN_DAYS):
+        yield Hit(f"{profile.name}'s {days}-day filing limit from {what} {start} ends on {deadline}; submit now",
+                  "service_date", source=profile.label, severity=Severity.WARNING)
+
+
+@edit("billing.pos.not_effective", root_cause=BILLING, prevents="CO-58",
+      data="CMS place of service code set (mappings/codes/place-of-service.csv, shared with SNIP 5)")
+def pos_effective(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """837P: the place of service (claim and line) is a CMS code in effect on the date of service."""
+    if enc.institutional:
+        return
+    table = place_of_service()
+    day = claim_date(enc, refs.as_of)
+    places = [("place_of_service", enc.place_of_service, day, None)]
+    places += [(f"lines[{n}].place_of_service", line.place_of_service, line.service_date or day, n)
+               for n, line in enumerate(enc.lines) if line.place_of_service]
+    for path, code, when, n in places:
+        if not code:
+            continue
+        status = table.status(code, when)
+        if status is CodeStatus.IN_EFFECT:
+            continue
+        entry = table.lookup(code)
+        why = "is no CMS place of service code" if entry is None else f"({entry.name}) is {status.value} on {when}"
+        yield Hit(f"{path} {code} {why}; use the code for where the service was given", path, n,
+                  f"CMS place of service codes ({table.version or 'mappings/codes/place-of-service.csv'})")
