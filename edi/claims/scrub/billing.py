@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from edi.claims.encounter import Address, Encounter
@@ -243,3 +244,33 @@ def pos_effective(enc: Encounter, refs: References) -> Iterator[Hit]:
         why = "is no CMS place of service code" if entry is None else f"({entry.name}) is {status.value} on {when}"
         yield Hit(f"{path} {code} {why}; use the code for where the service was given", path, n,
                   f"CMS place of service codes ({table.version or 'mappings/codes/place-of-service.csv'})")
+
+
+@edit("billing.cob.balance", root_cause=BILLING, prevents="CO-16",
+      data="005010X222A1/X223A2 2320 AMT*D, CAS; 2430 SVD, CAS (the balancing SNIP 3 checks)")
+def cob_balance(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """A secondary claim's earlier payers account for the whole charge: each payer's paid amount plus its claim and
+    line adjustments equals the claim's charge, and each line's payment plus adjustments equals the line charge
+    (the same sums SNIP 3 checks on the 837)."""
+    total = sum((line.charge for line in enc.lines), Decimal(0))
+    for n, cov in enumerate(enc.coverages):
+        prior = cov.prior_payment
+        if n == enc.billed_coverage - 1 or prior is None or prior.paid is None:
+            continue
+        line_adjusted = sum((a.amount for line in enc.lines for p in line.prior_payments
+                             if p.payer_id == cov.payer.id for a in p.adjustments), Decimal(0))
+        claim_adjusted = sum((a.amount for a in prior.adjustments), Decimal(0))
+        accounted = prior.paid + claim_adjusted + line_adjusted
+        if accounted != total:
+            yield Hit(f"coverages[{n}].prior_payment: {cov.payer.id} paid {prior.paid} + claim adjustments "
+                      f"{claim_adjusted} + line adjustments {line_adjusted} = {accounted}, but the lines charge "
+                      f"{total}; copy the payer's adjudication from its remittance for exactly these lines",
+                      f"coverages[{n}].prior_payment", source="005010X222A1 2320 AMT*D / CAS")
+    for n, line in enumerate(enc.lines):
+        for k, payment in enumerate(line.prior_payments):
+            adjusted = sum((a.amount for a in payment.adjustments), Decimal(0))
+            if line.charge - payment.paid != adjusted:
+                yield Hit(f"lines[{n}].prior_payments[{k}]: charge {line.charge} − paid {payment.paid} is "
+                          f"{line.charge - payment.paid}, but its adjustments add up to {adjusted}; copy the line's "
+                          "adjudication from the remittance", f"lines[{n}].prior_payments[{k}]", n,
+                          "005010X222A1 2430 SVD / CAS")

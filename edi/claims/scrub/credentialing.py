@@ -53,8 +53,8 @@ def not_enrolled(enc: Encounter, refs: References) -> Iterator[Hit]:
     day = claim_date(enc, refs.as_of)
     role, person = clinician(enc)
     for path, provider in (("billing_provider", enc.billing_provider), (f"providers.{role}", person)):
-        if provider is None or not provider.npi:
-            continue
+        if provider is None or not provider.npi or npi_problem(provider.npi) is not None:
+            continue          # a malformed NPI is credentialing.npi.check_digit's finding, not a second one
         check = refs.enrollment(provider.npi, payer, day)
         if check is None or not check.roster_known or check.enrolled:
             continue
