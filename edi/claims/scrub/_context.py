@@ -50,7 +50,8 @@ class References:
     def tables(self) -> NcciTables:
         return self.ncci if self.ncci is not None else ncci_tables()
 
-    def _quarter(self, kind: str) -> str | None:
+    def quarter(self, kind: str) -> str | None:
+        """The newest CMS quarter of ``kind`` loaded into the ledger (None: none, or no ledger)."""
         if self.ledger is None:
             return None
         key = ("quarter", kind)
@@ -60,7 +61,7 @@ class References:
 
     def ptp(self, codes: tuple[str, ...], on: date) -> list[PtpEdit]:
         """The PTP edits in effect on ``on`` between any two of ``codes`` (indicator 9 left out)."""
-        quarter = self._quarter("ncci-ptp")
+        quarter = self.quarter("ncci-ptp")
         if quarter is not None and self.ledger is not None:
             key = ("ptp", tuple(sorted(set(codes))), on)
             if key not in self.cache:
@@ -72,7 +73,7 @@ class References:
         return [e for a in codes for b in codes if a != b for e in [tables.ncci_pair(a, b, on)] if e is not None]
 
     def mue(self, code: str, on: date) -> MueEdit | None:
-        quarter = self._quarter("mue")
+        quarter = self.quarter("mue")
         if quarter is not None and self.ledger is not None:
             key = ("mue", code, on)
             if key not in self.cache:
@@ -85,7 +86,7 @@ class References:
         return self.tables.mue(code, on)
 
     def addon(self, code: str, on: date) -> AddOnRule | None:
-        quarter = self._quarter("addon")
+        quarter = self.quarter("addon")
         if quarter is not None and self.ledger is not None:
             key = ("addon", code, on)
             if key not in self.cache:

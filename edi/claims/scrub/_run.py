@@ -4,6 +4,7 @@ invalid input (a located error) — and renders as text or JSON."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -96,6 +97,8 @@ def _encounters(paths: Iterable[Path], report: ScrubReport, mapping: Path | str 
                     yield item
         except (OSError, EdiError) as exc:
             report.unreadable.append(f"{path}: {getattr(exc, 'strerror', None) or exc}")
+        except (UnicodeError, csv.Error) as exc:     # a CSV that is not text in its map's encoding
+            report.unreadable.append(f"{path}: cannot read as text: {exc}; save it as UTF-8")
 
 
 # -- rendering --------------------------------------------------------------------------------------------------

@@ -320,13 +320,24 @@ def modifier59_no_edit(enc: Encounter, refs: References) -> Iterator[Hit]:
             line = enc.lines[n]
             used = sorted(X_MODIFIERS & set(line.modifiers))
             if used and line.procedure_code not in paired:
-                tables = refs.tables
-                known = "" if tables.covers("ptp", line.procedure_code) or refs.ledger is not None else \
-                    " (the NCCI table in use holds no rows for this code: load CMS's quarter with `edi codes load`)"
                 yield Hit(f"lines[{n}].modifiers: {used[0]} on {line.procedure_code}, but no NCCI PTP edit pairs it "
-                          f"with another service on {day}{known}; remove {used[0]}", f"lines[{n}].modifiers", n,
-                          refs.ncci_source("ptp", tables.coverage["ptp"].quarter if "ptp" in tables.coverage else "",
-                                           "mappings/codes/ncci-ptp.csv") if refs.ledger is None else "NCCI PTP")
+                          f"with another service on {day}{_no_data(refs, line.procedure_code)}; remove {used[0]}",
+                          f"lines[{n}].modifiers", n, _ptp_table(refs))
+
+
+def _no_data(refs: References, code: str) -> str:
+    if refs.ledger is not None and refs.quarter("ncci-ptp") is not None or refs.tables.covers("ptp", code):
+        return ""
+    return " (the NCCI PTP table in use holds no rows for this code: load CMS's quarter with `edi codes load`)"
+
+
+def _ptp_table(refs: References) -> str:
+    quarter = refs.quarter("ncci-ptp") if refs.ledger is not None else None
+    if quarter is not None:
+        return f"NCCI PTP {quarter} (loaded into the ledger)"
+    found = refs.tables.coverage.get("ptp")
+    return f"NCCI PTP {found.quarter} ({found.source})" if found and found.quarter else \
+        "NCCI PTP extract (mappings/codes/ncci-ptp.csv: no rows)"
 
 
 # Office E/M codes are for the office or other outpatient setting; inpatient (21), emergency department (23) and
