@@ -478,14 +478,15 @@ def codes() -> None:
 @codes.command("load")
 @click.argument("kind", type=click.Choice(["ncci-ptp", "mue", "addon"]))
 @click.argument("file", type=FILE)
-@click.option("--quarter", required=True, help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); "
-              "lookups use the newest quarter loaded.")
+@click.option("--quarter", help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); lookups use the newest "
+              "quarter loaded. CMS's MUE and add-on files tell it by their names; CSV and PTP files need it.")
 @DB_OPTION
-def codes_load(kind: str, file: Path, quarter: str, db: str | None) -> None:
+def codes_load(kind: str, file: Path, quarter: str | None, db: str | None) -> None:
     """Load a code table into the ledger, all or nothing; loading the same file again changes nothing. Reads CSV
-    with named columns (docs/ledger.md).
+    with named columns (docs/ledger.md) or CMS's released file as CMS ships it (ccipra-v###r#-f#.TXT,
+    MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv, AOC_V####Q#-MCR; docs/code-sets.md).
 
-    Example: edi codes load mue mue-practitioner.csv --quarter 2025Q3 --db edi.db
+    Example: edi codes load mue MCR_MUE_PractitionerServices_Eff_10-01-2025.csv --db edi.db
     """
     _load_reference(kind, file, quarter, db)
 
