@@ -126,6 +126,9 @@ CASES: list[tuple[str, Encounter, Encounter, str]] = [
      office_visit(coverages=(replace(HEALTH_PLAN, prior_payment=PriorPayment(paid=Decimal("125.00"))),
                              replace(MEDICAID, prior_payment=None)), billed_coverage=2, prior_authorization="A"),
      "005010X222A1 2320 AMT*D, CAS"),
+    # example-medicaid.toml [rules]: REF*EA (medical record number) is not accepted; SNIP 7 checks the same rule
+    ("billing.payer_rules", office_visit(coverages=(MEDICAID,), prior_authorization="A", medical_record_number="MRN1"),
+     office_visit(coverages=(MEDICAID,), prior_authorization="A"), "example-medicaid.toml [rules]"),
     ("coverage.inactive", office_visit(coverages=(replace(HEALTH_PLAN, end_date=DOS - timedelta(days=1)),)),
      office_visit(coverages=(replace(HEALTH_PLAN, end_date=DOS),)), "coverage dates from eligibility"),
     # example-commercial.toml: 73721 needs prior authorization
@@ -230,6 +233,13 @@ def test_medicare_member_ids_are_mbis() -> None:
                           ("1SG4TE5MK73", False)):
         enc = office_visit(coverages=(replace(MEDICARE, member_id=member_id),))
         assert ("billing.member_id.pattern" not in codes_of(enc)) is ok, member_id
+
+
+def test_payer_rules_read_the_snip7_value_restrictions() -> None:
+    """example-commercial.toml [rules]: CLM05-1 in its contracted places (not 31), SV103 UN only."""
+    found = [f.field for f in scrub_one(office_visit(service("99213", unit_basis="MJ"), place_of_service="31"), refs())
+             if f.code == "billing.payer_rules"]
+    assert found == ["place_of_service", "lines[0].unit_basis"]
 
 
 def test_medicaid_wants_a_prior_authorization_on_every_claim() -> None:

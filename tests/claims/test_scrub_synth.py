@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from edi.codes import read_extract
 from edi.ledger import EnrollmentRow, Source, open_ledger
 from edi.synth._encounters import INJECT, _Context, enrollment_roster, synth_encounters
 from edi.validate import validate
+from edi.validate.profiles import load_profiles
 
 AS_OF = date(2026, 6, 15)
 NEEDS_DATA = {"coding.ncci.ptp", "coding.mue", "coding.addon.primary_missing",   # no real NCCI rows ship
@@ -59,22 +61,41 @@ def test_without_ledger_or_ncci_data_only_the_edits_that_need_them_miss() -> Non
     assert sum(caught.values()) == 93
 
 
+def test_scrub_clean_synth_encounters_pass_snip_1_to_5_and_the_payers_snip_7(tmp_path: Path) -> None:
+    """Encounters to the four example payers, some with an error injected: those the scrubber passes build 837s
+    that edi validate passes with every payer profile (SNIP 7) on."""
+    refs = References.for_run(AS_OF)
+    passed = [e for e, fs in scrub(synth_encounters(300, 3, as_of=AS_OF, error_rate=0.3), refs)
+              if not any(f.is_error for f in fs)]
+    assert 200 < len(passed) < 300
+    report = validate(x12_of(passed, tmp_path), snips=(1, 2, 3, 4, 5, 7), jobs=1, profiles=PROFILES)
+    assert [] == [(f.code, f.message) for f in report.errors]
+
+
 def _mutated(enc: Encounter, name: str, seed: int) -> Encounter:
     changed = INJECT[name](enc, random.Random(seed), _Context(seed, 0, AS_OF, 0.0))
     return changed if changed is not None else enc
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROFILES = load_profiles()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(encounters(), st.sampled_from(sorted(set(INJECT) - {"billing.duplicate"}) + ["none"] * 8),
-       st.integers(0, 2**16))
+       st.integers(0, 2**16), st.sampled_from(["", "", "EXHP1", "EXMCD", "EXMCR", "EXBLUE"]))
 def test_an_encounter_the_scrubber_passes_builds_an_837_edi_validate_passes(tmp_path_factory: pytest.TempPathFactory,
                                                                             enc: Encounter, mutation: str,
-                                                                            seed: int) -> None:
+                                                                            seed: int, payer: str) -> None:
+    """SNIP 1-5, and SNIP 7 for the example payers (the billed coverage's payer id swapped for theirs)."""
+    if payer:
+        n = enc.billed_coverage - 1
+        billed = replace(enc.coverages[n], payer=replace(enc.coverages[n].payer, id=payer))
+        enc = replace(enc, coverages=(*enc.coverages[:n], billed, *enc.coverages[n + 1:]))
     if mutation != "none":
         enc = _mutated(enc, mutation, seed)
     refs = References.for_run(date(2026, 7, 1))
     if any(f.is_error for f in scrub_one(enc, refs)):
         return
     path = x12_of([enc], tmp_path_factory.mktemp("scrubbed"))
-    errors = [(f.code, f.message) for f in validate(path, snips=(1, 2, 3, 4, 5), jobs=1).errors]
+    errors = [(f.code, f.message) for f in validate(path, snips=(1, 2, 3, 4, 5, 7), jobs=1, profiles=PROFILES).errors]
     assert errors == []

@@ -27,6 +27,7 @@ class References:
     seen: dict[Any, str] = field(default_factory=dict)       # batch-wide memory (e.g. services already in the batch)
     ncci: NcciTables | None = None                # NCCI PTP/MUE/add-on tables; None: the shipped extract
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)   # ledger answers already asked for
+    rules: dict[str, Any] = field(default_factory=dict)       # payer id → its SNIP 7 PayerProfile ([rules])
 
     @classmethod
     def for_run(cls, as_of: date | None = None, ledger: Ledger | None = None, *, payers: Path | None = None,
@@ -37,13 +38,25 @@ class References:
         from edi.claims.scrub._edit import EDITS
         from edi.validate.profiles import payers_dir
 
-        profiles = load_scrub_profiles(payers or payers_dir(), EDITS)
-        return cls(as_of or date.today(), ledger, profiles, ncci=ncci)
+        from edi.validate.profiles import load_profiles
+
+        folder = payers or payers_dir()
+        profiles = load_scrub_profiles(folder, EDITS)
+        rules = {payer_id: p for p in load_profiles(folder) for payer_id in p.ids}
+        return cls(as_of or date.today(), ledger, profiles, ncci=ncci, rules=rules)
 
     # -- payer profiles ---------------------------------------------------------------------------------------
     def profile(self, payer_id: str) -> ScrubProfile:
         found = self.profiles.get(payer_id)
         return found if isinstance(found, ScrubProfile) else DEFAULT
+
+    def every_claim_needs_authorization(self, payer_id: str) -> bool:
+        """The payer wants a prior authorization on every claim: its [scrub] says so, or its SNIP 7 [rules] require
+        2300 REF*G1."""
+        rules = self.rules.get(payer_id)
+        required = rules is not None and any((r.loop, r.segment, r.qualifier) == ("2300", "REF", "G1")
+                                             for r in rules.required_segments)
+        return required or self.profile(payer_id).prior_authorization_every_claim
 
     # -- NCCI: the ledger's loaded CMS quarter when there is one, else the shipped extract (or a test's tables) --
     @property

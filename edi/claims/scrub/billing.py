@@ -274,3 +274,107 @@ def cob_balance(enc: Encounter, refs: References) -> Iterator[Hit]:
                           f"{line.charge - payment.paid}, but its adjustments add up to {adjusted}; copy the line's "
                           "adjudication from the remittance", f"lines[{n}].prior_payments[{k}]", n,
                           "005010X222A1 2430 SVD / CAS")
+
+
+# -- the payer's companion-guide rules (SNIP 7), as far as the encounter's fields say what the 837 will carry ------
+_NM1_ROLES = {"DN": "referring", "P3": "primary_care", "82": "rendering", "DQ": "supervising", "77": "service_facility",
+              "71": "attending", "72": "operating", "ZZ": "other_operating", "DK": "ordering", "QB": "purchased_service"}
+_CLAIM_REFS = {"EA": "medical_record_number", "G1": "prior_authorization", "9F": "referral_number",
+               "F8": "original_claim_number"}
+_LINE_REFS = {"G1": "prior_authorization", "9F": "referral_number"}
+
+
+def _claim_refs(enc: Encounter) -> dict[str, str]:
+    found = {q: getattr(enc, f) for q, f in _CLAIM_REFS.items() if getattr(enc, f)}
+    found.update({r.qualifier: f"references ({r.qualifier})" for r in enc.references})
+    return found
+
+
+def _line_refs(enc: Encounter, n: int) -> dict[str, str]:
+    line = enc.lines[n]
+    found = {q: getattr(line, f) for q, f in _LINE_REFS.items() if getattr(line, f)}
+    found.update({r.qualifier: "references" for r in line.references})
+    found["6R"] = enc.line_control_number(n + 1)        # always written
+    return found
+
+
+def _element_values(enc: Encounter, element: str) -> Iterator[tuple[str, str, int | None]]:
+    """(field path, value, line index) of what the 837 element will carry, for the elements the encounter maps
+    one to one; nothing for the others."""
+    if element == "CLM05-1":
+        yield (("facility_type", enc.facility_type, None) if enc.institutional
+               else ("place_of_service", enc.place_of_service, None))
+    elif element == "CLM05-3":
+        yield "frequency", enc.frequency, None
+    elif element == "SBR09":
+        yield f"coverages[{enc.billed_coverage - 1}].claim_filing_indicator", enc.billed.claim_filing_indicator, None
+    elif element in ("SV103", "SV204"):
+        if (element == "SV204") == enc.institutional:
+            yield from ((f"lines[{n}].unit_basis", line.unit_basis, n) for n, line in enumerate(enc.lines))
+    elif element == "SV105" and not enc.institutional:
+        yield from ((f"lines[{n}].place_of_service", line.place_of_service, n)
+                    for n, line in enumerate(enc.lines) if line.place_of_service)
+
+
+@edit("billing.payer_rules", root_cause=BILLING, prevents="CO-16",
+      data="the payer profile's [rules] (SNIP 7, shared with edi validate)")
+def payer_rules(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """The billed payer's companion-guide rules that `edi validate` checks as SNIP 7, read on the encounter: lines
+    per claim, the claim charge ceiling, values allowed in CLM05-1/-3, SBR09, SV103/SV204, SV105, REF and NM1
+    qualifiers the payer forbids, and REF segments it requires (REF*G1 on every claim is coverage.prior_auth.missing's
+    finding)."""
+    rules = refs.rules.get(enc.billed.payer.id)
+    if rules is None or (("837I" if enc.institutional else "837P") not in rules.applies_to):
+        return
+    source = f"payer profile {rules.source.rsplit('/', 1)[-1]} [rules]"
+    if rules.max_lines_per_claim is not None and len(enc.lines) > rules.max_lines_per_claim:
+        yield Hit(f"lines: {len(enc.lines)} lines, but {rules.name} takes at most {rules.max_lines_per_claim} per "
+                  "claim; split the encounter", "lines", source=source)
+    total = sum((line.charge for line in enc.lines), Decimal(0))
+    if rules.max_claim_charge is not None and total > rules.max_claim_charge:
+        yield Hit(f"the lines charge {total} in all, above {rules.name}'s ceiling of {rules.max_claim_charge}; file "
+                  "as the payer's companion guide says", "lines", source=source)
+    for restriction in rules.value_restrictions:
+        for path, value, n in _element_values(enc, restriction.element):
+            if value and value not in restriction.allowed:
+                why = f" ({restriction.message})" if restriction.message else ""
+                yield Hit(f"{path} {value!r} goes into {restriction.element}, where {rules.name} allows only "
+                          f"{', '.join(sorted(restriction.allowed))}{why}", path, n, source)
+    for forbidden in rules.forbidden_qualifiers:
+        yield from _forbidden(enc, forbidden, rules.name, source)
+    for required in rules.required_segments:
+        if required.segment != "REF" or required.qualifier is None or (required.loop, required.qualifier) == \
+                ("2300", "G1"):
+            continue
+        if required.loop == "2300" and required.qualifier not in _claim_refs(enc):
+            yield Hit(f"{rules.name} requires REF*{required.qualifier} on every claim ({required.message}); the "
+                      "encounter carries none", "references", source=source)
+        elif required.loop == "2400":
+            for n in range(len(enc.lines)):
+                if required.qualifier not in _line_refs(enc, n):
+                    yield Hit(f"{rules.name} requires REF*{required.qualifier} on every line ({required.message})",
+                              f"lines[{n}].references", n, source)
+
+
+def _forbidden(enc: Encounter, rule: Any, payer: str, source: str) -> Iterator[Hit]:
+    why = f" ({rule.message})" if rule.message else ""
+    claim_level = rule.loop is None or rule.loop.startswith(("2300", "2310"))
+    line_level = rule.loop is None or rule.loop.startswith(("2400", "2420"))
+    if rule.segment == "REF":
+        if claim_level and rule.qualifier in _claim_refs(enc):
+            field = _CLAIM_REFS.get(rule.qualifier, "references")
+            yield Hit(f"{field} goes into REF*{rule.qualifier}, which {payer} does not accept{why}; leave it out",
+                      field, source=source)
+        for n in range(len(enc.lines)) if line_level else ():
+            if rule.qualifier != "6R" and rule.qualifier in _line_refs(enc, n):
+                yield Hit(f"lines[{n}] carries REF*{rule.qualifier}, which {payer} does not accept{why}; leave it out",
+                          f"lines[{n}]", n, source)
+    elif rule.segment == "NM1" and rule.qualifier in _NM1_ROLES:
+        role = _NM1_ROLES[rule.qualifier]
+        if claim_level and getattr(enc.providers, role, None) is not None:
+            yield Hit(f"providers.{role} goes into NM1*{rule.qualifier}, which {payer} does not accept{why}; leave it "
+                      "out", f"providers.{role}", source=source)
+        for n, line in enumerate(enc.lines):
+            if line_level and line.providers is not None and getattr(line.providers, role, None) is not None:
+                yield Hit(f"lines[{n}].providers.{role} goes into NM1*{rule.qualifier}, which {payer} does not "
+                          f"accept{why}; leave it out", f"lines[{n}].providers.{role}", n, source)

@@ -42,7 +42,7 @@ def prior_auth(enc: Encounter, refs: References) -> Iterator[Hit]:
     profile = refs.profile(enc.billed.payer.id)
     if enc.prior_authorization:
         return
-    if profile.prior_authorization_every_claim:
+    if refs.every_claim_needs_authorization(enc.billed.payer.id):
         yield Hit(f"prior_authorization is missing: {profile.name} requires an authorization number on every claim "
                   "(REF*G1); get it from the payer and add it", "prior_authorization", source=profile.label)
         return
