@@ -9,7 +9,6 @@ attaches to elements (states, claim status category and code, POS and remark cod
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from datetime import date
 

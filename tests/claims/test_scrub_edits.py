@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 from msgspec.structs import replace
 
-from claims.support import (AS_OF, CLINIC, DOCTOR, DOS, FICTIONAL_NCCI, HEALTH_PLAN, office_visit, service)
-from edi.claims.encounter import (Address, Coverage, Diagnosis, Encounter, Payer, PriorPayment, Provider,
-                                  Providers)
+from claims.support import AS_OF, CLINIC, DOCTOR, DOS, FICTIONAL_NCCI, HEALTH_PLAN, office_visit, service
+from edi.claims.encounter import Coverage, Diagnosis, Encounter, Payer, PriorPayment, Provider, Providers
 from edi.claims.scrub import EDITS, References, RootCause, scrub, scrub_one
 from edi.codes import read_extract
 from edi.errors import MappingError
@@ -115,7 +114,8 @@ CASES: list[tuple[str, Encounter, Encounter, str]] = [
     ("billing.pos.not_effective", office_visit(place_of_service="29"), office_visit(place_of_service="11"),
      "CMS place of service code set"),
     # NPI check digit: Luhn over 80840 + 9 digits; 1234567893 is CMS's example, ...94 fails
-    ("credentialing.npi.check_digit", office_visit(providers=with_provider(rendering=replace(DOCTOR, npi="1234567894"))),
+    ("credentialing.npi.check_digit",
+     office_visit(providers=with_provider(rendering=replace(DOCTOR, npi="1234567894"))),
      office_visit(), "CMS NPI check digit (Luhn)"),
     ("credentialing.taxonomy", office_visit(providers=with_provider(rendering=replace(DOCTOR, taxonomy="207Q00000"))),
      office_visit(), "NUCC taxonomy: 10 characters ending in X"),

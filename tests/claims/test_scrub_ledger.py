@@ -8,17 +8,28 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from ledger.conftest import postgres_server, postgres_url  # noqa: F401  (fixtures: a schema per test)
 from msgspec.structs import replace
 
 from claims.support import AS_OF, DOCTOR, DOS, FICTIONAL_NCCI, office_visit
 from edi.claims.encounter import Encounter, Providers
 from edi.claims.scrub import References, patient_key, scrub, scrub_one
 from edi.codes import read_extract
-from edi.ledger import (Claim, Coverage, EnrollmentRow, Ledger, Line, Person, Source, StatusEvent, Submission,
-                        SubmittedClaim, open_ledger)
-from edi.ledger import ClaimStatus
+from edi.ledger import (
+    Claim,
+    ClaimStatus,
+    Coverage,
+    EnrollmentRow,
+    Ledger,
+    Line,
+    Person,
+    Source,
+    StatusEvent,
+    Submission,
+    SubmittedClaim,
+    open_ledger,
+)
 from edi.ledger import Encounter as Recorded
-from ledger.conftest import postgres_server, postgres_url  # noqa: F401  (fixtures: a schema per test)
 
 ENGINES = ["sqlite", "postgresql"]
 
@@ -39,8 +50,9 @@ def submit(ledger: Ledger, enc: Encounter, isa13: str = "000000001") -> int:
                   enc.service_date or DOS, enc.service_date or DOS, lines,
                   rendering_npi=enc.providers.rendering.npi if enc.providers.rendering else None)
     cov = enc.billed
-    recorded = Recorded(enc.id, "professional", Person(patient_key(enc), enc.patient.last_name), enc.service_date or DOS,
-                        enc.service_date or DOS, enc.billing_provider.npi,
+    day = enc.service_date or DOS
+    recorded = Recorded(enc.id, "professional", Person(patient_key(enc), enc.patient.last_name), day, day,
+                        enc.billing_provider.npi,
                         coverages=(Coverage(1, cov.payer.id, cov.payer.name, cov.member_id),), claims=(claim,))
     with ledger.transaction(run="test") as journal:
         ids = [c.claim_id for r in journal.record_encounters([recorded]) for c in r.claims]

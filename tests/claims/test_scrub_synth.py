@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from msgspec.structs import replace
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from claims.strategies import encounters
 from claims.support import FICTIONAL_NCCI, x12_of

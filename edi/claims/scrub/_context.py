@@ -36,9 +36,7 @@ class References:
         ``$EDI_MAPPINGS/payers``), checked (a bad file raises MappingError naming file and key), ``as_of`` today
         unless given."""
         from edi.claims.scrub._edit import EDITS
-        from edi.validate.profiles import payers_dir
-
-        from edi.validate.profiles import load_profiles
+        from edi.validate.profiles import load_profiles, payers_dir
 
         folder = payers or payers_dir()
         profiles = load_scrub_profiles(folder, EDITS)

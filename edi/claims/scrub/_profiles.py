@@ -71,11 +71,12 @@ DEFAULT = ScrubProfile()
 def parse_scrub(doc: dict[str, Any], source: str, edit_codes: Iterable[str]) -> ScrubProfile:
     """The ``[scrub]`` table of a payer profile's parsed TOML (``doc``), checked; ``source`` names the file."""
     known = set(edit_codes)
-    payer = doc.get("payer") if isinstance(doc.get("payer"), dict) else {}
+    found = doc.get("payer")
+    payer: dict[str, Any] = found if isinstance(found, dict) else {}
     ids = payer.get("ids", [])
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
         raise MappingError("a list of payer ids is required (the 837's 2010BB NM109)", source, "payer.ids")
-    name = payer.get("name") if isinstance(payer.get("name"), str) else Path(source).stem
+    name = str(payer["name"]) if isinstance(payer.get("name"), str) else Path(source).stem
     table = doc.get("scrub", {})
     if not isinstance(table, dict):
         raise MappingError("must be a table ([scrub])", source, "scrub")

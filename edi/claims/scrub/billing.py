@@ -231,7 +231,7 @@ def pos_effective(enc: Encounter, refs: References) -> Iterator[Hit]:
         return
     table = place_of_service()
     day = claim_date(enc, refs.as_of)
-    places = [("place_of_service", enc.place_of_service, day, None)]
+    places: list[tuple[str, str, date, int | None]] = [("place_of_service", enc.place_of_service, day, None)]
     places += [(f"lines[{n}].place_of_service", line.place_of_service, line.service_date or day, n)
                for n, line in enumerate(enc.lines) if line.place_of_service]
     for path, code, when, n in places:
@@ -277,8 +277,9 @@ def cob_balance(enc: Encounter, refs: References) -> Iterator[Hit]:
 
 
 # -- the payer's companion-guide rules (SNIP 7), as far as the encounter's fields say what the 837 will carry ------
-_NM1_ROLES = {"DN": "referring", "P3": "primary_care", "82": "rendering", "DQ": "supervising", "77": "service_facility",
-              "71": "attending", "72": "operating", "ZZ": "other_operating", "DK": "ordering", "QB": "purchased_service"}
+_NM1_ROLES = {"DN": "referring", "P3": "primary_care", "82": "rendering", "DQ": "supervising",
+              "77": "service_facility", "71": "attending", "72": "operating", "ZZ": "other_operating",
+              "DK": "ordering", "QB": "purchased_service"}
 _CLAIM_REFS = {"EA": "medical_record_number", "G1": "prior_authorization", "9F": "referral_number",
                "F8": "original_claim_number"}
 _LINE_REFS = {"G1": "prior_authorization", "9F": "referral_number"}

@@ -172,7 +172,7 @@ def procedure_format(enc: Encounter, refs: References) -> Iterator[Hit]:
     for n, line in enumerate(enc.lines):
         code = line.procedure_code
         if code and line.procedure_qualifier == "HC" and not PROCEDURE.fullmatch(code):
-            yield Hit(f"lines[{n}].procedure_code {code!r} is not a CPT/HCPCS code; correct it", 
+            yield Hit(f"lines[{n}].procedure_code {code!r} is not a CPT/HCPCS code; correct it",
                       f"lines[{n}].procedure_code", n)
 
 
@@ -232,7 +232,7 @@ def mue_units(enc: Encounter, refs: References) -> Iterator[Hit]:
                 units = enc.lines[n].units
                 if units > found.value:
                     yield Hit(f"lines[{n}].units {units} of {code} exceed its MUE of {found.value} (MAI "
-                              f"{found.mai}); bill at most {found.value}, or appeal with the record", 
+                              f"{found.mai}); bill at most {found.value}, or appeal with the record",
                               f"lines[{n}].units", n, source)
             total = sum((enc.lines[n].units for n in ns), Decimal(0))
             if found.per_day and len(ns) > 1 and total > found.value and all(enc.lines[n].units <= found.value
@@ -274,7 +274,8 @@ def _is_procedure_needing_25(code: str) -> bool:
     return code.isdigit() and len(code) == 5 and 10004 <= int(code) <= 69990 and code not in NO_GLOBAL
 
 
-_MOD25_SOURCE = "CMS Claims Processing Manual ch. 12 §30.6.6 (CPT surgery section as the procedures with a global period)"
+_MOD25_SOURCE = ("CMS Claims Processing Manual ch. 12 §30.6.6 (CPT surgery section as the procedures with a global "
+                 "period)")
 
 
 @edit("coding.modifier25.missing", root_cause=CODING, prevents="CO-97", data=_MOD25_SOURCE)

@@ -39,7 +39,8 @@ def npi_check_digit(enc: Encounter, refs: References) -> Iterator[Hit]:
         if provider.npi:
             problem = npi_problem(provider.npi)
             if problem is not None:
-                yield Hit(f"{path}.npi: {problem[1]}; copy the NPI from NPPES", f"{path}.npi", n, "CMS NPPES NPI format")
+                yield Hit(f"{path}.npi: {problem[1]}; copy the NPI from NPPES", f"{path}.npi", n,
+                          "CMS NPPES NPI format")
 
 
 @edit("credentialing.not_enrolled", root_cause=CREDENTIALING, prevents="CO-B7",
@@ -75,8 +76,9 @@ def taxonomy(enc: Encounter, refs: References) -> Iterator[Hit]:
                       "NUCC Health Care Provider Taxonomy (format)")
     profile = refs.profile(enc.billed.payer.id)
     for role in profile.taxonomy_required:
-        provider = enc.billing_provider if role == "billing_provider" else getattr(enc.providers, role, None)
-        if provider is not None and not provider.taxonomy:
+        named: Provider | None = enc.billing_provider if role == "billing_provider" else \
+            getattr(enc.providers, role, None)
+        if named is not None and not named.taxonomy:
             path = "billing_provider" if role == "billing_provider" else f"providers.{role}"
             yield Hit(f"{path}.taxonomy is missing: {profile.name} requires the {role.replace('_', ' ')}'s taxonomy; "
                       "add it", f"{path}.taxonomy", source=profile.label)
