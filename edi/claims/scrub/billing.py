@@ -47,8 +47,8 @@ def _resolve(enc: Encounter, path: str) -> Any:
       profile_keys=("required",))
 def required(enc: Encounter, refs: References) -> Iterator[Hit]:
     """What the guides require: the patient's date of birth, sex and address, the billing provider's NPI, street
-    address and tax id, the billed member id, the place of service (837P) or type of bill (837I); and what the
-    payer's profile adds (``required``)."""
+    address and tax id, the billed member id, the place of service and each line's procedure (837P) or the type
+    of bill and each line's revenue code (837I); and what the payer's profile adds (``required``)."""
     guide = "005010X222A1" if not enc.institutional else "005010X223A2"
     wanted: list[tuple[str, str]] = []
     patient = enc.patient
@@ -71,6 +71,11 @@ def required(enc: Encounter, refs: References) -> Iterator[Hit]:
         wanted.append(("facility_type", "the type of bill (CLM05-1)"))
     if not enc.institutional and not enc.place_of_service:
         wanted.append(("place_of_service", "the place of service (CLM05-1)"))
+    for n, line in enumerate(enc.lines):
+        if enc.institutional and not line.revenue_code:
+            wanted.append((f"lines[{n}].revenue_code", "every line's revenue code (SV201)"))
+        if not enc.institutional and not line.procedure_code:
+            wanted.append((f"lines[{n}].procedure_code", "every line's procedure code (SV101-2)"))
     for path, what in wanted:
         yield Hit(f"{path} is missing: {guide} requires {what}; add it", path, source=guide)
     profile = refs.profile(enc.billed.payer.id)
