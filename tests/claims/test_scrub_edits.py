@@ -265,3 +265,10 @@ def test_duplicates_within_the_batch_are_found() -> None:
 def test_an_encounter_without_dates_is_judged_on_as_of() -> None:
     enc = office_visit(service("99213"), service_date=None, lines=(service("99213", service_date=None),))
     assert "billing.timely_filing" not in codes_of(enc)
+
+
+def test_a_held_encounter_does_not_make_the_next_one_a_duplicate() -> None:
+    """A is held (a zero charge on another line), so it does not go out: B, the same visit, is no duplicate."""
+    held = office_visit(service("99213", charge="125.00"), service("36415", charge="0"), id="A")
+    found = [(e.id, [f.code for f in fs]) for e, fs in scrub([held, office_visit(id="B")], refs())]
+    assert found == [("A", ["billing.charge.not_positive"]), ("B", [])]

@@ -42,6 +42,9 @@ def scrub_one(encounter: Encounter, refs: References) -> tuple[ScrubFinding, ...
         level = profile.severity.get(e.code)
         for finding in e.check(encounter, refs):
             found.append(finding if level is None else replace(finding, severity=level))
+    if encounter.frequency not in ("7", "8") and not any(f.is_error for f in found):
+        for _, key in service_keys(encounter, refs.as_of):     # what goes out: later duplicates in the batch
+            refs.seen.setdefault(("service", key), encounter.id)
     return tuple(found)
 
 

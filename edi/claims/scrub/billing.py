@@ -169,8 +169,8 @@ def original_claim_number(enc: Encounter, refs: References) -> Iterator[Hit]:
       data="the ledger (claims submitted and not denied); the batch")
 def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
     """The same service (patient, rendering provider, date of service, procedure) was already submitted and not
-    denied (by the ledger), or is billed twice in this batch. Replacements and voids (frequency 7, 8) are
-    exempt."""
+    denied (by the ledger), or is billed by an earlier encounter of this batch that is not held. Replacements and
+    voids (frequency 7, 8) are exempt."""
     if enc.frequency in ("7", "8"):
         return
     from edi.ledger import ServiceKey
@@ -181,7 +181,6 @@ def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
             reported.add(n)
             yield Hit(f"lines[{n}] {key[3]} on {key[2]} for this patient and provider is also billed by encounter "
                       f"{earlier} in this batch; bill it once", f"lines[{n}].procedure_code", n, "this batch")
-        refs.seen.setdefault(("service", key), enc.id)
         if n in reported:
             continue
         for found in refs.duplicates(ServiceKey(*key)):
