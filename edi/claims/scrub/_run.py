@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from edi.claims._inputs import InputError
     from edi.claims.scrub._context import References
 
-Scrubbed = tuple[Encounter, tuple[ScrubFinding, ...]]
+Flagged = tuple[str, tuple[ScrubFinding, ...]]     # an encounter's id and its findings
 
 
 @dataclass
@@ -35,7 +35,7 @@ class ScrubReport:
     unreadable: list[str] = field(default_factory=list)         # whole files that could not be read
     by_code: Counter[str] = field(default_factory=Counter)
     by_root_cause: Counter[str] = field(default_factory=Counter)
-    flagged: list[Scrubbed] = field(default_factory=list)       # encounters with findings (kept for rendering)
+    flagged: list[Flagged] = field(default_factory=list)        # encounters with findings (kept for rendering)
 
     def add(self, encounter: Encounter, findings: tuple[ScrubFinding, ...]) -> None:
         self.encounters += 1
@@ -49,7 +49,7 @@ class ScrubReport:
         for f in findings:
             self.by_code[f.code] += 1
             self.by_root_cause[f.root_cause.value] += 1
-        self.flagged.append((encounter, findings))
+        self.flagged.append((encounter.id, findings))
 
     @property
     def exit_code(self) -> int:
@@ -112,10 +112,10 @@ def render_text(report: ScrubReport) -> str:
         out.append(f"cannot read {problem}")
     for error in report.invalid:
         out.append(f"invalid input: {error}")
-    for encounter, findings in report.flagged:
+    for encounter_id, findings in report.flagged:
         errors = sum(f.is_error for f in findings)
         state = "held" if errors else "warnings"
-        out.append(f"{encounter.id}  {state}: {errors} error(s), {len(findings) - errors} warning(s)")
+        out.append(f"{encounter_id}  {state}: {errors} error(s), {len(findings) - errors} warning(s)")
         for cause in _ORDER:
             mine = [f for f in findings if f.root_cause.value == cause]
             if not mine:
@@ -140,6 +140,6 @@ def render_json(report: ScrubReport) -> str:
     doc = {"summary": report.summary(),
            "unreadable": report.unreadable,
            "invalid": [e.as_dict() for e in report.invalid],
-           "encounters": [{"id": e.id, "held": any(f.is_error for f in fs), "findings": [f.as_dict() for f in fs]}
+           "encounters": [{"id": e, "held": any(f.is_error for f in fs), "findings": [f.as_dict() for f in fs]}
                           for e, fs in report.flagged]}
     return json.dumps(doc, indent=2)
