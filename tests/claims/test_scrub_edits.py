@@ -272,3 +272,8 @@ def test_a_held_encounter_does_not_make_the_next_one_a_duplicate() -> None:
     held = office_visit(service("99213", charge="125.00"), service("36415", charge="0"), id="A")
     found = [(e.id, [f.code for f in fs]) for e, fs in scrub([held, office_visit(id="B")], refs())]
     assert found == [("A", ["billing.charge.not_positive"]), ("B", [])]
+
+
+def test_one_root_cause_one_finding_for_an_unassigned_place_of_service() -> None:
+    """POS 29 was never assigned: billing.pos.not_effective, not also EXHP1's contracted-places rule."""
+    assert codes_of(office_visit(place_of_service="29")) == ["billing.pos.not_effective"]

@@ -339,8 +339,11 @@ def payer_rules(enc: Encounter, refs: References) -> Iterator[Hit]:
     if rules.max_claim_charge is not None and total > rules.max_claim_charge:
         yield Hit(f"the lines charge {total} in all, above {rules.name}'s ceiling of {rules.max_claim_charge}; file "
                   "as the payer's companion guide says", "lines", source=source)
+    places = place_of_service()
     for restriction in rules.value_restrictions:
         for path, value, n in _element_values(enc, restriction.element):
+            if "place_of_service" in path and value not in places:
+                continue      # no place of service code at all: billing.pos.not_effective says so
             if value and value not in restriction.allowed:
                 why = f" ({restriction.message})" if restriction.message else ""
                 yield Hit(f"{path} {value!r} goes into {restriction.element}, where {rules.name} allows only "
