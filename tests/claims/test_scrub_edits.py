@@ -129,6 +129,9 @@ CASES: list[tuple[str, Encounter, Encounter, str]] = [
     # example-medicaid.toml [rules]: REF*EA (medical record number) is not accepted; SNIP 7 checks the same rule
     ("billing.payer_rules", office_visit(coverages=(MEDICAID,), prior_authorization="A", medical_record_number="MRN1"),
      office_visit(coverages=(MEDICAID,), prior_authorization="A"), "example-medicaid.toml [rules]"),
+    # SNIP 4 date checks: no service after the scrub's day; 837I inpatient bills carry the admission date
+    ("billing.dates", office_visit(service_date=AS_OF + timedelta(days=1)), office_visit(service_date=AS_OF),
+     "005010X222A1 DTP*472: care already given"),
     ("coverage.inactive", office_visit(coverages=(replace(HEALTH_PLAN, end_date=DOS - timedelta(days=1)),)),
      office_visit(coverages=(replace(HEALTH_PLAN, end_date=DOS),)), "coverage dates from eligibility"),
     # example-commercial.toml: 73721 needs prior authorization
@@ -162,6 +165,22 @@ def test_findings_carry_root_cause_denial_field_line_and_source() -> None:
         (Severity.ERROR, RootCause.CODING, "CO-151", "lines[1].units", "C2", "V1")
     assert found.source == "NCCI MUE 2099Q1 (fictional-mue.csv)"
     assert "lines[1].units 3 of 36415 exceed its MUE of 2" in found.message
+
+
+def test_icd9_codes_are_not_used_from_october_2015() -> None:
+    """45 CFR 162.1002(c): ICD-10-CM from 2015-10-01; SNIP 5 reports ICD-9 qualifiers after it as errors too."""
+    assert "coding.icd10.invalid" in codes_of(office_visit(icd_version=9, diagnoses=(Diagnosis(code="4019"),)))
+
+
+def test_an_inpatient_bill_needs_its_admission_date() -> None:
+    """005010X223A2 2300 DTP*435: "Required on inpatient claims"."""
+    from edi.claims.encounter import Line
+    stay = office_visit(claim_type="institutional", facility_type="11", place_of_service="", service_date=None,
+                        statement_from=DOS, statement_to=DOS + timedelta(days=2), providers=Providers(attending=DOCTOR),
+                        lines=(Line(revenue_code="0120", charge=Decimal("900"), units=Decimal(2), unit_basis="DA"),),
+                        diagnoses=(Diagnosis(code="J13", present_on_admission="Y"),))
+    assert "billing.dates" in codes_of(stay)
+    assert "billing.dates" not in codes_of(replace(stay, admission_date=DOS))
 
 
 def test_icd10_findings_name_the_release() -> None:

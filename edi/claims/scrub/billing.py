@@ -386,3 +386,41 @@ def _forbidden(enc: Encounter, rule: Any, payer: str, source: str) -> Iterator[H
             if line_level and line.providers is not None and getattr(line.providers, role, None) is not None:
                 yield Hit(f"lines[{n}].providers.{role} goes into NM1*{rule.qualifier}, which {payer} does not "
                           f"accept{why}; leave it out", f"lines[{n}].providers.{role}", n, source)
+
+
+INPATIENT = frozenset({"11", "12", "18", "21", "22", "28", "41", "65", "66"})   # type of bill facility codes (as
+OLDEST = date(1900, 1, 1)                                                     # SNIP 4 reads them)
+
+
+@edit("billing.dates", root_cause=BILLING, prevents="CO-16",
+      data="005010X222A1/X223A2 DTP*472, DTP*434, DTP*435 (the date checks SNIP 4 makes)")
+def service_dates(enc: Encounter, refs: References) -> Iterator[Hit]:
+    """Dates of service are not after the day the scrub runs (a claim bills care already given) nor before 1900;
+    an inpatient bill (837I) has its admission date, not after the statement period starts, and its lines' dates
+    lie within the statement period."""
+    dated = [("service_date", enc.service_date), ("statement_from", enc.statement_from),
+             ("statement_to", enc.statement_to), ("admission_date", enc.admission_date)]
+    dated += [(f"lines[{n}].service_date", d) for n, line in enumerate(enc.lines)
+              for d in (line.service_date, line.service_date_end)]
+    for path, day in dated:
+        if day is not None and day > refs.as_of:
+            yield Hit(f"{path} {day} is after {refs.as_of}: a claim bills care already given; correct the date", path)
+        elif day is not None and day < OLDEST:
+            yield Hit(f"{path} {day} is before 1900; correct the year", path)
+    if not enc.institutional:
+        return
+    if enc.facility_type in INPATIENT:
+        if enc.admission_date is None:
+            yield Hit(f"admission_date is missing: type of bill {enc.facility_type} is inpatient, and inpatient claims "
+                      "carry the admission date (DTP*435); add it", "admission_date", source="005010X223A2 DTP*435")
+        elif enc.statement_from is not None and enc.admission_date > enc.statement_from:
+            yield Hit(f"admission_date {enc.admission_date} is after statement_from {enc.statement_from}; an inpatient "
+                      "bill covers days from the admission on: correct one of them", "admission_date")
+    start, end = enc.statement_from, enc.statement_to
+    if start is None or end is None:
+        return
+    for n, line in enumerate(enc.lines):
+        first, last = line.service_date, line.service_date_end or line.service_date
+        if first is not None and last is not None and (first < start or last > end):
+            yield Hit(f"lines[{n}].service_date {first} is outside the statement period {start} – {end}; correct the "
+                      "line date or the statement period", f"lines[{n}].service_date", n)

@@ -26,6 +26,7 @@ CODING = RootCause.CODING
 ICD10 = "edi.codes ICD-10-CM by release (mappings/codes/icd-10-cm.txt)"
 NCCI = "NCCI tables: the ledger's loaded CMS quarter, else mappings/codes/ncci-*.csv"
 X_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU"})
+ICD10_START = date(2015, 10, 1)      # ICD-10-CM for services from this day (45 CFR 162.1002(c))
 
 
 def _diagnoses(enc: Encounter) -> Iterator[tuple[str, str]]:
@@ -64,6 +65,10 @@ def icd10_invalid(enc: Encounter, refs: References) -> Iterator[Hit]:
     release is not known and its neighbours disagree, as SNIP 5's gap)."""
     yield from _icd10(enc, refs, Icd10Status.INVALID)
     day = claim_date(enc, refs.as_of)
+    if enc.icd_version == 9 and day >= ICD10_START:
+        yield Hit(f"icd_version is 9, but ICD-9-CM codes are not used for services on or after {ICD10_START} (the "
+                  f"date of service is {day}); code the diagnoses in ICD-10-CM", "icd_version",
+                  source="HIPAA ICD-10 compliance date (45 CFR 162.1002)")
     for path, raw in _diagnoses(enc):
         check = codes.icd10(dx(raw), day)
         if check.status is Icd10Status.GAP:
