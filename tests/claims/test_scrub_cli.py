@@ -77,3 +77,16 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["claims", "scrub", str(jsonl(tmp_path / "e.jsonl",
                                                                                     office_visit()))])
     assert result.stderr == ""
+
+
+def test_with_a_ledger_enrollment_is_checked(tmp_path: Path) -> None:
+    """--db: the roster names EXHP1 and not the rendering NPI 1234567901 → credentialing.not_enrolled (CO-B7)."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("npi,payer_id,effective_from\n1234567893,EXHP1,2020-01-01\n")
+    db = str(tmp_path / "edi.db")
+    assert CliRunner().invoke(cli, ["ledger", "roster", str(roster), "--db", db]).exit_code == 0
+    result = run(str(jsonl(tmp_path / "e.jsonl", office_visit())), "--as-of", "2026-05-20", "--db", db,
+                 "--format", "json")
+    assert result.exit_code == 1, result.output
+    codes = [(f["code"], f["prevents"]) for e in json.loads(result.output)["encounters"] for f in e["findings"]]
+    assert codes == [("credentialing.not_enrolled", "CO-B7")]

@@ -115,3 +115,22 @@ def test_ncci_tables_loaded_into_the_ledger_are_used(ledger: Ledger) -> None:
     found = [f for f in scrub_one(office_visit(service("12002"), service("64450", "59")), refs)
              if f.code == "coding.ncci.ptp"]
     assert ["NCCI PTP 2099Q1 (loaded into the ledger)"] == [f.source for f in found]   # indicator 0 in the ledger
+
+
+def test_findings_are_recorded_in_the_ledger(ledger: Ledger) -> None:
+    """ScrubFinding.for_ledger gives the ledger's record: code, severity, root cause, field, line number, denial."""
+    from sqlalchemy import select
+
+    from claims.support import service
+    from edi.ledger import _schema as t
+    submit(ledger, office_visit(id="FIRST"))
+    found = [f for f in scrub_one(office_visit(service("99213"), service("36415", charge="0"), id="SECOND",
+                                               service_date=date(2026, 5, 6)), References.for_run(AS_OF))]
+    assert [(f.code, f.line_number) for f in found] == [("billing.charge.not_positive", 2)]
+    with ledger.transaction(run="test") as journal:
+        encounter_id = journal.conn.execute(select(t.encounters.c.id)).scalar_one()
+        journal.record_findings(encounter_id, [f.for_ledger() for f in found])
+    with ledger.transaction(run="test") as journal:
+        rows = journal.conn.execute(select(t.scrub_findings.c.code, t.scrub_findings.c.root_cause,
+                                           t.scrub_findings.c.line_number, t.scrub_findings.c.prevents)).all()
+    assert [tuple(r) for r in rows] == [("billing.charge.not_positive", "billing", 2, "CO-16")]

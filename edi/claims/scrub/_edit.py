@@ -24,6 +24,7 @@ from edi.validate import Severity
 if TYPE_CHECKING:
     from edi.claims.encounter import Encounter
     from edi.claims.scrub._context import References
+    from edi.ledger import ScrubFinding as LedgerFinding
 
 
 class RootCause(str, Enum):
@@ -47,15 +48,24 @@ class ScrubFinding:
     field: str = ""           # where, as a path in the encounter: "lines[2].modifiers", "diagnoses[0].code"
     line: str | None = None   # the line's id (its REF*6R) when the finding is about one line
     source: str = ""          # the reference data it was judged by: "ICD-10-CM FY2026", "NCCI PTP 2025Q3" …
+    line_number: int | None = None   # the line's 1-based position (LX), as the ledger's scrub_findings keep it
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def as_dict(self) -> dict[str, str]:
-        found = {"code": self.code, "severity": self.severity.value, "root_cause": self.root_cause.value,
+    def for_ledger(self) -> LedgerFinding:
+        """The finding as the ledger records it (``Journal`` scrub findings)."""
+        from edi.ledger import ScrubFinding as Recorded
+        return Recorded(self.code, self.severity.value, self.root_cause.value, self.message, self.field or None,
+                        self.line_number, None, self.prevents)
+
+    def as_dict(self) -> dict[str, str | int]:
+        found: dict[str, str | int] = {"code": self.code, "severity": self.severity.value, "root_cause": self.root_cause.value,
                  "prevents": self.prevents, "message": self.message, "encounter": self.encounter,
                  "field": self.field, "line": self.line or "", "source": self.source}
+        if self.line_number is not None:
+            found["line_number"] = self.line_number
         return {k: v for k, v in found.items() if v}
 
 
@@ -102,7 +112,7 @@ def edit(code: str, *, root_cause: RootCause, prevents: str, severity: Severity 
             for hit in rule(enc, refs):
                 line = None if hit.line is None else enc.line_control_number(hit.line + 1)
                 yield ScrubFinding(code, hit.severity or severity, root_cause, prevents, hit.message, enc.id,
-                                   hit.field, line, hit.source)
+                                   hit.field, line, hit.source, None if hit.line is None else hit.line + 1)
 
         EDITS[code] = Edit(code, root_cause, prevents, severity, check, summary, data, profile_keys)
         return rule
