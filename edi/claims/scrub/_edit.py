@@ -61,9 +61,10 @@ class ScrubFinding:
                         self.line_number, None, self.prevents)
 
     def as_dict(self) -> dict[str, str | int]:
-        found: dict[str, str | int] = {"code": self.code, "severity": self.severity.value, "root_cause": self.root_cause.value,
-                 "prevents": self.prevents, "message": self.message, "encounter": self.encounter,
-                 "field": self.field, "line": self.line or "", "source": self.source}
+        found: dict[str, str | int] = {
+            "code": self.code, "severity": self.severity.value, "root_cause": self.root_cause.value,
+            "prevents": self.prevents, "message": self.message, "encounter": self.encounter, "field": self.field,
+            "line": self.line or "", "source": self.source}
         if self.line_number is not None:
             found["line_number"] = self.line_number
         return {k: v for k, v in found.items() if v}
