@@ -67,7 +67,7 @@ def test_a_service_already_submitted_is_a_duplicate(ledger: Ledger) -> None:
     submit(ledger, office_visit(id="FIRST"))
     refs = References.for_run(AS_OF, ledger=ledger)
     found = [f for f in scrub_one(office_visit(id="AGAIN"), refs) if f.code == "billing.duplicate"]
-    assert len(found) == 1 and "already submitted on claim FIRST" in found[0].message
+    assert len(found) == 1 and "claim FIRST was already submitted" in found[0].message
     assert found[0].prevents == "OA-18" and found[0].source == "ledger"
     other_day = office_visit(id="LATER", service_date=date(2026, 5, 5))
     assert [] == [f for f in scrub_one(other_day, refs) if f.code == "billing.duplicate"]
@@ -81,10 +81,15 @@ def test_a_denied_claim_is_no_duplicate(ledger: Ledger) -> None:
     assert [] == [f for e, fs in scrub([office_visit(id="AGAIN")], refs) for f in fs if f.code == "billing.duplicate"]
 
 
-def test_the_same_claim_scrubbed_again_is_not_its_own_duplicate(ledger: Ledger) -> None:
+def test_the_same_claim_built_again_is_a_duplicate_unless_it_replaces(ledger: Ledger) -> None:
+    """Issue 10: building the same encounters again does not resubmit them (duplicates) unless they replace the
+    claim (frequency 7)."""
     submit(ledger, office_visit(id="FIRST"))
     refs = References.for_run(AS_OF, ledger=ledger)
-    assert "billing.duplicate" not in [f.code for f in scrub_one(office_visit(id="FIRST"), refs)]
+    found = [f for f in scrub_one(office_visit(id="FIRST"), refs) if f.code == "billing.duplicate"]
+    assert len(found) == 1 and "this claim was already submitted (submitted" in found[0].message
+    replacement = office_visit(id="FIRST", frequency="7", original_claim_number="PAYER1")
+    assert "billing.duplicate" not in [f.code for f in scrub_one(replacement, refs)]
 
 
 def test_providers_not_on_the_payers_roster_are_not_enrolled(ledger: Ledger) -> None:

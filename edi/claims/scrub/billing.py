@@ -184,13 +184,13 @@ def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
         if n in reported:
             continue
         for found in refs.duplicates(ServiceKey(*key)):
-            if found.patient_control_number == enc.id and found.line_control_number == \
-                    enc.line_control_number(n + 1):
-                continue      # this very claim, recorded by an earlier run of this build
+            again = "this claim was" if found.patient_control_number == enc.id else \
+                f"claim {found.patient_control_number} was"
             reported.add(n)
-            yield Hit(f"lines[{n}] {key[3]} on {key[2]} was already submitted on claim {found.patient_control_number} "
-                      f"({found.status.value}, {found.submitted_at:%Y-%m-%d}); do not bill it again — send a "
-                      "replacement (frequency 7) to correct that claim", f"lines[{n}].procedure_code", n, "ledger")
+            yield Hit(f"lines[{n}] {key[3]} on {key[2]}: {again} already submitted ({found.status.value}, "
+                      f"{found.submitted_at:%Y-%m-%d}, interchange {found.interchange_control_number}); do not bill "
+                      "it again — send a replacement (frequency 7) to correct it", f"lines[{n}].procedure_code", n,
+                      "ledger")
             break
 
 
