@@ -189,6 +189,13 @@ def test_icd10_findings_name_the_release() -> None:
     assert [("diagnoses[0].code", "ICD-10-CM FY2026 April update")] == [(f.field, f.source) for f in found]
 
 
+def test_a_site_modifier_bypasses_a_ptp_edit_only_at_another_site() -> None:
+    """NCCI Policy Manual ch. I §E: RT on both codes is one site (bundled); RT and LT are two (FICTIONAL 12002/64450,
+    indicator 1)."""
+    assert "coding.ncci.ptp" in codes_of(office_visit(service("12002", "RT"), service("64450", "RT")))
+    assert "coding.ncci.ptp" not in codes_of(office_visit(service("12002", "RT"), service("64450", "LT")))
+
+
 def test_ptp_indicator_0_is_never_bypassed() -> None:
     """FICTIONAL row 93000/93005 indicator 0: 59 on 93005 does not help."""
     assert "coding.ncci.ptp" in codes_of(office_visit(service("93000"), service("93005", "59")))

@@ -205,9 +205,10 @@ def ncci_ptp(enc: Encounter, refs: References) -> Iterator[Hit]:
         if len(by_code) < 2:
             continue
         for pair in refs.ptp(tuple(by_code), day):
+            first = enc.lines[by_code[pair.column1][0]] if by_code.get(pair.column1) else None
             for n in by_code.get(pair.column2, ()):
                 line = enc.lines[n]
-                if pair.bypassed_by(line.modifiers):
+                if _bypassed(pair, line.modifiers, first.modifiers if first else ()):
                     continue
                 source = refs.ncci_source("ptp", pair.quarter, pair.source)
                 path = f"lines[{n}].procedure_code"
@@ -218,6 +219,21 @@ def ncci_ptp(enc: Encounter, refs: References) -> Iterator[Hit]:
                            "XE/XS/XP/XU to it; else remove it")
                 yield Hit(f"{path} {pair.column2} is bundled into {pair.column1} on {day} (NCCI PTP, modifier "
                           f"indicator {pair.modifier}); {fix}", path, n, source)
+
+
+# NCCI-associated modifiers that name a site (NCCI Policy Manual ch. I §E): they bypass an indicator-1 edit only
+# when the two codes are at different sites, so the same one on both lines bypasses nothing.
+ANATOMIC = frozenset({"E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "LC", "LD",
+                      "LM", "LT", "RC", "RI", "RT", "TA", "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9"})
+
+
+def _bypassed(pair: codes.PtpEdit, column2: tuple[str, ...], column1: tuple[str, ...]) -> bool:
+    """Indicator 1 and an NCCI-associated modifier on the column-2 line; a site modifier only when the column-1
+    line is not at the same site."""
+    if not pair.bypassed_by(column2):
+        return False
+    used = set(column2) & codes.PTP_MODIFIERS
+    return bool(used - ANATOMIC) or bool(used - set(column1))
 
 
 @edit("coding.mue", root_cause=CODING, prevents="CO-151", data=NCCI)
