@@ -214,6 +214,15 @@ def test_mue_per_day_adds_the_lines_of_one_date() -> None:
     assert "coding.mue" not in codes_of(office_visit(service("J1030", units=8), service("J1030", units=8)))
 
 
+def test_mue_per_day_counts_the_batchs_earlier_claims() -> None:
+    """FICTIONAL MUE 20610 = 2, MAI 2 (per date of service, patient and provider): 2 units on one claim and 1 on a
+    second claim for the same day exceed it; the second is held."""
+    first = office_visit(service("20610", units=2), id="A")
+    second = office_visit(service("20610", units=1), id="B")
+    found = [(e.id, [f.code for f in fs]) for e, fs in scrub([first, second], refs())]
+    assert found == [("A", []), ("B", ["billing.duplicate", "coding.mue"])]
+
+
 def test_timely_filing_warns_within_15_days_of_the_limit() -> None:
     near = office_visit(service_date=AS_OF - timedelta(days=170))       # limit 180: 10 days left
     found = [f for f in scrub_one(near, refs()) if f.code == "billing.timely_filing"]

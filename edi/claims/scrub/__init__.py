@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from decimal import Decimal
 from itertools import islice
 
 from edi.claims.encounter import Encounter
@@ -43,8 +44,10 @@ def scrub_one(encounter: Encounter, refs: References) -> tuple[ScrubFinding, ...
         for finding in e.check(encounter, refs):
             found.append(finding if level is None else replace(finding, severity=level))
     if encounter.frequency not in ("7", "8") and not any(f.is_error for f in found):
-        for _, key in service_keys(encounter, refs.as_of):     # what goes out: later duplicates in the batch
+        for n, key in service_keys(encounter, refs.as_of):     # what goes out: later duplicates, units per day
             refs.seen.setdefault(("service", key), encounter.id)
+            units = ("units", *key)
+            refs.seen[units] = refs.seen.get(units, Decimal(0)) + encounter.lines[n].units
     return tuple(found)
 
 

@@ -24,7 +24,7 @@ class References:
     as_of: date                                   # "today" for timely filing and coverage (fixed in tests)
     ledger: Ledger | None = None                  # enrollment roster, submitted claims, loaded CMS tables
     profiles: dict[str, Any] = field(default_factory=dict)   # payer id → its ScrubProfile (mappings/payers/)
-    seen: dict[Any, str] = field(default_factory=dict)       # batch-wide memory (e.g. services already in the batch)
+    seen: dict[Any, Any] = field(default_factory=dict)       # batch-wide memory: services and units that go out
     ncci: NcciTables | None = None                # NCCI PTP/MUE/add-on tables; None: the shipped extract
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)   # ledger answers already asked for
     rules: dict[str, Any] = field(default_factory=dict)       # payer id → its SNIP 7 PayerProfile ([rules])

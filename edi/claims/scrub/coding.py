@@ -17,7 +17,7 @@ from edi import codes
 from edi.claims.encounter import Encounter
 from edi.claims.scrub._context import References
 from edi.claims.scrub._edit import Hit, RootCause, edit
-from edi.claims.scrub._facts import EM_OFFICE, age_on, claim_date, dx, is_em, line_date, line_provider_npi
+from edi.claims.scrub._facts import EM_OFFICE, age_on, claim_date, dx, is_em, line_date, line_provider_npi, patient_key
 from edi.codes import Icd10Status
 from edi.validate import Severity
 from edi.validate.codesets import PROCEDURE
@@ -238,9 +238,10 @@ def _bypassed(pair: codes.PtpEdit, column2: tuple[str, ...], column1: tuple[str,
 
 @edit("coding.mue", root_cause=CODING, prevents="CO-151", data=NCCI)
 def mue_units(enc: Encounter, refs: References) -> Iterator[Hit]:
-    """Medically unlikely edits: a line's units (MAI 1), or a code's units on one date of service (MAI 2 and 3),
-    are at most the code's MUE value."""
-    for (day, _), numbers in _same_day(enc, refs).items():
+    """Medically unlikely edits: a line's units (MAI 1), or a code's units on one date of service for the patient
+    and provider (MAI 2 and 3, counting earlier claims of the batch that go out), are at most the code's MUE
+    value."""
+    for (day, provider), numbers in _same_day(enc, refs).items():
         by_code: dict[str, list[int]] = defaultdict(list)
         for n in numbers:
             by_code[enc.lines[n].procedure_code].append(n)
@@ -256,10 +257,14 @@ def mue_units(enc: Encounter, refs: References) -> Iterator[Hit]:
                               f"{found.mai}); bill at most {found.value}, or appeal with the record",
                               f"lines[{n}].units", n, source)
             total = sum((enc.lines[n].units for n in ns), Decimal(0))
-            if found.per_day and len(ns) > 1 and total > found.value and all(enc.lines[n].units <= found.value
-                                                                              for n in ns):
-                yield Hit(f"{code} is billed for {total} units on {day} over {len(ns)} lines; its MUE is "
-                          f"{found.value} per day (MAI {found.mai}): bill at most {found.value}",
+            if not found.per_day or any(enc.lines[n].units > found.value for n in ns):
+                continue
+            earlier = refs.seen.get(("units", patient_key(enc), provider, day, code), Decimal(0))
+            if total + earlier > found.value:
+                where = f" over {len(ns)} lines" if len(ns) > 1 else ""
+                before = f" and {earlier} more on other claims of this batch" if earlier else ""
+                yield Hit(f"{code} is billed for {total} units on {day}{where}{before}; its MUE is {found.value} per "
+                          f"day for the patient and provider (MAI {found.mai}): bill at most {found.value}",
                           f"lines[{ns[-1]}].units", ns[-1], source)
 
 
