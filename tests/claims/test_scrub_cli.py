@@ -90,3 +90,12 @@ def test_with_a_ledger_enrollment_is_checked(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     codes = [(f["code"], f["prevents"]) for e in json.loads(result.output)["encounters"] for f in e["findings"]]
     assert codes == [("credentialing.not_enrolled", "CO-B7")]
+
+
+def test_the_progress_display_counts_encounters(capsys) -> None:  # type: ignore[no-untyped-def]
+    """On a terminal the command shows rich's progress on standard error (transient: gone when done)."""
+    from edi.cli import _progress
+    with _progress("scrubbing") as progress:
+        progress(100)
+        progress(250)
+    assert capsys.readouterr().out == ""
