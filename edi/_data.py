@@ -1,7 +1,9 @@
-"""Where the engine's data lives at run time: the mappings/ folder (code tables, payer profiles, ack tables).
+"""Where the engine's data lives at run time: the mappings/ folder (code tables, payer profiles, ack tables) and
+the docs/ folder (`edi explain` cites the rule tables of docs/validation-rules.md).
 
-Installed from a wheel, mappings/ ships inside the package (``edi/mappings``); in a source checkout (and an
-editable install) it is the top-level ``mappings/`` beside ``edi/``. ``$EDI_MAPPINGS`` overrides both.
+Installed from a wheel, both ship inside the package (``edi/mappings``, ``edi/docs``); in a source checkout (and
+an editable install) they are the top-level ``mappings/`` and ``docs/`` beside ``edi/``. ``$EDI_MAPPINGS``
+overrides the mappings.
 """
 
 from __future__ import annotations
@@ -30,3 +32,12 @@ def mappings_dir() -> Path:
 def mapping_path(*parts: str) -> Path:
     """A file under mappings/, e.g. ``mapping_path("acks", "277ca-status.toml")``."""
     return mappings_dir().joinpath(*parts)
+
+
+@functools.cache
+def docs_dir() -> Path:
+    """The docs/ folder: the packaged copy, else the one beside the source tree."""
+    for candidate in (_PACKAGE / "docs", _PACKAGE.parent / "docs"):
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE / "docs"

@@ -19,7 +19,7 @@ def _config() -> dict:  # type: ignore[type-arg]
 def test_every_subpackage_and_mappings_folder_is_listed() -> None:
     listed = set(_config()["packages"])
     code = {".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "edi").rglob("__init__.py")}
-    data = {"edi.mappings"} | {"edi.mappings." + p.name for p in (ROOT / "mappings").iterdir() if p.is_dir()}
+    data = {"edi.mappings", "edi.docs"} | {"edi.mappings." + p.name for p in (ROOT / "mappings").iterdir() if p.is_dir()}
     assert listed == code | data, f"pyproject.toml [tool.setuptools] packages is missing {sorted(code | data - listed)}"
 
 
