@@ -179,6 +179,56 @@ def schema(kind: str) -> None:
 
 
 @cli.command()
+@click.argument("old", type=FILE)
+@click.argument("new", type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(old: Path, new: Path, fmt: str) -> None:
+    """What changed from OLD to NEW, claim by claim: claims (CLM01 / CLP01) added and removed, and each changed
+    amount, code, date or party with the X12 place it is in; lines paired by REF*6R. Control numbers and segment
+    positions are not changes. Exit 0 when the claims are the same, 1 when they differ.
+
+    Example: edi diff submitted.837 resubmitted.837
+    """
+    from edi.inspect._diff import DiffSummary, diff_files
+
+    summary = DiffSummary()
+    changes = diff_files(old, new, summary)
+    if fmt == "json":
+        found = [c.as_dict() for c in changes]
+        click.echo(json.dumps({"old": str(old), "new": str(new), "changes": found,
+                               "summary": {"added": summary.added, "removed": summary.removed,
+                                           "changed": summary.changed, "unchanged": summary.unchanged},
+                               "envelopes": summary.controls},
+                              indent=1, ensure_ascii=False, default=str))
+    else:
+        click.echo(f"--- {old}\n+++ {new}")
+        last = None
+        for change in changes:
+            if change.claim != last:
+                click.echo(change.claim)
+                last = change.claim
+            where = change.path + (f" ({change.holds})" if change.holds else "")
+            if change.kind == "changed":
+                click.echo(f"  ~ {where}: {_shown(change.old)} → {_shown(change.new)}")
+            elif change.path:
+                click.echo(f"  {'+' if change.kind == 'added' else '-'} {where}: {_shown(change.new or change.old)}")
+            else:
+                click.echo(f"  {change.kind}: {_shown(change.new or change.old)}")
+        before, after = summary.controls.get("ISA13/ST02", ([], []))
+        if before != after:
+            click.echo(f"envelopes (ISA13/ST02): {', '.join(before) or '(none)'} → {', '.join(after) or '(none)'}")
+        click.echo(f"{summary.changed} claim(s) changed, {summary.added} added, {summary.removed} removed, "
+                   f"{summary.unchanged} unchanged")
+    sys.exit(1 if summary.differs else 0)
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    return json.dumps(value, ensure_ascii=False, default=str) if isinstance(value, (dict, list)) else str(value)
+
+
+@cli.command()
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def explain(codes: tuple[str, ...], fmt: str) -> None:
