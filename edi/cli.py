@@ -274,15 +274,15 @@ def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def explain(codes: tuple[str, ...], fmt: str) -> None:
     """What a code means and what to do about it: CARC (45, or with its group: CO-45), RARC (N290), place of
-    service, CLP02 claim status, 277CA status category (A7), adjustment group, claim frequency, TA1 (TA104, TA105)
-    and 999 (IK304, IK403, IK501, IK502, AK901, AK905) codes, validation finding codes and scrub edit codes. A
-    bare code is read every way it can be; KIND:CODE picks one (kinds: carc, rarc, pos, clp02, stc, group,
-    frequency, ta104, ta105, ik304, ik403, ik501, ik502, ak901, ak905, finding, edit). Exit 1 when a code has no
-    reading.
+    service, CLP02 claim status, 277CA status category (A7), adjustment group, claim frequency, filing indicator,
+    entity, TA1 (TA104, TA105) and 999 (IK304, IK403, IK501, IK502, AK901, AK905) codes, ICD-10-CM codes (as of
+    today), validation finding codes and scrub edit codes. A bare code is read every way it can be; KIND:CODE picks
+    one (kinds: carc, rarc, pos, clp02, stc, group, frequency, filing, entity, ta104, ta105, ik304, ik403, ik501,
+    ik502, ak901, ak905, icd10, finding, edit). Exit 1 when a code has no reading.
 
     Example: edi explain CO-45 ik403:I12 025 snip4.billing.zip9 coding.ncci.ptp
     """
-    from edi.inspect._explain import explain as readings
+    from edi.inspect._explain import explain as readings, kinds
 
     unknown = 0
     results = []
@@ -292,8 +292,7 @@ def explain(codes: tuple[str, ...], fmt: str) -> None:
         results.append({"code": code, "readings": [e.as_dict() for e in found]})
         if fmt == "text":
             if not found:
-                click.echo(f"{code}: no table we ship knows this code (kinds tried: carc, rarc, pos, clp02, stc, "
-                           "group, frequency, ta104, ta105, ik304, ik403, ik501, ik502, ak901, ak905, finding, edit)")
+                click.echo(f"{code}: no table we ship knows this code (kinds tried: {', '.join(kinds())})")
             for e in found:
                 click.echo(f"{code}  {e.kind}: {e.meaning}")
                 if e.action:

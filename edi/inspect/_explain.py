@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from edi._data import docs_dir
@@ -73,6 +74,10 @@ _KINDS: dict[str, _Kind] = {k.name.split()[0].lower(): k for k in (
     _Kind("FREQUENCY (claim frequency, CLM05-3)", functools.partial(named_table, "claim-frequency.csv"),
           lambda code: "7 and 8 must carry the payer's claim number of the original (2300 REF*F8)"
           if code in ("7", "8") else ""),
+    _Kind("FILING (claim filing indicator, SBR09 / CLP06)", functools.partial(named_table, "claim-filing-indicator.csv"),
+          _fixed("the kind of plan the payer says the claim is for; it must match the payer's profile")),
+    _Kind("ENTITY (entity identifier, NM101 / N101 / STC01-3)", functools.partial(named_table, "entity-identifier.csv"),
+          _fixed("in a 277CA, the party whose data the claim was rejected for")),
     _Kind("TA104 (TA1 acknowledgment)", functools.partial(named_table, "ta1-ack.csv"),
           _verdict("nothing to do", "the interchange was accepted; read the TA105 note", _ENVELOPE)),
     _Kind("TA105 (TA1 note)", functools.partial(named_table, "ta1-note.csv"),
@@ -97,18 +102,21 @@ _KINDS: dict[str, _Kind] = {k.name.split()[0].lower(): k for k in (
 )}
 _GROUP_CARC = re.compile(r"^(CO|PR|OA|PI|CR)-?([A-Z]?\d{1,3}|[A-Z]\d)$")
 _RARC = re.compile(r"^(M|MA|N)\d{1,3}$")
+_ICD10 = re.compile(r"^[A-TV-Z]\d[0-9A-Z](\.?[0-9A-Z]{1,4})?$")
 
 
 def explain(code: str) -> list[Explanation]:
     """Every reading of ``code`` we have a table for; empty when none."""
     text = code.strip()
     kind, sep, value = text.partition(":")
-    if sep and kind.lower() in (*_KINDS, "carc", "rarc", "finding", "edit"):
+    if sep and kind.lower() in (*_KINDS, "carc", "rarc", "icd10", "finding", "edit"):
         return list(_as(kind.lower(), value.strip(), text))
     upper = text.upper()
     found = list(_group_carc(upper, text)) if _GROUP_CARC.match(upper) else []
     if "." in text:
         found += _finding(text) + _edit(text)
+    if _ICD10.match(upper):
+        found += _icd10(upper, text)
     for name in ("carc", "rarc", *_KINDS):
         found += _as(name, upper if name in ("carc", "rarc") else text, text)
     return found
@@ -119,6 +127,8 @@ def _as(kind: str, value: str, asked: str) -> list[Explanation]:
         return [e for e in [_dated(carc(), value, asked, "CARC")] if e] if not _RARC.match(value) else []
     if kind == "rarc":
         return [e for e in [_dated(rarc(), value, asked, "RARC")] if e]
+    if kind == "icd10":
+        return _icd10(value, asked)
     if kind == "finding":
         return _finding(value)
     if kind == "edit":
@@ -158,6 +168,26 @@ def _group_carc(upper: str, asked: str) -> Iterator[Explanation]:
         return
     yield Explanation(f"CARC in group {group}", asked, f"{found[0].meaning}: {reading.meaning}", found[0].action,
                       reading.source)
+
+
+def _icd10(code: str, asked: str) -> list[Explanation]:
+    """An ICD-10-CM code as of today: billable, a category, or no code — by the release today falls in."""
+    from edi.codes import icd10, sex_age, unspecified_alternatives
+
+    plain = code.upper().replace(".", "")
+    check = icd10(plain, date.today())
+    if check.status.value == "invalid" and not _ICD10.match(code.upper()):
+        return []
+    meaning = f"{plain} {check.message}" if check.message else f"{plain} is billable in ICD-10-CM {check.release.name}"
+    rule = sex_age(plain)
+    if rule.sex or rule.age:
+        sex = {"F": "female ", "M": "male "}.get(rule.sex or "", "")
+        meaning += f"; only for {sex}patients" + (f" aged {rule.age[0]}-{rule.age[1]}" if rule.age else "")
+    action = "bill it" if check.ok else "code a billable code the record supports"
+    alternatives = unspecified_alternatives(plain, date.today()) if check.ok else []
+    if alternatives:
+        action = f"billable, but unspecified: code the specific one the record supports ({', '.join(alternatives[:4])} …)"
+    return [Explanation("ICD-10-CM", asked, meaning, action, check.release.source)]
 
 
 @functools.cache
@@ -201,4 +231,4 @@ def _edit(code: str) -> list[Explanation]:
 
 
 def kinds() -> list[str]:
-    return ["carc", "rarc", *_KINDS, "finding", "edit"]
+    return ["carc", "rarc", *_KINDS, "icd10", "finding", "edit"]

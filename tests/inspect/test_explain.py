@@ -89,3 +89,22 @@ def test_command_exit_codes_and_json() -> None:
     assert [d["code"] for d in doc] == ["CO-45", "nonsense-code"] and doc[1]["readings"] == []
     ok = CliRunner().invoke(cli, ["explain", "ik501:R"])
     assert ok.exit_code == 0 and "rejected: none of the transaction set's claims were taken" in ok.output
+
+
+def test_icd10_codes_by_todays_release() -> None:
+    (code,) = [e for e in explain("E11.9") if e.kind == "ICD-10-CM"]
+    assert code.meaning.startswith("E119 is billable") and code.action == "bill it"
+    (category,) = [e for e in explain("icd10:E11") if e.kind == "ICD-10-CM"]
+    assert "is a category" in category.meaning and "billable code" in category.action
+    (pregnancy,) = [e for e in explain("O80") if e.kind == "ICD-10-CM"]
+    assert "only for female patients" in pregnancy.meaning     # CMS MCE: O codes are maternity, female only
+    assert "R502" in next(e for e in explain("R509") if e.kind == "ICD-10-CM").action
+
+
+def test_every_code_table_we_ship_for_meanings_is_explained() -> None:
+    """Every code of every named table edi inspect uses, and of the TA1/999 tables, has a reading of its kind."""
+    from edi.inspect._explain import _KINDS
+
+    for kind, spec in _KINDS.items():
+        for code in spec.table().entries:
+            assert any(e.kind == spec.name for e in explain(f"{kind}:{code}")), (kind, code)
