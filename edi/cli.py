@@ -269,6 +269,46 @@ def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
         click.echo(f"{name}: replaced {kinds}" + ("" if key else " (random key: not repeatable)"), err=True)
 
 
+@cli.command("split")
+@click.argument("file", type=FILE)
+@click.option("--by", type=click.Choice(["transaction", "claim", "payer"]), default="transaction", show_default=True,
+              help="One file per transaction set, per claim (837) or per payer.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write into (its control-number counter gives each file a new ISA13).")
+def split_command(file: Path, by: str, out: Path) -> None:
+    """Cut an interchange into files, each a whole interchange with its envelope rebuilt: a new ISA13 (never
+    repeated in the folder), trailers counted; --by claim keeps each claim's billing provider, subscriber and
+    patient levels. File names carry the part and the ISA13.
+
+    Example: edi split big.837 --by payer --out parts/
+    """
+    from edi.split import split
+
+    for written in split(file, out, by):
+        click.echo(f"wrote {written.path} (ISA13 {written.interchange}, {written.transactions} transaction(s), "
+                   f"{written.claims} claim(s))")
+
+
+@cli.command("merge")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("-o", "--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (a control-number counter beside it gives the new ISA13 and GS06s).")
+def merge_command(files: tuple[Path, ...], out: Path) -> None:
+    """Put the transaction sets of several files into one interchange: one GS per run of one group kind (new
+    GS06), ST02 renumbered from 0001 in each group, trailers counted. The files must share the ISA's sender,
+    receiver, version, usage and delimiters.
+
+    Example: edi merge parts/*.x12 -o whole.837
+    """
+    from edi.split import merge
+
+    if any(out.resolve() == f.resolve() for f in files):
+        raise click.BadParameter("the output would overwrite an input; name another file", param_hint="--out")
+    written = merge(files, out)
+    click.echo(f"wrote {written.path} (ISA13 {written.interchange}, {written.transactions} transaction(s), "
+               f"{written.claims} claim(s))")
+
+
 @cli.command()
 @click.argument("codes", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
