@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import itertools
 import json
 import sys
@@ -267,6 +268,36 @@ def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
     else:
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "nothing"
         click.echo(f"{name}: replaced {kinds}" + ("" if key else " (random key: not repeatable)"), err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("-o", "--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The page to write (default: standard output).")
+def html(files: tuple[Path, ...], out: Path | None) -> None:
+    """One self-contained HTML page (no network; opens from disk) to read the files by: outline, loop tree with
+    guide names and code meanings, findings at their element, claims as cards, search (CLM01/CLP01, control
+    numbers, NPI, segment id, finding code), keyboard navigation. Give an 837 with its 999, 277CA and 835 and each
+    claim links to its acknowledgment and payment.
+
+    Example: edi html claims.837 claims.999 claims.277ca remit.835 -o story.html
+    """
+    from edi.inspect._html import write_page
+
+    if out is None:
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        write_page(list(files), stream)
+        stream.flush()
+        stream.detach()
+        return
+    tmp = out.with_name(out.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            write_page(list(files), stream)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    click.echo(f"wrote {out}", err=True)
 
 
 @cli.command("split")
