@@ -24,6 +24,9 @@ BY_DATA_ELEMENT = {
     "1325": "claim-frequency.csv",         # 837 CLM05-3, 835 CLP09
     "1032": "claim-filing-indicator.csv",  # 837 SBR09, 835 CLP06
     "98": "entity-identifier.csv",         # NM101, N101, STC01-3
+    "620": "ik304.csv", "621": "ik403.csv", "717": "ik501.csv", "618": "ik502.csv",   # 999 IK3, IK4, IK5
+    "715": "ak901.csv", "716": "ak905.csv",                                           # 999 AK9
+    "I17": "ta1-ack.csv", "I18": "ta1-note.csv",                                      # TA1
 }
 # pyx12 external code list name → table file.
 BY_EXTERNAL = {"claim_status_cat": "claim-status-category.csv", "entity_id": "entity-identifier.csv"}

@@ -66,6 +66,15 @@ class TestCodeMeanings:
         assert ("CLM05    Health Care Service Location Information: 11:B:1  "
                 "(11 Office; 1 Admit Through Discharge Claim (original))") == _line(lines, "CLM05")
 
+    def test_acknowledgment_codes(self) -> None:
+        """999 and TA1 codes from the X12 element lists (620, 621, 715-718, I17, I18)."""
+        lines = list(inspect_lines(SAMPLES / "999-ack.x12"))
+        assert _line(lines, "IK501").endswith("IK501    Transaction Set Acknowledgment Code: A  (Accepted)")
+        ta1 = (b"ISA*00*          *00*          *ZZ*A              *ZZ*B              *250101*1200*^*00501*000000001*0*T*:~"
+               b"TA1*000000009*250101*1200*R*025~IEA*0*000000001~")
+        lines = list(inspect_lines(ta1))
+        assert _line(lines, "TA105").endswith("TA105 Interchange Note Code: 025  (Duplicate interchange control number)")
+
     def test_isa11_is_named_as_in_5010(self) -> None:
         """pyx12's 00501 envelope map keeps the 4010 name (Interchange Control Standards Identifier)."""
         assert "ISA11 Repetition Separator: ^" == _line(list(inspect_lines(R835)), "ISA11")
