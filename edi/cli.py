@@ -239,7 +239,7 @@ def _shown(value: object) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How the report of what was replaced is written (to standard error).")
 def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
-    """De-identify an 837P, 837I or 835: names, street addresses, cities, ZIP codes past their first three
+    """De-identify an 837P, 837I, 835, 277CA or 999: names, street addresses, cities, ZIP codes past their first three
     digits, patient dates (shifted 1-30 days per patient), member/patient ids, claim numbers, phones and free text
     replaced consistently; structure, control numbers, amounts, codes and provider/payer ids kept. Where PHI sits
     is data: mappings/redact.toml. A report of what was replaced, by kind, goes to standard error.

@@ -1,4 +1,4 @@
-"""De-identification of 837P, 837I and 835 files (`edi redact`): the PHI mappings/redact.toml places — names,
+"""De-identification of 837P, 837I, 835, 277CA and 999 files (`edi redact`): the PHI mappings/redact.toml places — names,
 addresses, patient dates, member and patient ids, claim numbers, phones, free text — replaced consistently under
 a key, everything else (structure, control numbers, amounts, codes, provider and payer ids) kept byte for byte.
 
@@ -225,7 +225,7 @@ def _follow_patient(loop: str, seg: Segment, redactor: Redactor) -> None:
         redactor.set_patient(elements[1])
         redactor.insured_seen = False
     elif seg.id == "NM1" and len(elements) > 9 and elements[9]:
-        if loop == "2010BA":
+        if loop in ("2010BA", "2100D"):      # 837 subscriber, 277CA patient
             redactor.set_patient(elements[9])
         elif loop == "2100" and (elements[1] == "IL" or elements[1] == "QC" and not redactor.insured_seen):
             redactor.set_patient(elements[9])
