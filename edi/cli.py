@@ -236,9 +236,11 @@ def _shown(value: object) -> str:
 @click.option("--key", envvar="EDI_REDACT_KEY", help="Secret the replacements are derived from (or $EDI_REDACT_KEY): "
               "the same key gives the same replacements in every file, so a redacted 837 still matches its "
               "redacted 835. Without one a random key is used and forgotten.")
+@click.option("--providers", is_flag=True, help="Replace provider and payer names and ids too (NPIs by other valid "
+              "NPIs); they are not PHI and are kept by default.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="How the report of what was replaced is written (to standard error).")
-def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
+def redact(file: Path, out: Path | None, key: str | None, providers: bool, fmt: str) -> None:
     """De-identify an 837P, 837I, 835, 277CA or 999: names, street addresses, cities, ZIP codes past their first three
     digits, patient dates (shifted 1-30 days per patient), member/patient ids, claim numbers, phones and free text
     replaced consistently; structure, control numbers, amounts, codes and provider/payer ids kept. Where PHI sits
@@ -256,7 +258,7 @@ def redact(file: Path, out: Path | None, key: str | None, fmt: str) -> None:
     with _opened(file) as (stream, name):
         target = out.open("wb") if out is not None else sys.stdout.buffer
         try:
-            counts = redact_file(stream, target, key=secret, name=name)
+            counts = redact_file(stream, target, key=secret, name=name, providers=providers)
         finally:
             if out is not None:
                 target.close()

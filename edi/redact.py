@@ -20,9 +20,10 @@ import hmac
 import tomllib
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from edi._data import mapping_path
 from edi.errors import MappingError
@@ -30,7 +31,7 @@ from edi.guide import walk_segments
 from edi.x12 import Segment, Source
 from edi.x12._writer import iter_bytes
 
-KINDS = ("last_name", "first_name", "middle_name", "name_suffix", "id", "street", "city", "zip", "date",
+KINDS = ("last_name", "first_name", "middle_name", "name_suffix", "id", "npi", "street", "city", "zip", "date",
          "code_date", "phone", "email", "text")
 # Fictional replacements: common US surnames and given names, made-up streets and towns.
 LAST = ("SMITH", "JOHNSON", "WILLIAMS", "BROWN", "JONES", "GARCIA", "MILLER", "DAVIS", "RODRIGUEZ", "MARTINEZ",
@@ -56,19 +57,27 @@ class Rule:
 
 
 @functools.cache
-def rules() -> dict[tuple[str, str], tuple[Rule, ...]]:
-    """(loop id, segment id) → its rules, from mappings/redact.toml (a bad hand edit is named by its key)."""
+def rules(providers: bool = False) -> dict[tuple[str, str], tuple[Rule, ...]]:
+    """(loop id, segment id) → its rules, from mappings/redact.toml (a bad hand edit is named by its key); with
+    ``providers``, the [providers] tables too."""
     path = mapping_path("redact.toml")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise MappingError(f"cannot read the redaction map: {exc}", str(path)) from exc
     found: dict[tuple[str, str], tuple[Rule, ...]] = {}
-    for loop, segments in data.get("loops", {}).items():
+    tables = [("loops", data.get("loops", {}))] + ([("providers", data.get("providers", {}))] if providers else [])
+    for table, loops in tables:
+        _read_rules(table, loops, path, found)
+    return found
+
+
+def _read_rules(table: str, loops: dict[str, Any], path: Path, found: dict[tuple[str, str], tuple[Rule, ...]]) -> None:
+    for loop, segments in loops.items():
         for seg_id, entries in segments.items():
             built = []
             for n, entry in enumerate(entries):
-                where = f"loops.{loop}.{seg_id}[{n}]"
+                where = f"{table}.{loop}.{seg_id}[{n}]"
                 try:
                     elements = {int(k): v for k, v in entry["elements"].items()}
                     when = {int(k): frozenset(v) for k, v in entry.get("when", {}).items()}
@@ -80,8 +89,7 @@ def rules() -> dict[tuple[str, str], tuple[Rule, ...]]:
                     raise MappingError(f"{where}: unknown kind(s) {', '.join(unknown)}; kinds are "
                                        f"{', '.join(KINDS)}", str(path), where)
                 built.append(Rule(when, elements))
-            found[(loop, seg_id)] = tuple(built)
-    return found
+            found[(loop, seg_id)] = found.get((loop, seg_id), ()) + tuple(built)
 
 
 class Redactor:
@@ -119,6 +127,8 @@ class Redactor:
                 parts[3] = self._date(parts[3])
                 return component.join(parts)
             return value
+        if kind == "npi":
+            return _npi(self._digest("npi", value)) if len(value) == 10 and value.isdigit() else value
         if kind == "zip":
             return value[:3] + "".join("0" if c.isdigit() else c for c in value[3:])
         digest = self._digest("value", value)
@@ -152,6 +162,17 @@ class Redactor:
         return (day + self._shift).strftime("%Y%m%d") + value[8:]
 
 
+def _npi(digest: bytes) -> str:
+    """A valid NPI (Luhn check digit over 80840 + the first nine digits, as CMS defines it) from a digest."""
+    body = "1" + "".join(str(b % 10) for b in digest[:8])
+    digits = [int(d) for d in "80840" + body]
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        d = d * 2 if i % 2 == 0 else d
+        total += d - 9 if d > 9 else d
+    return body + str((10 - total % 10) % 10)
+
+
 def _other(names: tuple[str, ...], pick: int, value: str) -> str:
     """A name from the list, never the value itself (a real SMITH does not stay SMITH)."""
     name = names[pick % len(names)]
@@ -175,17 +196,18 @@ def _shaped(value: str, digest: bytes) -> str:
 
 
 def redact(source: Source, out: BinaryIO, *, key: bytes, name: str | None = None,
-           touched: set[int] | None = None) -> Counter[str]:
+           touched: set[int] | None = None, providers: bool = False) -> Counter[str]:
     """Write ``source`` to ``out`` with its PHI replaced; return how many values of each kind were replaced.
-    ``touched`` collects the index of every segment changed."""
+    ``touched`` collects the index of every segment changed; ``providers`` replaces provider and payer names and
+    ids too."""
     redactor = Redactor(key)
-    for chunk in iter_bytes(_redacted(source, redactor, name, touched)):
+    for chunk in iter_bytes(_redacted(source, redactor, name, touched, rules(providers))):
         out.write(chunk)
     return redactor.counts
 
 
-def _redacted(source: Source, redactor: Redactor, name: str | None, touched: set[int] | None) -> Iterator[Segment]:
-    table = rules()
+def _redacted(source: Source, redactor: Redactor, name: str | None, touched: set[int] | None,
+              table: dict[tuple[str, str], tuple[Rule, ...]]) -> Iterator[Segment]:
     loops: list[str] = []
     for _role, seg, transaction, closed, opened, _spec in walk_segments(source, name=name):
         for _ in closed:

@@ -155,3 +155,19 @@ def _no_name_id_or_street_left(original: bytes, redacted: bytes, path: Path) -> 
             assert b.elements[1] != a.elements[1], (path, a.index)
         elif a.id in ("HL", "CLM", "CLP", "LX", "SBR", "N1", "ST", "SE", "TS3", "PLB"):
             person = False
+
+
+def test_providers_only_when_asked(tmp_path: Path) -> None:
+    """Kept by default (not PHI); with providers=True the billing and rendering NPIs become other valid NPIs and
+    the payer id changes, and the file still validates (SNIP 5 checks the NPIs' check digits)."""
+    npis = {s.elements[9] for s in tokenize(P837.read_bytes()) if s.id == "NM1" and s.elements[1] in ("85", "82")}
+    kept = _redacted(P837)
+    assert all(n.encode() in kept for n in npis)
+    out = io.BytesIO()
+    counts = redact(P837, out, key=b"k", providers=True)
+    assert counts["npi"] == 4 and not any(n.encode() in out.getvalue() for n in npis)   # 85 + three 82s
+    assert b"PI*EXHP1" not in out.getvalue()
+    path = tmp_path / "providers.x12"
+    path.write_bytes(out.getvalue())
+    report = validate(path, jobs=1)
+    assert not report.errors, [f.message for f in report.errors]
