@@ -107,6 +107,17 @@ class Ledger:
         with self._read() as conn:
             return _queries.submissions_for_claim(conn, patient_control_number)
 
+    def open_submissions(self, patient_control_numbers: Iterable[str]) -> dict[str, list[SubmissionRef]]:
+        """Per CLM01: where its claims still open at the payer (not denied, rejected, voided, replaced) were sent,
+        newest first; a CLM01 not in the answer was never sent, or only in claims no longer open."""
+        with self._read() as conn:
+            return _queries.open_submissions(conn, patient_control_numbers)
+
+    def file_submitted(self, sha256: str) -> bool:
+        """Whether an interchange file with this SHA-256 was recorded as sent."""
+        with self._read() as conn:
+            return _queries.file_submitted(conn, sha256)
+
     def claims_by_line_control_number(self, line_control_number: str) -> list[ClaimLineRef]:
         with self._read() as conn:
             return _queries.claims_by_line_control_number(conn, line_control_number)
