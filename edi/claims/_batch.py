@@ -17,13 +17,15 @@ the JSON outputs are written entry by entry.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import msgspec
 
@@ -43,6 +45,7 @@ from edi.logging import get_logger
 
 HOLDS = ("error", "warning", "none")
 CHUNK = 500                  # encounters scrubbed and checked against the ledger together
+HELD_CLAIMS = 1000           # claims waiting for their transaction to fill, over all billing providers
 SHOWN = 20                   # held encounters per root cause (and invalid inputs) kept for the text report
 VERSIONS = {"837p": "005010X222A1", "837i": "005010X223A2"}
 
@@ -104,21 +107,41 @@ def references_for(as_of: date, ledger: Ledger | None) -> References:
     return References(as_of=as_of, ledger=ledger)
 
 
-@dataclass
-class _Pending:
-    """A claim waiting in a transaction: what the ledger and the manifest need once its file is written."""
+class _Pending(msgspec.Struct, array_like=True, gc=False):
+    """A claim on its way: waiting in a transaction, then spooled to disk with its file until the file is
+    recorded (so a 5,000-claim file costs no memory for its claims)."""
 
-    record: EncounterRecord
+    encounter: Encounter
     input: str
     replaces: list[int]               # claim ids of open claims a replacement replaces
+    st02: str = ""
+
+
+_SPOOL_ENCODER = msgspec.msgpack.Encoder(decimal_format="number")
+_SPOOL_DECODER = msgspec.msgpack.Decoder(_Pending)
 
 
 @dataclass
 class _Open:
-    """An interchange being written, with the claims in it so far."""
+    """An interchange being written, and the spool of the claims in it so far."""
 
     file: Interchange
-    entries: list[tuple[_Pending, str]] = field(default_factory=list)   # (claim, ST02)
+    spool: Path
+    stream: BinaryIO
+
+    def put(self, pending: _Pending) -> None:
+        data = _SPOOL_ENCODER.encode(pending)
+        self.stream.write(len(data).to_bytes(4, "little") + data)
+
+    def claims(self) -> Iterator[_Pending]:
+        with self.spool.open("rb") as stream:
+            while head := stream.read(4):
+                yield _SPOOL_DECODER.decode(stream.read(int.from_bytes(head, "little")))
+
+    def discard(self) -> None:
+        self.file.discard()
+        self.stream.close()
+        self.spool.unlink(missing_ok=True)
 
 
 def build(inputs: Sequence[Path], out_dir: Path, ledger: Ledger, options: BuildOptions,
@@ -128,7 +151,22 @@ def build(inputs: Sequence[Path], out_dir: Path, ledger: Ledger, options: BuildO
     if options.hold not in HOLDS:
         raise EdiError(f"hold is one of {', '.join(HOLDS)}, not {options.hold!r}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _Build(out_dir, ledger, options, progress).run(inputs)
+    with _locked(out_dir):
+        return _Build(out_dir, ledger, options, progress).run(inputs)
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """One build at a time writes into a folder (its manifest and temporary files are the folder's)."""
+    import fcntl
+
+    with (out_dir / ".edi-build.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise EdiError(f"{out_dir}: another build is writing into this folder; give each build its own "
+                           "--out") from None
+        yield
 
 
 class _Build:
@@ -140,6 +178,7 @@ class _Build:
         self.created = created_now()
         self.sent: set[str] = set()          # CLM01s batched (or on their way) in this build
         self.pending: dict[str, _Pending] = {}
+        self.sources: dict[str, Source] = {}
         self.open: dict[str, _Open] = {}
         self.log = get_logger(__name__)
         self.refs = references_for(options.as_of, ledger)
@@ -158,13 +197,13 @@ class _Build:
             max_claims = max(1, min(self.options.max_claims, self.receiver.max_claims_per_transaction))
             for txn in transactions(self._claims(inputs), submitter=self.receiver.submitter,
                                     receiver=self.receiver.receiver, created=self.created, max_claims=max_claims,
-                                    max_held=max_claims, batch_id=f"{self.run_id:06d}"[-6:]):
+                                    max_held=min(max_claims, HELD_CLAIMS), batch_id=f"{self.run_id:06d}"[-6:]):
                 self._add(txn)
             for kind in list(self.open):
                 self._finish(kind)
         except BaseException:
             for opened in self.open.values():
-                opened.file.discard()
+                opened.discard()
             for out in (self.manifest, self.held, self.invalid, self.dups):
                 out.abandon()
             raise
@@ -193,15 +232,17 @@ class _Build:
                 self.progress(self.summary.encounters)
 
     def _chunk(self, chunk: list[tuple[Encounter | InputError, Path, Source]]) -> Iterator[Any]:
-        valid: list[tuple[Encounter, Path, Source]] = []
+        valid: list[tuple[Encounter, Path]] = []
         for item, path, source in chunk:
             if isinstance(item, InputError):
                 self._invalid(item)
             else:
-                valid.append((item, path, source))
-        open_claims = self.ledger.open_submissions(enc.id for enc, _, _ in valid) if valid else {}
-        to_scrub: list[tuple[Encounter, Path, Source, list[int]]] = []
-        for enc, path, source in valid:
+                self.sources[str(path)] = source
+                valid.append((item, path))
+        open_claims = self.ledger.open_submissions(enc.id for enc, _ in valid) if valid else {}
+        to_scrub: dict[str, tuple[Path, list[int]]] = {}
+        encounters = []
+        for enc, path in valid:
             earlier = open_claims.get(enc.id, [])
             if enc.id in self.sent:
                 self._duplicate(enc, path, "came earlier in this build", None)
@@ -211,25 +252,26 @@ class _Build:
                 if earlier:
                     enc = msgspec.structs.replace(enc, frequency="7")
                 self.sent.add(enc.id)
-                to_scrub.append((enc, path, source, [ref.claim_id for ref in earlier]))
+                to_scrub[enc.id] = (path, [ref.claim_id for ref in earlier])
+                encounters.append(enc)
         held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]] = []
-        by_id = {enc.id: (path, source, replaces) for enc, path, source, replaces in to_scrub}
-        for enc, findings in scrub((enc for enc, _, _, _ in to_scrub), self.refs):
-            path, source, replaces = by_id[enc.id]
+        for enc, findings in scrub(encounters, self.refs):
+            path, replaces = to_scrub[enc.id]
+            if replaces and not enc.original_claim_number:
+                findings = (_no_original(enc, open_claims[enc.id][0]), *findings)
             holding = self._holding(findings)
             if holding:
                 self._hold(enc, path, holding, findings)
-                held.append((self._record(enc, source), findings))
+                held.append((self._record(enc, str(path)), findings))
                 continue
             try:
                 claim = claim_of(enc)
-                record = self._record(enc, source)
+                record_of(enc)                      # what the ledger needs is there (a date of service)
             except (EdiError, ValueError) as exc:
                 self.sent.discard(enc.id)
                 self._invalid(InputError(str(path), None, "", str(exc), encounter_id=enc.id))
                 continue
-            self.pending[enc.id] = _Pending(record, str(path), replaces)
-            self.summary.replaced += bool(replaces)
+            self.pending[enc.id] = _Pending(enc, str(path), replaces)
             yield claim
         if held:
             self._record_held(held)
@@ -240,10 +282,8 @@ class _Build:
             return []
         return [f for f in findings if f.is_error or hold == "warning"]
 
-    @staticmethod
-    def _record(enc: Encounter, source: Source) -> EncounterRecord:
-        import dataclasses
-        return dataclasses.replace(record_of(enc), source=source)
+    def _record(self, enc: Encounter, path: str) -> EncounterRecord:
+        return dataclasses.replace(record_of(enc), source=self.sources.get(path))
 
     # ------------------------------------------------------------ outcomes other than batched
     def _invalid(self, error: InputError) -> None:
@@ -293,7 +333,9 @@ class _Build:
         opened = self.open.get(kind) or self._open(kind)
         st02 = opened.file.add(txn)
         for claim in txn.claims:
-            opened.entries.append((self.pending.pop(claim.patient_control_number), st02))
+            pending = self.pending.pop(claim.patient_control_number)
+            pending.st02 = st02
+            opened.put(pending)
         if opened.file.claims >= self.receiver.max_claims_per_file:
             self._finish(kind)
 
@@ -310,13 +352,15 @@ class _Build:
         file = Interchange(path, kind, isa13, str(numbers["group"].start), self.receiver.header(
             self.options.usage, self.created), VERSIONS[kind], next_st02, self.receiver.group_sender,
             self.receiver.group_receiver).open()
-        self.open[kind] = _Open(file)
+        spool = path.with_name(f".{path.name}.claims.partial")
+        self.open[kind] = _Open(file, spool, spool.open("wb"))
         return self.open[kind]
 
     def _finish(self, kind: str) -> None:
         opened = self.open.pop(kind)
         file = opened.file
         file.close()
+        opened.stream.close()
         from edi.validate import validate
 
         report = validate(file.partial, name=file.path.name, snips=(1, 2, 3, 4, 5, 7), profiles=self.profiles,
@@ -326,25 +370,36 @@ class _Build:
             return
         written = Source.of_file(file.partial, "837")
         source = Source(file.path.name, written.sha256, "837", written.size)
+        entries: list[tuple[str, list[str], str, str, str, list[int]]] = []
+
+        def records() -> Iterator[EncounterRecord]:
+            for pending in opened.claims():
+                record = self._record(pending.encounter, pending.input)
+                claim = record.claims[0]
+                entries.append((claim.patient_control_number, [line.line_control_number for line in claim.lines],
+                                claim.frequency_code, pending.st02, pending.input, pending.replaces))
+                yield record
+
         with self.ledger.transaction() as journal:
             journal.run_id = self.run_id
-            recorded = journal.record_encounters(p.record for p, _ in opened.entries)
-            self._submit(journal, opened, recorded, source)
+            recorded = journal.record_encounters(records())
+            self._submit(journal, file, entries, recorded, source)
         file.publish()
-        for (pending, st02), done in zip(opened.entries, recorded):
-            claim = pending.record.claims[0]
-            self.manifest.add({"claim": claim.patient_control_number, "claim_id": done.claims[0].claim_id,
-                               "lines": [line.line_control_number for line in claim.lines],
-                               "frequency": claim.frequency_code, "type": kind, "file": file.path.name,
-                               "isa13": file.isa13, "gs06": file.gs06, "st02": st02, "input": pending.input})
-        self.summary.batched += len(opened.entries)
+        opened.spool.unlink()
+        for (clm01, lines, frequency, st02, input_, _), done in zip(entries, recorded):
+            self.manifest.add({"claim": clm01, "claim_id": done.claims[0].claim_id, "lines": lines,
+                               "frequency": frequency, "type": kind, "file": file.path.name, "isa13": file.isa13,
+                               "gs06": file.gs06, "st02": st02, "input": input_})
+        self.summary.batched += len(entries)
+        self.summary.replaced += sum(1 for entry in entries if entry[5])
         self.summary.files.append(FileWritten(file.path.name, kind, file.isa13, file.gs06, file.transactions,
                                               file.claims))
 
-    def _submit(self, journal: Any, opened: _Open, recorded: list[RecordedEncounter], source: Source) -> None:
-        file, receiver = opened.file, self.receiver
-        claims = tuple(SubmittedClaim(done.claims[0].claim_id, file.gs06, st02)
-                       for (_, st02), done in zip(opened.entries, recorded))
+    def _submit(self, journal: Any, file: Interchange, entries: list[Any], recorded: list[RecordedEncounter],
+                source: Source) -> None:
+        receiver = self.receiver
+        claims = tuple(SubmittedClaim(done.claims[0].claim_id, file.gs06, entry[3])
+                       for entry, done in zip(entries, recorded))
         journal.record_submission(Submission(
             source, receiver.key, (receiver.sender_id.qualifier, receiver.sender_id.id),
             (receiver.receiver_id.qualifier, receiver.receiver_id.id), file.isa13, claims,
@@ -352,7 +407,7 @@ class _Build:
         journal.record_status(
             StatusEvent(old, ClaimStatus.REPLACED, f"replaced:{old}:{done.claims[0].claim_id}",
                         reason=f"replaced by claim {done.claims[0].claim_id} (ISA13 {file.isa13})", source=source)
-            for (pending, _), done in zip(opened.entries, recorded) for old in pending.replaces)
+            for entry, done in zip(entries, recorded) for old in entry[5])
 
     def _failed(self, opened: _Open, report: Any) -> None:
         """A file that does not pass its check is not sent: its claims are held with the findings."""
@@ -362,18 +417,35 @@ class _Build:
         if report.fatal:
             by_claim.setdefault(None, []).append(_FileProblem(report.fatal))
         general = by_claim.get(None, [])
-        opened.file.discard()
         self.log.warning("claims.build.file_failed", isa13=opened.file.isa13, errors=len(report.errors))
         held = []
-        for pending, _ in opened.entries:
-            claim = pending.record.claims[0]
-            own = by_claim.get(claim.patient_control_number, [])
-            findings = own or general or [_FileProblem("another claim of its file failed the check; build again")]
-            enc = msgspec.json.decode(pending.record.document or "{}", type=Encounter)
+        for pending in opened.claims():
+            enc = pending.encounter
+            findings = by_claim.get(enc.id) or general or [
+                _FileProblem("another claim of its file failed the check (SNIP 1-5, 7); build it again")]
             self._hold(enc, pending.input, findings, findings)
             self.sent.discard(enc.id)
-            held.append((pending.record, tuple(_as_scrub(f, enc.id) for f in findings)))
-        self._record_held(held)
+            held.append((self._record(enc, pending.input), tuple(_as_scrub(f, enc.id) for f in findings)))
+            if len(held) >= CHUNK:
+                self._record_held(held)
+                held = []
+        if held:
+            self._record_held(held)
+        opened.discard()
+
+
+def _no_original(enc: Encounter, earlier: Any) -> ScrubFinding:
+    """A replacement needs the payer's claim number of the claim it replaces (REF*F8); the ledger learns it from
+    the payer's 277CA or 835, so until then it must come with the encounter."""
+    from edi.claims.scrub import RootCause
+    from edi.validate import Severity
+
+    return ScrubFinding(
+        "build.replace.original_claim_number", Severity.ERROR, RootCause.BILLING, "CO-16",
+        f"claim {enc.id} was sent in ISA13 {earlier.interchange_control_number} ({earlier.file_name}) and is still "
+        "open: a replacement (frequency 7) must name the payer's claim number of that claim in "
+        "original_claim_number (REF*F8); take it from the payer's 277CA or 835", enc.id, "original_claim_number",
+        source="ledger")
 
 
 @dataclass(frozen=True)
@@ -431,7 +503,7 @@ def recover_partials(out: Path, ledger: Ledger) -> list[str]:
     published = []
     for partial in sorted(out.glob(".*.partial")):
         name = partial.name[1:-len(".partial")]
-        if name.endswith(".json"):
+        if name.endswith((".json", ".claims")):
             partial.unlink()
             continue
         if ledger.file_submitted(Source.of_file(partial, "837").sha256):

@@ -1,0 +1,232 @@
+"""`edi claims build`: every encounter ends batched, held, duplicate or invalid; what is batched is written into
+interchanges per receiver with control numbers from the ledger, checked, recorded and listed in the manifest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from edi.claims.scrub import EDITS, RootCause, ScrubFinding, edit
+from edi.cli import cli
+from edi.ledger import open_ledger
+from edi.models import Claim, iter_claims
+from edi.validate import Severity, validate
+from ledger.conftest import db_url, postgres_server, postgres_url  # noqa: F401  (fixtures: both engines)
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "encounters"
+AS_OF = "2025-03-01"
+
+
+def build(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(cli, ["claims", "build", *args, "--format", "json", "--as-of", AS_OF])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def samples(tmp: Path) -> list[str]:
+    """Copies of the bundled encounters (a command never reads from samples/ in place)."""
+    folder = tmp / "in"
+    shutil.copytree(SAMPLES, folder)
+    return [str(folder / "encounters.jsonl"), str(folder / "example-pm.csv")]
+
+
+def adds_up(summary: dict) -> bool:  # type: ignore[type-arg]
+    return summary["encounters"] == summary["batched"] + summary["held"] + summary["duplicates"] + summary["invalid"]
+
+
+def claims_in(folder: Path) -> list[tuple[str, str, str, str, Claim]]:
+    """(file, ISA13, GS06, ST02, claim) for every claim of every 837 written in ``folder``."""
+    found = []
+    for path in sorted(folder.glob("*.x12")):
+        for claim in iter_claims(path):
+            assert isinstance(claim, Claim)
+            assert claim.source is not None
+            isa13, gs06, st02 = claim.source.interchange, claim.source.group, claim.source.transaction
+            found.append((path.name, isa13, gs06, st02, claim))
+    return found
+
+
+@pytest.fixture
+def held_edit() -> Iterator[str]:
+    """A test-only edit (not one of the scrubber's): an error on encounter V20250106A, a warning on V20250107B."""
+    code = "test.batch.hold"
+
+    def check(enc, refs):  # type: ignore[no-untyped-def]
+        if enc.id in ("V20250106A", "V20250107B"):
+            severity = Severity.ERROR if enc.id == "V20250106A" else Severity.WARNING
+            yield ScrubFinding(code, severity, RootCause.CODING, "CO-11", "test finding on lines[0].procedure_code",
+                               enc.id, "lines[0].procedure_code", enc.line_control_number(1), "test")
+
+    edit(code, root_cause=RootCause.CODING, prevents="CO-11")(check)
+    yield code
+    del EDITS[code]
+
+
+class TestBatching:
+    def test_sample_encounters_become_checked_interchanges_listed_in_the_manifest(self, tmp_path: Path) -> None:
+        """The 2 JSONL and 3 CSV sample encounters (all 837P) go out in one interchange whose name carries the
+        receiver and ISA13; it passes edi validate; the manifest names each claim's file and control numbers,
+        and every line carries REF*6R as the encounter gives it."""
+        code, summary = build(*samples(tmp_path), "--mapping", "example-pm", "--out", str(tmp_path / "out"),
+                              "--db", str(tmp_path / "edi.db"))
+        assert (0, 5, 5) == (code, summary["encounters"], summary["batched"])
+        assert adds_up(summary)
+        [file] = summary["files"]
+        assert file["file"] == f"example-clearinghouse-{file['isa13']}-837p.x12"
+        written = claims_in(tmp_path / "out")
+        assert not validate(tmp_path / "out" / file["file"]).has_errors
+        manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+        by_claim = {entry["claim"]: entry for entry in manifest["claims"]}
+        assert {"J20250110A", "J20250110B", "V20250106A", "V20250107B", "V20250108C"} == set(by_claim)
+        for name, isa13, gs06, st02, claim in written:
+            entry = by_claim[claim.patient_control_number]
+            assert (name, isa13, gs06, st02) == (entry["file"], entry["isa13"], entry["gs06"], entry["st02"])
+            assert entry["lines"] == [line.line_item_control_number for line in claim.lines]
+        # the CSV's charge ids are the lines' REF*6R (samples/encounters/example-pm.csv, column Charge ID)
+        assert ["C9001", "C9002"] == by_claim["V20250106A"]["lines"]
+
+    def test_one_group_per_claim_type_and_one_transaction_per_billing_provider(self, tmp_path: Path) -> None:
+        """The hospital CSV gives 837I claims: a file of its own (one GS), apart from the 837P file; with
+        --max-claims 1 each transaction holds one claim, each under its own ST02."""
+        folder = tmp_path / "in"
+        shutil.copytree(SAMPLES, folder)
+        code, summary = build(str(folder / "encounters.jsonl"), "--out", str(tmp_path / "p"), "--db",
+                              str(tmp_path / "edi.db"), "--max-claims", "1")
+        assert code == 0
+        assert [("837p", 2, 2)] == [(f["kind"], f["transactions"], f["claims"]) for f in summary["files"]]
+        code, summary = build(str(folder / "example-hospital.csv"), "--mapping", "example-hospital", "--out",
+                              str(tmp_path / "i"), "--db", str(tmp_path / "edi.db"))
+        assert code == 0 and {"837i"} == {f["kind"] for f in summary["files"]}
+        for _, _, _, _, claim in claims_in(tmp_path / "i"):
+            assert claim.INSTITUTIONAL
+        text = (tmp_path / "i" / summary["files"][0]["file"]).read_text()
+        assert text.count("GS*HC*") == 1 and "005010X223A2" in text
+
+    def test_control_numbers_continue_from_the_ledger_and_are_never_reused(self, tmp_path: Path) -> None:
+        inputs = samples(tmp_path)
+        db = str(tmp_path / "edi.db")
+        _, first = build(inputs[0], "--out", str(tmp_path / "a"), "--db", db, "--max-claims", "1")
+        _, second = build(inputs[1], "--mapping", "example-pm", "--out", str(tmp_path / "b"), "--db", db,
+                          "--max-claims", "1")
+        isa13s = [f["isa13"] for f in first["files"] + second["files"]]
+        st02s = [st02 for folder in ("a", "b") for _, _, _, st02, _ in claims_in(tmp_path / folder)]
+        assert len(isa13s) == len(set(isa13s)) and len(st02s) == len(set(st02s)) == 5
+
+
+class TestNothingLost:
+    def test_building_again_reports_duplicates_and_sends_nothing(self, tmp_path: Path) -> None:
+        inputs = samples(tmp_path)
+        db = str(tmp_path / "edi.db")
+        build(*inputs, "--mapping", "example-pm", "--out", str(tmp_path / "a"), "--db", db)
+        code, again = build(*inputs, "--mapping", "example-pm", "--out", str(tmp_path / "b"), "--db", db)
+        assert (0, 5, 0, []) == (code, again["duplicates"], again["batched"], again["files"])
+        dups = json.loads((tmp_path / "b" / "duplicates.json").read_text())["duplicates"]
+        assert {"J20250110A"} <= {d["encounter"] for d in dups}
+        assert all(d["isa13"] and d["file"] for d in dups)
+
+    def test_replace_sends_a_frequency_7_claim_and_marks_the_first_replaced(self, tmp_path: Path) -> None:
+        """--replace: an open claim is sent again with CLM05-3 7 and REF*F8 (the payer's claim number the
+        encounter gives); the first claim's status becomes replaced, the new one is open (a third build: duplicate)."""
+        inputs = samples(tmp_path)
+        db = str(tmp_path / "edi.db")
+        build(inputs[0], "--out", str(tmp_path / "a"), "--db", db)
+        corrected = tmp_path / "corrected.jsonl"
+        corrected.write_text(Path(inputs[0]).read_text().replace('"id":"J2025', '"original_claim_number":"PAYER77",'
+                                                                 '"id":"J2025'))
+        code, again = build(str(corrected), "--out", str(tmp_path / "b"), "--db", db, "--replace")
+        assert (0, 2, 2, 0) == (code, again["batched"], again["replaced"], again["duplicates"])
+        claims = [claim for *_, claim in claims_in(tmp_path / "b")]
+        assert {("7", "PAYER77")} == {(c.frequency_code, next(r.value for r in c.references if r.qualifier == "F8"))
+                                      for c in claims}
+        with open_ledger(db) as ledger:
+            refs = ledger.submissions_for_claim("J20250110A")
+            assert ["1", "7"] == [r.frequency_code for r in refs]
+            assert "replaced" == ledger.claim_status(refs[0].claim_id)
+            assert "submitted" == ledger.claim_status(refs[1].claim_id)
+        _, third = build(str(corrected), "--out", str(tmp_path / "c"), "--db", db)
+        assert 2 == third["duplicates"]
+
+    def test_a_replacement_without_the_payers_claim_number_is_held(self, tmp_path: Path) -> None:
+        inputs = samples(tmp_path)
+        db = str(tmp_path / "edi.db")
+        build(inputs[0], "--out", str(tmp_path / "a"), "--db", db)
+        code, again = build(inputs[0], "--out", str(tmp_path / "b"), "--db", db, "--replace")
+        assert (1, 2, 0, []) == (code, again["held"], again["batched"], again["files"])
+        held = json.loads((tmp_path / "b" / "held.json").read_text())["held"]
+        assert {"build.replace.original_claim_number"} == {f["code"] for h in held for f in h["findings"]}
+
+    def test_claims_with_scrub_errors_are_held_with_their_findings(self, tmp_path: Path, held_edit: str) -> None:
+        code, summary = build(*samples(tmp_path), "--mapping", "example-pm", "--out", str(tmp_path / "a"),
+                              "--db", str(tmp_path / "edi.db"))
+        assert (1, 1, 4) == (code, summary["held"], summary["batched"])
+        assert {"coding": {held_edit: 1}} == summary["held_by_root_cause"]
+        [held] = json.loads((tmp_path / "a" / "held.json").read_text())["held"]
+        assert ("V20250106A", "coding") == (held["encounter"], held["root_cause"])
+        assert [{"code": held_edit, "severity": "error", "root_cause": "coding", "prevents": "CO-11",
+                 "field": "lines[0].procedure_code", "line": "C9001",
+                 "message": "test finding on lines[0].procedure_code", "source": "test"}] == held["findings"]
+        assert "V20250106A" not in {c.patient_control_number for *_, c in claims_in(tmp_path / "a")}
+        with open_ledger(str(tmp_path / "edi.db")) as ledger:
+            assert [] == ledger.submissions_for_claim("V20250106A")
+
+    def test_hold_warning_holds_warnings_too_and_none_holds_nothing(self, tmp_path: Path, held_edit: str) -> None:
+        inputs = samples(tmp_path)
+        _, warned = build(*inputs, "--mapping", "example-pm", "--out", str(tmp_path / "w"), "--db",
+                          str(tmp_path / "w.db"), "--hold", "warning")
+        _, none = build(*inputs, "--mapping", "example-pm", "--out", str(tmp_path / "n"), "--db",
+                        str(tmp_path / "n.db"), "--hold", "none")
+        assert (2, 3) == (warned["held"], warned["batched"])
+        assert (0, 5) == (none["held"], none["batched"])
+
+    def test_invalid_rows_are_located_and_the_rest_goes_out(self, tmp_path: Path) -> None:
+        lines = (SAMPLES / "encounters.jsonl").read_text().splitlines()
+        bad = lines[1].replace('"charge":', '"charge":"abc","x":', 1)
+        source = tmp_path / "mixed.jsonl"
+        source.write_text("\n".join([lines[0], bad, "{not json"]) + "\n")
+        code, summary = build(str(source), "--out", str(tmp_path / "a"), "--db", str(tmp_path / "edi.db"))
+        assert (1, 3, 1, 2) == (code, summary["encounters"], summary["batched"], summary["invalid"])
+        invalid = json.loads((tmp_path / "a" / "invalid.json").read_text())["invalid"]
+        assert [2, 3] == [entry["line"] for entry in invalid]
+        assert invalid[0]["field"].startswith("$.lines[") and str(source) in invalid[0]["error"]
+
+    def test_text_output_groups_held_claims_by_root_cause(self, tmp_path: Path, held_edit: str) -> None:
+        result = CliRunner().invoke(cli, ["claims", "build", *samples(tmp_path), "--mapping", "example-pm",
+                                          "--out", str(tmp_path / "a"), "--db", str(tmp_path / "edi.db"),
+                                          "--as-of", AS_OF])
+        assert 1 == result.exit_code
+        text = result.stdout
+        assert text.startswith("5 encounter(s): 4 batched, 1 held, 0 duplicate(s), 0 invalid")
+        assert f"held, coding (1 shown; by finding: {held_edit} 1)" in text
+        assert f"error {held_edit} [lines[0].procedure_code]: test finding" in text and "prevents CO-11" in text
+        assert "\x1b[" not in result.output   # no progress bar when not on a terminal
+
+
+class TestCannotRun:
+    def test_a_bad_ledger_url_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
+        result = CliRunner().invoke(cli, ["claims", "build", samples(tmp_path)[0], "--out", str(tmp_path / "a"),
+                                          "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"])
+        assert 2 == result.exit_code
+        assert 1 == len(result.output.strip().splitlines()) and "Traceback" not in result.output
+
+    def test_an_unknown_receiver_names_the_known_ones(self, tmp_path: Path) -> None:
+        result = CliRunner().invoke(cli, ["claims", "build", samples(tmp_path)[0], "--out", str(tmp_path / "a"),
+                                          "--db", str(tmp_path / "edi.db"), "--receiver", "nowhere"])
+        assert 2 == result.exit_code and "example-clearinghouse" in result.output
+
+
+def test_a_build_is_recorded_in_the_ledger_on_both_engines(tmp_path: Path, db_url: str) -> None:  # noqa: F811
+    code, summary = build(*samples(tmp_path), "--mapping", "example-pm", "--out", str(tmp_path / "a"),
+                          "--db", db_url)
+    assert (0, 5) == (code, summary["batched"])
+    with open_ledger(db_url) as ledger:
+        [ref] = ledger.submissions_for_claim("V20250106A")
+        assert ref.interchange_control_number == summary["files"][0]["isa13"]
+        assert "submitted" == ledger.claim_status(ref.claim_id)
+        assert ["V20250106A"] == [r.patient_control_number for r in ledger.claims_by_line_control_number("C9001")]
+    assert date.today()  # the build's created date is today's
