@@ -416,7 +416,7 @@ class _Build:
             by_claim.setdefault(finding.location.claim, []).append(finding)
         if report.fatal:
             by_claim.setdefault(None, []).append(_FileProblem(report.fatal))
-        general = by_claim.get(None, [])
+        general = list({f.code: f for f in reversed(by_claim.get(None, []))}.values())[::-1]   # once per code
         self.log.warning("claims.build.file_failed", isa13=opened.file.isa13, errors=len(report.errors))
         held = []
         for pending in opened.claims():

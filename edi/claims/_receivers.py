@@ -93,12 +93,13 @@ def parse_receiver(data: dict[str, Any], key: str, source: str) -> Receiver:
     usage = text("interchange", "usage", "T")
     if usage not in ("T", "P"):
         raise MappingError("is T (test) or P (production)", source, "interchange.usage")
-    contact = text("submitter", "contact", "")
     channels = tuple((q, v) for q, v in (("TE", text("submitter", "phone", "")), ("EM", text("submitter", "email", "")))
                      if v)
+    if not channels:   # 1000A PER is required, with a number or an address to reach the submitter
+        raise MappingError("needs a phone or an email (the 837's 1000A PER is required)", source, "submitter.phone")
     submitter = Party(entity="41", entity_type="2", last_name=text("submitter", "name"), id_qualifier="46",
                       id=text("submitter", "id"),
-                      contacts=(Contact(name=contact, channels=channels),) if contact or channels else ())
+                      contacts=(Contact(name=text("submitter", "contact", ""), channels=channels),))
     receiver = Party(entity="40", entity_type="2", last_name=text("receiver", "name"), id_qualifier="46",
                      id=text("receiver", "id"))
     return Receiver(key, submitter, receiver, _party(text("interchange", "sender"), source, "interchange.sender"),

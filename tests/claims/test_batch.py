@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -230,3 +234,96 @@ def test_a_build_is_recorded_in_the_ledger_on_both_engines(tmp_path: Path, db_ur
         assert "submitted" == ledger.claim_status(ref.claim_id)
         assert ["V20250106A"] == [r.patient_control_number for r in ledger.claims_by_line_control_number("C9001")]
     assert date.today()  # the build's created date is today's
+
+
+# ---------------------------------------------------------------- processes: concurrency and a kill mid-build
+SMALL_FILES = """
+[receiver]
+name = "TEST CLEARINGHOUSE"
+id = "TESTCH"
+[submitter]
+name = "TEST BILLING"
+id = "TESTBILL"
+phone = "5555550199"
+[interchange]
+sender = "ZZ:TESTBILL"
+receiver = "ZZ:TESTCH"
+[batch]
+max_claims_per_transaction = 2
+max_claims_per_file = 5
+"""
+
+
+def synthetic(tmp: Path, count: int, seed: int) -> Path:
+    path = tmp / f"synth-{seed}.jsonl"
+    result = CliRunner().invoke(cli, ["synth", "encounters", "--count", str(count), "--seed", str(seed),
+                                      "--as-of", AS_OF, "--out", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def build_process(inputs: list[Path], out: Path, db: str, receiver: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-c", "from edi.cli import main; main()", "claims", "build", *map(str, inputs), "--out", str(out),
+                             "--db", db, "--receiver", str(receiver), "--as-of", AS_OF, "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def envelopes(folder: Path) -> list[tuple[str, str, str]]:
+    """(ISA13, GS06, ST02) of every transaction written in the folder's 837 files."""
+    found = []
+    for path in folder.glob("*.x12"):
+        segments = [s.split("*") for s in path.read_text().replace("\n", "").split("~") if s]
+        isa13 = next(s[13] for s in segments if s[0] == "ISA")
+        gs06 = next(s[6] for s in segments if s[0] == "GS")
+        found += [(isa13, gs06, s[2]) for s in segments if s[0] == "ST"]
+    return found
+
+
+def test_two_concurrent_builds_never_share_a_control_number(tmp_path: Path, db_url: str) -> None:  # noqa: F811
+    """Two builds at once on one ledger, many small files each: every ISA13, GS06 and ST02 is used once."""
+    receiver = tmp_path / "small.toml"
+    receiver.write_text(SMALL_FILES)
+    open_ledger(db_url).close()   # migrated once, before both start
+    runs = [build_process([synthetic(tmp_path, 40, seed)], tmp_path / f"out{seed}", db_url, receiver)
+            for seed in (11, 12)]
+    summaries = [json.loads(run.communicate(timeout=300)[0]) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert all(s["batched"] == 40 and len(s["files"]) >= 5 for s in summaries)
+    found = envelopes(tmp_path / "out11") + envelopes(tmp_path / "out12")
+    assert len(found) >= 40
+    files = {(isa13, gs06) for isa13, gs06, _ in found}          # one interchange and one group per file
+    assert len(files) == len(list((tmp_path / "out11").glob("*.x12"))) + len(list((tmp_path / "out12").glob("*.x12")))
+    for numbers in ([isa13 for isa13, _ in files], [gs06 for _, gs06 in files], [st02 for *_, st02 in found]):
+        assert len(numbers) == len(set(numbers)), f"a control number was used twice: {sorted(numbers)}"
+
+
+def test_a_build_killed_mid_run_leaves_a_consistent_ledger(tmp_path: Path, db_url: str) -> None:  # noqa: F811
+    """SIGKILL once a few files are out; building the same input again into the same folder sends the rest:
+    every claim is in exactly one file and recorded as submitted once, and no control number is used twice."""
+    receiver = tmp_path / "small.toml"
+    receiver.write_text(SMALL_FILES)
+    source = synthetic(tmp_path, 300, 21)
+    out = tmp_path / "out"
+    open_ledger(db_url).close()
+    first = build_process([source], out, db_url, receiver)
+    deadline = time.monotonic() + 120
+    while len(list(out.glob("*.x12"))) < 3 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    first.send_signal(signal.SIGKILL)
+    first.communicate()
+    assert first.returncode == -signal.SIGKILL, "the build ended before it was killed"
+    sent_first = {path.name for path in out.glob("*.x12")}
+    assert sent_first, "the build was killed before it wrote any file"
+    second = build_process([source], out, db_url, receiver)
+    summary = json.loads(second.communicate(timeout=300)[0])
+    assert second.returncode == 0
+    assert 300 == summary["batched"] + summary["duplicates"] and summary["held"] == summary["invalid"] == 0
+    claims = [c.patient_control_number for *_, c in claims_in(out)]
+    assert 300 == len(claims) == len(set(claims))
+    found = envelopes(out)
+    assert len({f[0] for f in found}) == len(list(out.glob("*.x12")))
+    assert len({f[2] for f in found}) == len(found)
+    with open_ledger(db_url) as ledger:
+        for claim in claims[::7]:
+            assert 1 == len(ledger.submissions_for_claim(claim)), claim
+    assert not list(out.glob(".*.partial"))
