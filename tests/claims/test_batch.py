@@ -3,6 +3,7 @@ interchanges per receiver with control numbers from the ledger, checked, recorde
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import signal
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edi.claims.scrub import EDITS, RootCause, ScrubFinding, edit
 from edi.cli import cli
-from edi.ledger import open_ledger
+from edi.ledger import Ledger, open_ledger
 from edi.models import Claim, iter_claims
 from edi.validate import Severity, validate
 from ledger.conftest import db_url, postgres_server, postgres_url  # noqa: F401  (fixtures: both engines)
@@ -327,3 +330,51 @@ def test_a_build_killed_mid_run_leaves_a_consistent_ledger(tmp_path: Path, db_ur
         for claim in claims[::7]:
             assert 1 == len(ledger.submissions_for_claim(claim)), claim
     assert not list(out.glob(".*.partial"))
+
+
+# ---------------------------------------------------------------- property: the counts add up
+BAD_ROWS = ["{not json", '{"schema":"edi-encounter/1"}', '{"id": 5}', "[]", '{"id":"X1","lines":"none"}']
+
+
+@pytest.fixture(scope="module")
+def shared_ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
+    with open_ledger(str(tmp_path_factory.mktemp("ledger") / "edi.db")) as ledger:
+        yield ledger
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(count=st.integers(0, 25), seed=st.integers(1, 10_000), error_rate=st.sampled_from([0.0, 0.3, 1.0]),
+       bad=st.lists(st.tuples(st.integers(0, 30), st.sampled_from(BAD_ROWS)), max_size=6),
+       repeat=st.booleans(), hold=st.sampled_from(["error", "warning", "none"]))
+def test_every_encounter_ends_batched_held_duplicate_or_invalid(
+        tmp_path_factory: pytest.TempPathFactory, shared_ledger: Ledger, count: int, seed: int, error_rate: float,
+        bad: list[tuple[int, str]], repeat: bool, hold: str) -> None:
+    """Synthetic encounters (with labelled errors) and bad rows mixed in, some encounters twice: encounters =
+    batched + held + duplicates + invalid, and each output file lists its share."""
+    from edi.claims._batch import BuildOptions
+    from edi.claims._batch import build as build_library
+    from edi.claims._json import encode_lines
+    from edi.claims._receivers import load_receiver
+    from edi.synth._encounters import synth_encounters
+
+    folder = tmp_path_factory.mktemp("prop")
+    encoded = io.BytesIO()
+    encode_lines(synth_encounters(count, seed, as_of=date(2025, 3, 1), error_rate=error_rate), encoded)
+    rows = encoded.getvalue().decode().splitlines()
+    if repeat and rows:
+        rows.append(rows[0])
+    for position, row in bad:
+        rows.insert(min(position, len(rows)), row)
+    source = folder / "in.jsonl"
+    source.write_text("\n".join(rows) + "\n")
+    s = build_library([source], folder / "out", shared_ledger,
+                      BuildOptions(load_receiver(None), date(2025, 3, 1), hold=hold))
+    assert len(rows) == s.encounters == s.batched + s.held + s.duplicates + s.invalid
+    assert s.invalid >= len(bad)
+    assert s.duplicates >= (1 if repeat and count else 0)
+    outputs = {name: len(json.loads((folder / "out" / f"{name}.json").read_text())[key])
+               for name, key in (("manifest", "claims"), ("held", "held"), ("duplicates", "duplicates"),
+                                 ("invalid", "invalid"))}
+    assert (s.batched, s.held, s.duplicates, s.invalid) == (outputs["manifest"], outputs["held"],
+                                                            outputs["duplicates"], outputs["invalid"])
+    assert s.batched == sum(f.claims for f in s.files) == len(claims_in(folder / "out"))
