@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,6 +31,7 @@ from typing import Any, BinaryIO
 import msgspec
 
 from edi.claims._build import claim_of, transactions
+from edi.claims._check import Checked, Checker
 from edi.claims._inputs import InputError, read_encounters
 from edi.claims._interchange import Interchange, created_now
 from edi.claims._outputs import JsonArrayFile
@@ -181,9 +183,9 @@ class _Build:
         self.sources: dict[str, Source] = {}
         self.open: dict[str, _Open] = {}
         self.log = get_logger(__name__)
+        self.checker = Checker()
+        self.checking: deque[tuple[_Open, Future[Checked]]] = deque()
         self.refs = references_for(options.as_of, ledger)
-        from edi.validate.profiles import load_profiles
-        self.profiles = load_profiles()
 
     def run(self, inputs: Sequence[Path]) -> BuildSummary:
         recover_partials(self.out, self.ledger)
@@ -200,13 +202,19 @@ class _Build:
                                     max_held=min(max_claims, HELD_CLAIMS), batch_id=f"{self.run_id:06d}"[-6:]):
                 self._add(txn)
             for kind in list(self.open):
-                self._finish(kind)
+                self._finish(kind, more=False)
+            while self.checking:
+                done, future = self.checking.popleft()
+                self._checked(done, future.result())
         except BaseException:
-            for opened in self.open.values():
+            self.checker.close()
+            for opened in [*self.open.values(), *(done for done, _ in self.checking)]:
                 opened.discard()
             for out in (self.manifest, self.held, self.invalid, self.dups):
                 out.abandon()
             raise
+        finally:
+            self.checker.close()
         s = self.summary
         self.manifest.close(files=[vars(f) for f in s.files])
         self.held.close()
@@ -266,7 +274,8 @@ class _Build:
                 continue
             try:
                 claim = claim_of(enc)
-                record_of(enc)                      # what the ledger needs is there (a date of service)
+                if enc.service_period is None:
+                    raise ValueError("no date of service: give service_date or the lines' service_date")
             except (EdiError, ValueError) as exc:
                 self.sent.discard(enc.id)
                 self._invalid(InputError(str(path), None, "", str(exc), encounter_id=enc.id))
@@ -356,15 +365,21 @@ class _Build:
         self.open[kind] = _Open(file, spool, spool.open("wb"))
         return self.open[kind]
 
-    def _finish(self, kind: str) -> None:
+    def _finish(self, kind: str, *, more: bool = True) -> None:
+        """Close the file and have it checked; ``more``: the build goes on meanwhile (in a worker process)."""
         opened = self.open.pop(kind)
-        file = opened.file
-        file.close()
+        opened.file.close()
         opened.stream.close()
-        from edi.validate import validate
+        if more:
+            self.checker.start()
+        self.checking.append((opened, self.checker.submit(opened.file.partial, opened.file.path.name)))
+        while self.checking and (self.checking[0][1].done() or len(self.checking) > 2 or not more):
+            done, future = self.checking.popleft()
+            self._checked(done, future.result())
 
-        report = validate(file.partial, name=file.path.name, snips=(1, 2, 3, 4, 5, 7), profiles=self.profiles,
-                          jobs=1)
+    def _checked(self, opened: _Open, report: Checked) -> None:
+        """Record a checked file and give it its name; or hold its claims when it failed the check."""
+        file, kind = opened.file, opened.file.kind
         if report.has_errors:
             self._failed(opened, report)
             return
@@ -413,7 +428,7 @@ class _Build:
         """A file that does not pass its check is not sent: its claims are held with the findings."""
         by_claim: dict[str | None, list[Any]] = {}
         for finding in report.errors:
-            by_claim.setdefault(finding.location.claim, []).append(finding)
+            by_claim.setdefault(finding.claim, []).append(finding)
         if report.fatal:
             by_claim.setdefault(None, []).append(_FileProblem(report.fatal))
         general = list({f.code: f for f in reversed(by_claim.get(None, []))}.values())[::-1]   # once per code
@@ -460,18 +475,16 @@ def _as_scrub(finding: Any, encounter: str) -> ScrubFinding:
 
     if isinstance(finding, ScrubFinding):
         return finding
-    return ScrubFinding(_code(finding), Severity.ERROR, RootCause.BILLING, "", _message(finding), encounter,
-                        getattr(getattr(finding, "location", None), "element", None) or "")
+    return ScrubFinding(finding.code, Severity.ERROR, RootCause.BILLING, "", finding.message, encounter,
+                        getattr(finding, "element", None) or "", source=_source(finding))
+
+
+def _source(finding: Any) -> str:
+    return "edi claims build" if isinstance(finding, _FileProblem) else "edi validate"
 
 
 def _code(finding: Any) -> str:
     return str(finding.code)
-
-
-def _message(finding: Any) -> str:
-    location = getattr(finding, "location", None)
-    where = f" ({location.describe()})" if location is not None else ""
-    return f"{finding.message}{where}"
 
 
 def _cause(finding: Any) -> str:
@@ -480,12 +493,9 @@ def _cause(finding: Any) -> str:
 
 
 def _finding_dict(f: Any) -> dict[str, Any]:
-    if isinstance(f, ScrubFinding):
-        return {"code": f.code, "severity": f.severity.value, "root_cause": f.root_cause.value,
-                "prevents": f.prevents, "field": f.field, "line": f.line, "message": f.message, "source": f.source}
-    return {"code": _code(f), "severity": "error", "root_cause": "billing", "prevents": "",
-            "field": getattr(getattr(f, "location", None), "element", None) or "", "line": None,
-            "message": _message(f), "source": "edi validate" if hasattr(f, "snip") else "edi claims build"}
+    f = _as_scrub(f, "")
+    return {"code": f.code, "severity": f.severity.value, "root_cause": f.root_cause.value, "prevents": f.prevents,
+            "field": f.field, "line": f.line, "message": f.message, "source": f.source}
 
 
 def _finding_record(f: ScrubFinding, record: EncounterRecord, claim_id: int | None) -> FindingRecord:

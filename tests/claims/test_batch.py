@@ -191,6 +191,32 @@ class TestNothingLost:
         assert (2, 3) == (warned["held"], warned["batched"])
         assert (0, 5) == (none["held"], none["batched"])
 
+    def test_a_file_that_fails_its_check_is_not_sent_and_its_claims_are_held(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The written file is checked before it is recorded: an error in one claim (here put there by a stand-in
+        for edi validate) keeps the whole file back; its claims are held — that one with the finding, the other
+        because its file failed — nothing is recorded as sent, and building again sends both."""
+        import edi.claims._check as checking
+
+        def failing(path: str, name: str) -> checking.Checked:
+            return checking.Checked(None, [checking.Problem("snip3.balance.clm02", "CLM02 is off (stand-in)",
+                                                            "J20250110B", "CLM02")])
+
+        inputs = samples(tmp_path)
+        db = str(tmp_path / "edi.db")
+        monkeypatch.setattr(checking, "check", failing)
+        code, summary = build(inputs[0], "--out", str(tmp_path / "a"), "--db", db)
+        assert (1, 0, 2, []) == (code, summary["batched"], summary["held"], summary["files"])
+        assert not list((tmp_path / "a").glob("*.x12")) and not list((tmp_path / "a").glob(".*.partial"))
+        held = {h["encounter"]: h["findings"] for h in json.loads((tmp_path / "a" / "held.json").read_text())["held"]}
+        assert ["snip3.balance.clm02"] == [f["code"] for f in held["J20250110B"]]
+        assert ["build.file_check"] == [f["code"] for f in held["J20250110A"]]
+        with open_ledger(db) as ledger:
+            assert [] == ledger.submissions_for_claim("J20250110A")
+        monkeypatch.undo()
+        code, again = build(inputs[0], "--out", str(tmp_path / "b"), "--db", db)
+        assert (0, 2) == (code, again["batched"])
+
     def test_invalid_rows_are_located_and_the_rest_goes_out(self, tmp_path: Path) -> None:
         lines = (SAMPLES / "encounters.jsonl").read_text().splitlines()
         bad = lines[1].replace('"charge":', '"charge":"abc","x":', 1)
