@@ -401,6 +401,7 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
 
     options = BuildOptions(load_receiver(receiver), as_of.date() if as_of else date.today(), usage, hold,
                            max_claims, mapping, replace)
+    out_dir.mkdir(parents=True, exist_ok=True)   # (a SQLite ledger may live in it)
     with open_ledger(db) as opened, counting("encounters") as tick:
         summary = build(list(files), out_dir, opened, options, progress=tick)
     if fmt == "json":
