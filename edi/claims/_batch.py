@@ -61,6 +61,7 @@ class BuildOptions:
     max_claims: int = 5000            # claims per transaction (ST–SE), at most the receiver's
     mapping: str | None = None        # the column map of CSV inputs
     replace: bool = False             # send claims already sent as replacements (frequency 7)
+    mappings: dict[str, str] = field(default_factory=dict)   # input path → its column map (overrides ``mapping``)
 
 
 @dataclass
@@ -185,6 +186,7 @@ class _Build:
         self.log = get_logger(__name__)
         self.checker = Checker()
         self.checking: deque[tuple[_Open, Future[Checked]]] = deque()
+        self.requeue: deque[_Pending] = deque()
         self.refs = references_for(options.as_of, ledger)
 
     def run(self, inputs: Sequence[Path]) -> BuildSummary:
@@ -197,15 +199,20 @@ class _Build:
         self.dups = JsonArrayFile(self.out / "duplicates.json", "duplicates")
         try:
             max_claims = max(1, min(self.options.max_claims, self.receiver.max_claims_per_transaction))
-            for txn in transactions(self._claims(inputs), submitter=self.receiver.submitter,
-                                    receiver=self.receiver.receiver, created=self.created, max_claims=max_claims,
-                                    max_held=min(max_claims, HELD_CLAIMS), batch_id=f"{self.run_id:06d}"[-6:]):
-                self._add(txn)
-            for kind in list(self.open):
-                self._finish(kind, more=False)
-            while self.checking:
-                done, future = self.checking.popleft()
-                self._checked(done, future.result())
+            claims = self._claims(inputs)
+            while True:   # again for the claims of a failed file that were not at fault (each pass holds some)
+                for txn in transactions(claims, submitter=self.receiver.submitter, receiver=self.receiver.receiver,
+                                        created=self.created, max_claims=max_claims,
+                                        max_held=min(max_claims, HELD_CLAIMS), batch_id=f"{self.run_id:06d}"[-6:]):
+                    self._add(txn)
+                for kind in list(self.open):
+                    self._finish(kind, more=False)
+                while self.checking:
+                    done, future = self.checking.popleft()
+                    self._checked(done, future.result())
+                if not self.requeue:
+                    break
+                claims = self._requeued()
         except BaseException:
             self.checker.close()
             for opened in [*self.open.values(), *(done for done, _ in self.checking)]:
@@ -228,7 +235,7 @@ class _Build:
     def _items(self, inputs: Sequence[Path]) -> Iterator[tuple[Encounter | InputError, Path, Source]]:
         for path in inputs:
             source = Source.of_file(path, "encounters")
-            for item in read_encounters(path, mapping=self.options.mapping):
+            for item in read_encounters(path, mapping=self.options.mappings.get(str(path), self.options.mapping)):
                 yield item, path, source
 
     def _claims(self, inputs: Sequence[Path]) -> Iterator[Any]:
@@ -236,8 +243,16 @@ class _Build:
         while chunk := list(itertools.islice(items, CHUNK)):
             self.summary.encounters += len(chunk)
             yield from self._chunk(chunk)
+            yield from self._requeued()
             if self.progress is not None:
                 self.progress(self.summary.encounters)
+
+    def _requeued(self) -> Iterator[Any]:
+        """The claims of failed files that were not at fault, to go into other files."""
+        while self.requeue:
+            pending = self.requeue.popleft()
+            self.pending[pending.encounter.id] = pending
+            yield claim_of(pending.encounter)
 
     def _chunk(self, chunk: list[tuple[Encounter | InputError, Path, Source]]) -> Iterator[Any]:
         valid: list[tuple[Encounter, Path]] = []
@@ -312,6 +327,7 @@ class _Build:
 
     def _hold(self, enc: Encounter, path: Path | str, holding: Sequence[Any], findings: Sequence[Any]) -> None:
         self.summary.held += 1
+        holding = [_as_scrub(f, enc.id) for f in holding]
         cause = _cause(holding[0])
         entry = {"encounter": enc.id, "input": str(path), "claim_type": enc.claim_type, "root_cause": cause,
                  "findings": [_finding_dict(f) for f in findings]}
@@ -425,7 +441,9 @@ class _Build:
             for entry, done in zip(entries, recorded) for old in entry[5])
 
     def _failed(self, opened: _Open, report: Any) -> None:
-        """A file that does not pass its check is not sent: its claims are held with the findings."""
+        """A file that does not pass its check is not sent. Claims the errors are in are held with them; the
+        others go into another file — unless an error is outside every claim (the envelope, a transaction's
+        header), which holds them all."""
         by_claim: dict[str | None, list[Any]] = {}
         for finding in report.errors:
             by_claim.setdefault(finding.claim, []).append(finding)
@@ -433,20 +451,32 @@ class _Build:
             by_claim.setdefault(None, []).append(_FileProblem(report.fatal))
         general = list({f.code: f for f in reversed(by_claim.get(None, []))}.values())[::-1]   # once per code
         self.log.warning("claims.build.file_failed", isa13=opened.file.isa13, errors=len(report.errors))
-        held = []
+        held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]] = []
+        innocent: list[_Pending] = []
         for pending in opened.claims():
-            enc = pending.encounter
-            findings = by_claim.get(enc.id) or general or [
-                _FileProblem("another claim of its file failed the check (SNIP 1-5, 7); build it again")]
-            self._hold(enc, pending.input, findings, findings)
-            self.sent.discard(enc.id)
-            held.append((self._record(enc, pending.input), tuple(_as_scrub(f, enc.id) for f in findings)))
-            if len(held) >= CHUNK:
-                self._record_held(held)
-                held = []
+            findings = by_claim.get(pending.encounter.id) or general
+            if findings:
+                self._held_after_check(pending, findings, held)
+            else:
+                innocent.append(pending)
+        if len(innocent) < opened.file.claims:
+            self.requeue.extend(innocent)
+        else:      # no error names a claim of the file: nothing to leave out, so nothing to send again
+            for pending in innocent:
+                self._held_after_check(pending, [_FileProblem("its file failed the check (SNIP 1-5, 7)")], held)
         if held:
             self._record_held(held)
         opened.discard()
+
+    def _held_after_check(self, pending: _Pending, findings: list[Any],
+                          held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]]) -> None:
+        enc = pending.encounter
+        self._hold(enc, pending.input, findings, findings)
+        self.sent.discard(enc.id)
+        held.append((self._record(enc, pending.input), tuple(_as_scrub(f, enc.id) for f in findings)))
+        if len(held) >= CHUNK:
+            self._record_held(held)
+            held.clear()
 
 
 def _no_original(enc: Encounter, earlier: Any) -> ScrubFinding:
@@ -475,7 +505,8 @@ def _as_scrub(finding: Any, encounter: str) -> ScrubFinding:
 
     if isinstance(finding, ScrubFinding):
         return finding
-    return ScrubFinding(finding.code, Severity.ERROR, RootCause.BILLING, "", finding.message, encounter,
+    cause = RootCause.CODING if finding.code.startswith("snip5") else RootCause.BILLING   # SNIP 5: code sets
+    return ScrubFinding(finding.code, Severity.ERROR, cause, "", finding.message, encounter,
                         getattr(finding, "element", None) or "", source=_source(finding))
 
 

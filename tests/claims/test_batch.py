@@ -191,31 +191,41 @@ class TestNothingLost:
         assert (2, 3) == (warned["held"], warned["batched"])
         assert (0, 5) == (none["held"], none["batched"])
 
-    def test_a_file_that_fails_its_check_is_not_sent_and_its_claims_are_held(
+    def test_a_file_that_fails_its_check_is_not_sent_and_its_claims_are_held_or_sent_again(
             self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """The written file is checked before it is recorded: an error in one claim (here put there by a stand-in
-        for edi validate) keeps the whole file back; its claims are held — that one with the finding, the other
-        because its file failed — nothing is recorded as sent, and building again sends both."""
+        for edi validate) keeps the file back; that claim is held with the finding, the other goes out in another
+        file; an error outside the claims (the envelope) holds both. Nothing held is recorded as sent."""
         import edi.claims._check as checking
 
-        def failing(path: str, name: str) -> checking.Checked:
-            return checking.Checked(None, [checking.Problem("snip3.balance.clm02", "CLM02 is off (stand-in)",
-                                                            "J20250110B", "CLM02")])
+        def failing(claim: str | None) -> object:
+            def check(path: str, name: str) -> checking.Checked:
+                if claim is not None and f"CLM*{claim}*" not in Path(path).read_text():
+                    return checking.Checked(None, [])
+                return checking.Checked(None, [checking.Problem("snip3.balance.clm02", "CLM02 is off (stand-in)",
+                                                                claim, "CLM02")])
+            return check
 
         inputs = samples(tmp_path)
         db = str(tmp_path / "edi.db")
-        monkeypatch.setattr(checking, "check", failing)
+        monkeypatch.setattr(checking, "check", failing("J20250110B"))
         code, summary = build(inputs[0], "--out", str(tmp_path / "a"), "--db", db)
-        assert (1, 0, 2, []) == (code, summary["batched"], summary["held"], summary["files"])
-        assert not list((tmp_path / "a").glob("*.x12")) and not list((tmp_path / "a").glob(".*.partial"))
+        assert (1, 1, 1) == (code, summary["batched"], summary["held"])
+        assert not list((tmp_path / "a").glob(".*.partial"))
+        [file] = summary["files"]
+        assert ["J20250110A"] == [c.patient_control_number for *_, c in claims_in(tmp_path / "a")]
+        assert file["isa13"] == "000000002"     # the first file's ISA13 (1) is a gap, never used again
         held = {h["encounter"]: h["findings"] for h in json.loads((tmp_path / "a" / "held.json").read_text())["held"]}
         assert ["snip3.balance.clm02"] == [f["code"] for f in held["J20250110B"]]
-        assert ["build.file_check"] == [f["code"] for f in held["J20250110A"]]
         with open_ledger(db) as ledger:
-            assert [] == ledger.submissions_for_claim("J20250110A")
+            assert [] == ledger.submissions_for_claim("J20250110B")
+
+        monkeypatch.setattr(checking, "check", failing(None))
+        code, summary = build(inputs[1], "--mapping", "example-pm", "--out", str(tmp_path / "b"), "--db", db)
+        assert (1, 0, 3, []) == (code, summary["batched"], summary["held"], summary["files"])
         monkeypatch.undo()
-        code, again = build(inputs[0], "--out", str(tmp_path / "b"), "--db", db)
-        assert (0, 2) == (code, again["batched"])
+        code, again = build(inputs[0], "--out", str(tmp_path / "c"), "--db", db)
+        assert (1, 1) == (again["batched"], again["duplicates"])
 
     def test_invalid_rows_are_located_and_the_rest_goes_out(self, tmp_path: Path) -> None:
         lines = (SAMPLES / "encounters.jsonl").read_text().splitlines()
@@ -404,3 +414,14 @@ def test_every_encounter_ends_batched_held_duplicate_or_invalid(
     assert (s.batched, s.held, s.duplicates, s.invalid) == (outputs["manifest"], outputs["held"],
                                                             outputs["duplicates"], outputs["invalid"])
     assert s.batched == sum(f.claims for f in s.files) == len(claims_in(folder / "out"))
+
+
+def test_the_demo_builds_the_sample_encounters_and_shows_the_held_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """bin/demo's claims-out step: the 7 bundled encounters (CSV and JSONL) are batched; the copy with a diagnosis
+    code ICD-10-CM does not have (L72.39X) is held, under root cause coding, with the finding naming the code."""
+    from edi.demo import show_batch
+
+    assert 0 == show_batch(SAMPLES.parent)
+    out = capsys.readouterr().out
+    assert "8 encounter(s): 7 batched, 1 held, 0 duplicate(s), 0 invalid" in out
+    assert "held, coding" in out and "J20250110X (defect.jsonl):" in out and "L7239X" in out
