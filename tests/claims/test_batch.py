@@ -250,6 +250,32 @@ class TestNothingLost:
         assert "\x1b[" not in result.output   # no progress bar when not on a terminal
 
 
+class TestInputs:
+    def test_a_practices_837_is_scrubbed_and_sent_on(self, tmp_path: Path) -> None:
+        """A clearinghouse re-scrubs the 837s practices send: the sample 837P's three claims go out again, under
+        the receiver's envelope and the ledger's control numbers, with their REF*6R kept."""
+        source = tmp_path / "practice.x12"
+        shutil.copy(SAMPLES.parent / "837p-office-visits.x12", source)
+        code, summary = build(str(source), "--out", str(tmp_path / "a"), "--db", str(tmp_path / "edi.db"))
+        assert (0, 3, 3) == (code, summary["encounters"], summary["batched"])
+        written = claims_in(tmp_path / "a")
+        assert {"PCN1001", "PCN1002", "PCN1003"} == {c.patient_control_number for *_, c in written}
+        read = {c.patient_control_number: [line.line_item_control_number for line in c.lines]
+                for c in iter_claims(source) if isinstance(c, Claim)}
+        assert read == {c.patient_control_number: [line.line_item_control_number for line in c.lines]
+                        for *_, c in written}
+        assert "ZZ*EXCH" in (tmp_path / "a" / summary["files"][0]["file"]).read_text()
+
+    def test_an_input_that_cannot_be_read_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
+        garbage = tmp_path / "garbage.x12"
+        garbage.write_bytes(b"ISA*00*\x00\x01 not an interchange")
+        result = CliRunner().invoke(cli, ["claims", "build", str(garbage), "--out", str(tmp_path / "a"), "--db",
+                                          str(tmp_path / "edi.db")])
+        assert 2 == result.exit_code, result.output
+        assert 1 == len(result.output.strip().splitlines()) and "garbage.x12" in result.output
+        assert "Traceback" not in result.output
+
+
 class TestCannotRun:
     def test_a_bad_ledger_url_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
         result = CliRunner().invoke(cli, ["claims", "build", samples(tmp_path)[0], "--out", str(tmp_path / "a"),
