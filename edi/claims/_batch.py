@@ -17,7 +17,6 @@ the JSON outputs are written entry by entry.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -307,7 +306,7 @@ class _Build:
         return [f for f in findings if f.is_error or hold == "warning"]
 
     def _record(self, enc: Encounter, path: str) -> EncounterRecord:
-        return dataclasses.replace(record_of(enc), source=self.sources.get(path))
+        return record_of(enc, source=self.sources.get(path))
 
     # ------------------------------------------------------------ outcomes other than batched
     def _invalid(self, error: InputError) -> None:

@@ -19,6 +19,7 @@ from edi.ledger import Coverage as CoverageRecord
 from edi.ledger import Encounter as EncounterRecord
 from edi.ledger import Line as LineRecord
 from edi.ledger import Person as PersonRecord
+from edi.ledger import Source
 
 _ENCODER = msgspec.json.Encoder(decimal_format="string")
 
@@ -44,7 +45,7 @@ def _person(key: str, p: Person) -> PersonRecord:
                         a.postal_code or None if a else None, a.country or None if a else None)
 
 
-def record_of(enc: Encounter, *, source_ref: str | None = None) -> EncounterRecord:
+def record_of(enc: Encounter, *, source: Source | None = None, source_ref: str | None = None) -> EncounterRecord:
     """The ledger's record of an encounter and the one claim built from it (to the billed coverage)."""
     period = enc.service_period
     if period is None:
@@ -76,4 +77,5 @@ def record_of(enc: Encounter, *, source_ref: str | None = None) -> EncounterReco
         key=enc.id, claim_type=enc.claim_type, patient=patient, service_from=period[0], service_to=period[1],
         billing_npi=enc.billing_provider.npi, coverages=coverages, claims=(claim,),
         facility_code=(enc.facility_type if enc.institutional else enc.place_of_service) or None,
-        rendering_npi=rendering or None, document=_ENCODER.encode(enc).decode(), source_ref=source_ref)
+        rendering_npi=rendering or None, document=_ENCODER.encode(enc).decode(), source=source,
+        source_ref=source_ref)
