@@ -352,6 +352,48 @@ def claims_extract(files: tuple[Path, ...], fmt: str) -> None:
     sys.stdout.buffer.flush()
 
 
+@claims.command("scrub")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--mapping", help="Column map for CSV exports: a name in mappings/encounters/ or a .toml path.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="The day the scrub runs as of, for timely filing (default: today).")
+@click.option("--db", envvar="EDI_DB", help="A ledger to ask about duplicates, enrollment and loaded NCCI tables "
+              "(a SQLite file or a URL; default $EDI_DB; none: those edits use what the encounters carry).")
+def claims_scrub(files: tuple[Path, ...], fmt: str, mapping: str | None, as_of: Any, db: str | None) -> None:
+    """Run the scrub edits (docs/scrub-edits.md) on coded encounters (JSON Lines, JSON, CSV with --mapping) or
+    837 files: findings grouped by encounter and root cause, and counts. Exit 0 when nothing would be held, 1 when
+    an encounter has errors (or an input row is invalid), 2 when an input cannot be read.
+
+    Example: edi claims scrub samples/encounters/encounters.jsonl --as-of 2025-02-01
+    """
+    from edi.claims.scrub import References, scrub_inputs
+    from edi.claims.scrub._run import render_json, render_text
+
+    with contextlib.ExitStack() as stack:
+        ledger = None
+        if db:
+            from edi.ledger import open_ledger
+            ledger = stack.enter_context(open_ledger(db))
+        refs = References.for_run(as_of.date() if as_of else None, ledger=ledger)
+        progress = stack.enter_context(_progress("scrubbing")) if sys.stderr.isatty() else None
+        report = scrub_inputs(files, refs, mapping=mapping, progress=progress)
+    click.echo(render_json(report) if fmt == "json" else render_text(report))
+    sys.exit(report.exit_code)
+
+
+@contextlib.contextmanager
+def _progress(what: str) -> Iterator[Any]:
+    """A rich progress display on standard error (a terminal only): encounters done and the rate."""
+    from rich.console import Console
+    from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn(f"{what}"), MofNCompleteColumn(), TextColumn("encounters"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
 @contextlib.contextmanager
 def _output(out_file: Path | None) -> Iterator[BinaryIO]:
     """A binary stream to write to: the file, or standard output."""
@@ -397,13 +439,14 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
     from edi.claims._batch import BuildOptions, build, render_text
     from edi.claims._receivers import load_receiver
     from edi.ledger import open_ledger
-    from edi.progress import counting
 
     options = BuildOptions(load_receiver(receiver), as_of.date() if as_of else date.today(), usage, hold,
                            max_claims, mapping, replace)
     out_dir.mkdir(parents=True, exist_ok=True)   # (a SQLite ledger may live in it)
-    with open_ledger(db) as opened, counting("encounters") as tick:
-        summary = build(list(files), out_dir, opened, options, progress=tick)
+    with contextlib.ExitStack() as stack:
+        opened = stack.enter_context(open_ledger(db))
+        progress = stack.enter_context(_progress("building")) if sys.stderr.isatty() else None
+        summary = build(list(files), out_dir, opened, options, progress=progress)
     if fmt == "json":
         click.echo(json.dumps(summary.as_dict(), indent=1))
     else:
@@ -481,14 +524,15 @@ def codes() -> None:
 @codes.command("load")
 @click.argument("kind", type=click.Choice(["ncci-ptp", "mue", "addon"]))
 @click.argument("file", type=FILE)
-@click.option("--quarter", required=True, help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); "
-              "lookups use the newest quarter loaded.")
+@click.option("--quarter", help="The CMS quarter the file is for, as YYYYQn (e.g. 2025Q3); lookups use the newest "
+              "quarter loaded. CMS's MUE and add-on files tell it by their names; CSV and PTP files need it.")
 @DB_OPTION
-def codes_load(kind: str, file: Path, quarter: str, db: str | None) -> None:
+def codes_load(kind: str, file: Path, quarter: str | None, db: str | None) -> None:
     """Load a code table into the ledger, all or nothing; loading the same file again changes nothing. Reads CSV
-    with named columns (docs/ledger.md).
+    with named columns (docs/ledger.md) or CMS's released file as CMS ships it (ccipra-v###r#-f#.TXT,
+    MCR_MUE_PractitionerServices_Eff_MM-DD-YYYY.csv, AOC_V####Q#-MCR; docs/code-sets.md).
 
-    Example: edi codes load mue mue-practitioner.csv --quarter 2025Q3 --db edi.db
+    Example: edi codes load mue MCR_MUE_PractitionerServices_Eff_10-01-2025.csv --db edi.db
     """
     _load_reference(kind, file, quarter, db)
 

@@ -120,7 +120,7 @@ def show_batch(folder: Path) -> int:
         defect = _defective_encounter(inputs[-1], Path(tmp))
         print(f"\nClaims out (`edi claims build {' '.join(p.name for p in inputs)} {defect.name} --out batch/ "
               f"--db demo.db --as-of {DEMO_AS_OF}`; CSV read by the column map named like the file; "
-              f"{defect.name} is J20250110A again as J20250110X, with a diagnosis code that does not exist):")
+              f"{defect.name} is J20250110A again a week later as J20250117X, with a diagnosis code that does not exist):")
         options = BuildOptions(load_receiver(None), DEMO_AS_OF,
                                mappings={str(p): p.stem for p in inputs if p.suffix == ".csv"})
         summary = build([*inputs, defect], Path(tmp) / "batch", ledger, options)
@@ -131,16 +131,17 @@ def show_batch(folder: Path) -> int:
 
 
 def _defective_encounter(jsonl: Path, folder: Path) -> Path:
-    """A copy of the first JSON Lines encounter under a new id, its principal diagnosis a code ICD-10-CM does not
-    have (L72.39X): the scrubber (or, failing it, the check of the written file) holds it."""
+    """The first JSON Lines encounter again a week later under a new id, its principal diagnosis a code ICD-10-CM
+    does not have (L72.39X): the scrubber holds it (coding.icd10.invalid)."""
     import msgspec
 
     from edi.claims import Encounter
 
     first = msgspec.json.decode(jsonl.read_bytes().splitlines()[0], type=Encounter)
     diagnoses = (msgspec.structs.replace(first.diagnoses[0], code="L72.39X"), *first.diagnoses[1:])
-    changed = msgspec.structs.replace(first, id="J20250110X", diagnoses=diagnoses,
-                                      lines=tuple(msgspec.structs.replace(line, id=f"X{line.id}")
+    later = date(2025, 1, 17)   # a visit a week later (the same services on the same day would be duplicates)
+    changed = msgspec.structs.replace(first, id="J20250117X", diagnoses=diagnoses, service_date=later,
+                                      lines=tuple(msgspec.structs.replace(line, id=f"X{line.id}", service_date=later)
                                                   for line in first.lines))
     path = folder / "defect.jsonl"
     path.write_bytes(msgspec.json.encode(changed) + b"\n")

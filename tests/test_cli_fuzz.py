@@ -4,6 +4,7 @@ bytes, empty files, directories, missing paths and standard input."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 from pathlib import Path
@@ -52,6 +53,8 @@ def _value(param: click.Parameter, data: st.DataObject, inputs: list[str], scrat
     """Command-line words for one option or argument, valid or not (outputs go to a scratch folder only)."""
     if param.name and ("out" in param.name or any("-out" in opt for opt in param.opts)):
         word = str(scratch / data.draw(st.sampled_from(["out", "out.x12", "nested/dir"])))
+    elif param.name == "db":   # a ledger: a file in the scratch folder, a URL of one, or nonsense
+        word = data.draw(st.sampled_from([str(scratch / "ledger.db"), f"sqlite:///{scratch}/url.db", "nope://x", ""]))
     elif isinstance(param.type, click.Choice):
         word = data.draw(st.sampled_from([*param.type.choices, "bogus"]))
     elif isinstance(param.type, click.types.IntParamType):
@@ -80,7 +83,8 @@ def test_no_command_shows_a_traceback(inputs: list[str], data: st.DataObject, tm
             words += _value(param, data, inputs, tmp_path)
     stdin = data.draw(st.sampled_from([b"", SAMPLE_FILES[0].read_bytes(), b"ISA*00*~", b"{}", b"\xff\xfe"]))
     before = {p: p.stat().st_mtime_ns for p in map(Path, inputs) if p.is_file()}
-    result = CliRunner().invoke(cli, words, input=stdin)
+    with contextlib.chdir(tmp_path):   # what a command writes by default (edi.db, counter files) lands in scratch
+        result = CliRunner().invoke(cli, words, input=stdin)
     assert before == {p: p.stat().st_mtime_ns for p in before}, f"edi {' '.join(words)} changed an input file"
     shown = f"edi {' '.join(words)} -> exit {result.exit_code}\n{result.output[-2000:]}"
     if os.environ.get("EDI_FUZZ_LOG"):

@@ -279,8 +279,6 @@ class _Build:
         held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]] = []
         for enc, findings in scrub(encounters, self.refs):
             path, replaces = to_scrub[enc.id]
-            if replaces and not enc.original_claim_number:
-                findings = (_no_original(enc, open_claims[enc.id][0]), *findings)
             holding = self._holding(findings)
             if holding:
                 self._hold(enc, path, holding, findings)
@@ -478,20 +476,6 @@ class _Build:
             held.clear()
 
 
-def _no_original(enc: Encounter, earlier: Any) -> ScrubFinding:
-    """A replacement needs the payer's claim number of the claim it replaces (REF*F8); the ledger learns it from
-    the payer's 277CA or 835, so until then it must come with the encounter."""
-    from edi.claims.scrub import RootCause
-    from edi.validate import Severity
-
-    return ScrubFinding(
-        "build.replace.original_claim_number", Severity.ERROR, RootCause.BILLING, "CO-16",
-        f"claim {enc.id} was sent in ISA13 {earlier.interchange_control_number} ({earlier.file_name}) and is still "
-        "open: a replacement (frequency 7) must name the payer's claim number of that claim in "
-        "original_claim_number (REF*F8); take it from the payer's 277CA or 835", enc.id, "original_claim_number",
-        source="ledger")
-
-
 @dataclass(frozen=True)
 class _FileProblem:
     message: str
@@ -525,14 +509,15 @@ def _cause(finding: Any) -> str:
 def _finding_dict(f: Any) -> dict[str, Any]:
     f = _as_scrub(f, "")
     return {"code": f.code, "severity": f.severity.value, "root_cause": f.root_cause.value, "prevents": f.prevents,
-            "field": f.field, "line": f.line, "message": f.message, "source": f.source}
+            "field": f.field, "line": f.line, "line_number": getattr(f, "line_number", None), "message": f.message,
+            "source": f.source}
 
 
 def _finding_record(f: ScrubFinding, record: EncounterRecord, claim_id: int | None) -> FindingRecord:
-    line_number = None
-    if f.line:
+    line_number = getattr(f, "line_number", None)
+    if line_number is None and f.line and record.claims:
         line_number = next((line.line_number for line in record.claims[0].lines
-                            if line.line_control_number == f.line), None) if record.claims else None
+                            if line.line_control_number == f.line), None)
     return FindingRecord(f.code, f.severity.value, f.root_cause.value, f.message, f.field or None, line_number,
                          claim_id, f.prevents or None)
 

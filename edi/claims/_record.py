@@ -2,9 +2,8 @@
 the :class:`edi.ledger.Encounter` the journal records — people, coverages, the claim and its lines with their line
 control numbers. The ledger never sees the encounter model, and this module writes no SQL.
 
-People are keyed by what the practice gives: the medical record number when there is one, else payer, member id,
-birth date and first name (the same person from the same coverage gets the same key, so duplicate-claim checks
-find earlier claims of the patient). :func:`patient_key` is that key, for edits that ask the ledger.
+The patient is keyed as the scrubber's duplicate-claim edit asks (the medical record number, else billed payer,
+member id and birth date); a subscriber by payer, member id, birth date and first name.
 """
 
 from __future__ import annotations
@@ -25,11 +24,10 @@ _ENCODER = msgspec.json.Encoder(decimal_format="string")
 
 
 def patient_key(enc: Encounter) -> str:
-    """The patient's account key in the ledger."""
-    if enc.medical_record_number:
-        return f"MRN:{enc.medical_record_number}"
-    cov = enc.coverages[0]
-    return _person_key(cov, enc.patient)
+    """The patient's account key in the ledger — the one the scrubber's duplicate-claim edit asks about."""
+    from edi.claims.scrub._facts import patient_key as scrub_key
+
+    return scrub_key(enc)
 
 
 def _person_key(cov: Coverage, who: Person) -> str:

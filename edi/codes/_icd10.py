@@ -310,7 +310,8 @@ def unspecified_alternatives(code: str, on: date | None = None) -> list[str]:
     titles do not say "unspecified". When a 7-character code's base (its first six, placeholder X removed) is the
     unspecified one, the 7th character is an extension (encounter, fetus), so its siblings are the codes under the
     base's parent with the same extension: S00.00XA (unspecified superficial injury of scalp, initial) → S00.01XA,
-    S00.02XA, …; E08.3219 (… unspecified eye) has the ordinary siblings E08.3211 … E08.3213.
+    S00.02XA, …; E08.3219 (… unspecified eye) has the ordinary siblings E08.3211 … E08.3213. When every sibling
+    is unspecified too, the specific codes one level up are the alternatives (I48.91 → I48.0, I48.11 …).
     """
     table = icd10_table()
     found = table.lookup(code)
@@ -323,6 +324,15 @@ def unspecified_alternatives(code: str, on: date | None = None) -> list[str]:
         base_found = table.lookup(base)
         if base_found is not None and base_found[1]:  # the base is unspecified: the 7th character is an extension
             parent, extension = base[:-1], code[6]
+    alternatives = _specific_under(table, parent, code, extension, index)
+    if not alternatives and len(parent) > 3:
+        # every sibling is unspecified too (I48.91 unspecified atrial fibrillation, I48.92 unspecified flutter):
+        # the specific codes are one level up (I48.0, I48.11 …)
+        alternatives = _specific_under(table, parent[:-1], code, extension, index)
+    return alternatives
+
+
+def _specific_under(table: Icd10Table, parent: str, code: str, extension: str, index: int) -> list[str]:
     alternatives = []
     for candidate, states, unspecified in table.entries_from(parent):
         if not candidate.startswith(parent):

@@ -122,8 +122,53 @@ FORMATS: dict[str, tuple[type, tuple[_Field, ...]]] = {
 
 
 def load_csv(ledger: Ledger, kind: str, path: Path, quarter: str | None = None) -> LoadResult:
-    """Load a CSV file of ``kind`` into the ledger (what ``edi codes load`` and ``edi ledger roster`` do)."""
+    """Load a file of ``kind`` into the ledger (what ``edi codes load`` and ``edi ledger roster`` do): a CSV in our
+    columns, or — for ncci-ptp, mue and addon — CMS's released file as CMS ships it (read by
+    :func:`edi.codes.parse_cms_file`; the quarter from the file name where CMS's name tells it)."""
+    if kind != "enrollment" and not is_simple_csv(kind, path):
+        rows, found = read_cms_rows(kind, path, quarter)
+        return ledger.load_rows(kind, rows, Source.of_file(path, kind), quarter or found)
     return ledger.load_rows(kind, read_rows(kind, path), Source.of_file(path, kind), quarter)
+
+
+def is_simple_csv(kind: str, path: Path) -> bool:
+    """Whether the file's first line is a header in our columns for ``kind`` (else it is taken for CMS's file)."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as stream:
+            header = next(csv.reader([stream.readline()]), [])
+    except OSError as exc:
+        raise EdiError(f"{path}: cannot read: {exc.strerror}") from None
+    names = {re.sub(r"[\s-]+", "_", h.strip().lower()) for h in header}
+    return all(f.name in names for f in FORMATS[kind][1] if f.required)
+
+
+def read_cms_rows(kind: str, path: Path, quarter: str | None) -> tuple[Iterator[Row], str | None]:
+    """The rows of CMS's released ``kind`` file, and the quarter its name tells (read ahead to the first row)."""
+    from edi.codes import parse_cms_file
+
+    edits = parse_cms_file(kind, path, quarter)
+    first = next(edits, None)
+
+    def rows() -> Iterator[Row]:
+        if first is not None:
+            yield _row_of(first)
+        for edit in edits:
+            yield _row_of(edit)
+
+    return rows(), (first.quarter or None) if first is not None else None
+
+
+def _row_of(edit: Any) -> Row:
+    """A ledger row from an edi.codes PtpEdit, MueEdit or AddOnEdit (CMS's practitioner files)."""
+    from edi.codes import MueEdit, PtpEdit
+
+    if isinstance(edit, PtpEdit):
+        return PtpRow(edit.column1, edit.column2, edit.effective, str(edit.modifier), edit.deleted, "practitioner",
+                      edit.rationale or None)
+    if isinstance(edit, MueEdit):
+        return MueRow(edit.code, edit.value, edit.mai, "practitioner", edit.rationale or None, edit.effective)
+    return AddonRow(edit.addon, edit.type, edit.effective, None if edit.primary == "CCCCC" else edit.primary,
+                    edit.deleted)
 
 
 def read_rows(kind: str, path: Path) -> Iterator[Row]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -46,7 +47,7 @@ class TransactionResult:
     charges: Decimal = Decimal(0)                     # Σ CLM02 / CLP03 of its claims (those that are amounts)
     error_claims: int = 0                             # claims with an error inside them
     error_charges: Decimal = Decimal(0)               # Σ CLM02 / CLP03 of those
-    claim_marks: list[ClaimMark] = field(default_factory=list)
+    claim_marks: ClaimMarks = field(default_factory=lambda: ClaimMarks())
     # ^ per claim of an 837, what decides whether a 277CA rejects it: errors of the loops above it count too
 
     @property
@@ -68,7 +69,7 @@ class TransactionResult:
             self.error_claims += 1
             self.error_charges += charge
         if levels:
-            self.claim_marks.append(ClaimMark(first.index, charge, own_error, levels))
+            self.claim_marks.append(first.index, charge, own_error, levels)
         self.claims += 1
 
 
@@ -79,6 +80,43 @@ class ClaimMark(NamedTuple):
     charge: Decimal
     own_error: bool               # an error inside the claim
     levels: tuple[int, ...]       # the segment index of the 2000A, 2000B (and 2000C) HL above it
+
+
+class ClaimMarks:
+    """The marks of a transaction's claims in columns of machine integers (a transaction may hold 100,000 claims,
+    and a report keeps its transactions: ~40 bytes a claim here, ~250 as objects). Charges are kept in cents;
+    one that is not a whole number of cents is kept aside as it is."""
+
+    __slots__ = ("_cents", "_levels", "_odd", "_own", "_segments")
+
+    def __init__(self) -> None:
+        self._segments = array("q")
+        self._own = array("b")
+        self._levels = array("q")          # three a claim, -1 where there is no such level
+        self._cents = array("q")
+        self._odd: dict[int, Decimal] = {}  # position → a charge cents cannot hold
+
+    def __len__(self) -> int:
+        return len(self._segments)
+
+    def append(self, segment: int, charge: Decimal, own_error: bool, levels: tuple[int, ...]) -> None:
+        cents = charge * 100
+        if cents == cents.to_integral_value() and abs(cents) < 2**62:
+            self._cents.append(int(cents))
+        else:
+            self._odd[len(self._segments)] = charge
+            self._cents.append(0)
+        self._segments.append(segment)
+        self._own.append(own_error)
+        self._levels.extend((*levels, -1, -1, -1)[:3])
+
+    def __iter__(self) -> Iterator[ClaimMark]:
+        for i, segment in enumerate(self._segments):
+            charge = self._odd.get(i)
+            if charge is None:
+                charge = Decimal(self._cents[i]).scaleb(-2)
+            levels = tuple(level for level in self._levels[3 * i:3 * i + 3] if level >= 0)
+            yield ClaimMark(segment, charge, bool(self._own[i]), levels)
 
 
 class Sink(Protocol):

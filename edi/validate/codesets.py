@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -190,6 +191,13 @@ def known_codes(list_name: str) -> frozenset[str] | None:
 
 
 # -- NPI -------------------------------------------------------------------------------------------------------
+PROCEDURE = re.compile(r"[0-9]{5}|[0-9]{4}[FTU]|[A-Z][0-9]{4}")  # CPT; CPT Cat II/III, PLA; HCPCS Level II
+"""A CPT/HCPCS code's shape (format only: CPT is the AMA's); SNIP 5 and the scrubber share it."""
+TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
+"""A NUCC Health Care Provider Taxonomy code's shape (format only: the NUCC list is not shipped); SNIP 5 and the
+scrubber share it."""
+
+
 def npi_check_digit(first_nine: str) -> int:
     """The Luhn check digit of an NPI, computed over the prefix 80840 and the first nine digits."""
     total = 0

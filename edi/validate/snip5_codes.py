@@ -9,7 +9,6 @@ attaches to elements (states, claim status category and code, POS and remark cod
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -26,8 +25,8 @@ from edi.validate.codesets import CodeSet, CodeStatus
 ICD10_QUALIFIERS = frozenset({"ABK", "ABF", "ABJ", "APR", "ABN"})   # principal, other, admitting, reason, ext. cause
 ICD9_QUALIFIERS = frozenset({"BK", "BF", "BJ", "PR", "BN"})         # the same roles for ICD-9-CM codes
 ICD10_START = date(2015, 10, 1)                                     # HIPAA: ICD-10-CM for services from this day
-_TAXONOMY = re.compile(r"[0-9A-Z]{9}X")
-_PROCEDURE = re.compile(r"[0-9]{5}|[0-9]{4}[FTU]|[A-Z][0-9]{4}")  # CPT; CPT Cat II/III, PLA; HCPCS Level II
+_TAXONOMY = codesets.TAXONOMY
+_PROCEDURE = codesets.PROCEDURE  # CPT; CPT Cat II/III, PLA; HCPCS Level II
 _REASON_POSITIONS = (2, 5, 8, 11, 14, 17)                           # CAS reason codes
 _REMARK_POSITIONS = {"MOA": (3, 4, 5, 6, 7), "MIA": (5, 20, 21, 22, 23)}
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from edi.claims.scrub import EDITS, RootCause, ScrubFinding, edit
+from edi.claims.scrub import EDITS, Hit, RootCause, edit
 from edi.cli import cli
 from edi.ledger import Ledger, open_ledger
 from edi.models import Claim, iter_claims
@@ -67,8 +67,7 @@ def held_edit() -> Iterator[str]:
     def check(enc, refs):  # type: ignore[no-untyped-def]
         if enc.id in ("V20250106A", "V20250107B"):
             severity = Severity.ERROR if enc.id == "V20250106A" else Severity.WARNING
-            yield ScrubFinding(code, severity, RootCause.CODING, "CO-11", "test finding on lines[0].procedure_code",
-                               enc.id, "lines[0].procedure_code", enc.line_control_number(1), "test")
+            yield Hit("test finding on lines[0].procedure_code", "lines[0].procedure_code", 0, "test", severity)
 
     edit(code, root_cause=RootCause.CODING, prevents="CO-11")(check)
     yield code
@@ -166,7 +165,7 @@ class TestNothingLost:
         code, again = build(inputs[0], "--out", str(tmp_path / "b"), "--db", db, "--replace")
         assert (1, 2, 0, []) == (code, again["held"], again["batched"], again["files"])
         held = json.loads((tmp_path / "b" / "held.json").read_text())["held"]
-        assert {"build.replace.original_claim_number"} == {f["code"] for h in held for f in h["findings"]}
+        assert {"billing.frequency.original_missing"} == {f["code"] for h in held for f in h["findings"]}
 
     def test_claims_with_scrub_errors_are_held_with_their_findings(self, tmp_path: Path, held_edit: str) -> None:
         code, summary = build(*samples(tmp_path), "--mapping", "example-pm", "--out", str(tmp_path / "a"),
@@ -177,7 +176,8 @@ class TestNothingLost:
         assert ("V20250106A", "coding") == (held["encounter"], held["root_cause"])
         assert [{"code": held_edit, "severity": "error", "root_cause": "coding", "prevents": "CO-11",
                  "field": "lines[0].procedure_code", "line": "C9001",
-                 "message": "test finding on lines[0].procedure_code", "source": "test"}] == held["findings"]
+                 "message": "test finding on lines[0].procedure_code", "source": "test", "line_number": 1}] == [
+                     f for f in held["findings"] if f["code"] == held_edit]
         assert "V20250106A" not in {c.patient_control_number for *_, c in claims_in(tmp_path / "a")}
         with open_ledger(str(tmp_path / "edi.db")) as ledger:
             assert [] == ledger.submissions_for_claim("V20250106A")
@@ -188,7 +188,8 @@ class TestNothingLost:
                           str(tmp_path / "w.db"), "--hold", "warning")
         _, none = build(*inputs, "--mapping", "example-pm", "--out", str(tmp_path / "n"), "--db",
                         str(tmp_path / "n.db"), "--hold", "none")
-        assert (2, 3) == (warned["held"], warned["batched"])
+        held = {h["encounter"] for h in json.loads((tmp_path / "w" / "held.json").read_text())["held"]}
+        assert {"V20250106A", "V20250107B"} <= held and warned["held"] == len(held) == 5 - warned["batched"]
         assert (0, 5) == (none["held"], none["batched"])
 
     def test_a_file_that_fails_its_check_is_not_sent_and_its_claims_are_held_or_sent_again(
@@ -443,11 +444,12 @@ def test_every_encounter_ends_batched_held_duplicate_or_invalid(
 
 
 def test_the_demo_builds_the_sample_encounters_and_shows_the_held_one(capsys: pytest.CaptureFixture[str]) -> None:
-    """bin/demo's claims-out step: the 7 bundled encounters (CSV and JSONL) are batched; the copy with a diagnosis
-    code ICD-10-CM does not have (L72.39X) is held, under root cause coding, with the finding naming the code."""
+    """bin/demo's claims-out step: the 7 bundled encounters (CSV and JSONL) are batched; a copy a week later with a
+    diagnosis code ICD-10-CM does not have (L72.39X) is held by the scrubber under root cause coding."""
     from edi.demo import show_batch
 
     assert 0 == show_batch(SAMPLES.parent)
     out = capsys.readouterr().out
     assert "8 encounter(s): 7 batched, 1 held, 0 duplicate(s), 0 invalid" in out
-    assert "held, coding" in out and "J20250110X (defect.jsonl):" in out and "L7239X" in out
+    assert "held, coding (1 shown; by finding: coding.icd10.invalid 1)" in out
+    assert "J20250117X (defect.jsonl):" in out and "'L72.39X' is not an ICD-10-CM code" in out
