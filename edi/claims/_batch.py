@@ -36,11 +36,12 @@ from edi.claims._interchange import Interchange, created_now
 from edi.claims._outputs import JsonArrayFile
 from edi.claims._receivers import Receiver
 from edi.claims._record import record_of
+from edi.claims._submit import FileToRecord, Spooled, record_file, spool, spooled
 from edi.claims.encounter import Encounter
 from edi.claims.scrub import References, ScrubFinding, scrub
 from edi.errors import EdiError
-from edi.ledger import (ClaimStatus, Ledger, RecordedEncounter, ScrubFinding as FindingRecord, Source, StatusEvent,
-                        Submission, SubmittedClaim)
+from edi.ledger import ClaimStatus, Ledger, Source, StatusEvent
+from edi.ledger import ScrubFinding as FindingRecord
 from edi.ledger import Encounter as EncounterRecord
 from edi.logging import get_logger
 
@@ -109,20 +110,6 @@ def references_for(as_of: date, ledger: Ledger | None) -> References:
     return References(as_of=as_of, ledger=ledger)
 
 
-class _Pending(msgspec.Struct, array_like=True, gc=False):
-    """A claim on its way: waiting in a transaction, then spooled to disk with its file until the file is
-    recorded (so a 5,000-claim file costs no memory for its claims)."""
-
-    encounter: Encounter
-    input: str
-    replaces: list[int]               # claim ids of open claims a replacement replaces
-    st02: str = ""
-
-
-_SPOOL_ENCODER = msgspec.msgpack.Encoder(decimal_format="number")
-_SPOOL_DECODER = msgspec.msgpack.Decoder(_Pending)
-
-
 @dataclass
 class _Open:
     """An interchange being written, and the spool of the claims in it so far."""
@@ -131,14 +118,11 @@ class _Open:
     spool: Path
     stream: BinaryIO
 
-    def put(self, pending: _Pending) -> None:
-        data = _SPOOL_ENCODER.encode(pending)
-        self.stream.write(len(data).to_bytes(4, "little") + data)
+    def put(self, pending: Spooled) -> None:
+        spool(self.stream, pending)
 
-    def claims(self) -> Iterator[_Pending]:
-        with self.spool.open("rb") as stream:
-            while head := stream.read(4):
-                yield _SPOOL_DECODER.decode(stream.read(int.from_bytes(head, "little")))
+    def claims(self) -> Iterator[Spooled]:
+        return spooled(self.spool)
 
     def discard(self) -> None:
         self.file.discard()
@@ -179,13 +163,13 @@ class _Build:
         self.summary = BuildSummary(str(out_dir), self.receiver.key)
         self.created = created_now()
         self.sent: set[str] = set()          # CLM01s batched (or on their way) in this build
-        self.pending: dict[str, _Pending] = {}
+        self.pending: dict[str, Spooled] = {}
         self.sources: dict[str, Source] = {}
         self.open: dict[str, _Open] = {}
         self.log = get_logger(__name__)
-        self.checker = Checker()
+        self.checker = Checker(ledger.engine.url.render_as_string(hide_password=False))
         self.checking: deque[tuple[_Open, Future[Checked]]] = deque()
-        self.requeue: deque[_Pending] = deque()
+        self.requeue: deque[Spooled] = deque()
         self.refs = references_for(options.as_of, ledger)
 
     def run(self, inputs: Sequence[Path]) -> BuildSummary:
@@ -292,7 +276,7 @@ class _Build:
                 self.sent.discard(enc.id)
                 self._invalid(InputError(str(path), None, "", str(exc), encounter_id=enc.id))
                 continue
-            self.pending[enc.id] = _Pending(enc, str(path), replaces)
+            self.pending[enc.id] = Spooled(enc, str(path), replaces)
             yield claim
         if held:
             self._record_held(held)
@@ -385,57 +369,34 @@ class _Build:
         opened.stream.close()
         if more:
             self.checker.start()
-        self.checking.append((opened, self.checker.submit(opened.file.partial, opened.file.path.name)))
+        self.checking.append((opened, self.checker.submit(opened.file.partial, opened.file.path.name,
+                                                          self._to_record(opened), self.run_id)))
         while self.checking and (self.checking[0][1].done() or len(self.checking) > 2 or not more):
             done, future = self.checking.popleft()
             self._checked(done, future.result())
 
     def _checked(self, opened: _Open, report: Checked) -> None:
-        """Record a checked file and give it its name; or hold its claims when it failed the check."""
-        file, kind = opened.file, opened.file.kind
+        """Record a checked file and give it its name (unless the worker did); or hold its claims when it failed
+        the check."""
+        file = opened.file
         if report.has_errors:
             self._failed(opened, report)
             return
-        written = Source.of_file(file.partial, "837")
-        source = Source(file.path.name, written.sha256, "837", written.size)
-        entries: list[tuple[str, list[str], str, str, str, list[int]]] = []
-
-        def records() -> Iterator[EncounterRecord]:
-            for pending in opened.claims():
-                record = self._record(pending.encounter, pending.input)
-                claim = record.claims[0]
-                entries.append((claim.patient_control_number, [line.line_control_number for line in claim.lines],
-                                claim.frequency_code, pending.st02, pending.input, pending.replaces))
-                yield record
-
-        with self.ledger.transaction() as journal:
-            journal.run_id = self.run_id
-            recorded = journal.record_encounters(records())
-            self._submit(journal, file, entries, recorded, source)
-        file.publish()
-        opened.spool.unlink()
-        for (clm01, lines, frequency, st02, input_, _), done in zip(entries, recorded):
-            self.manifest.add({"claim": clm01, "claim_id": done.claims[0].claim_id, "lines": lines,
-                               "frequency": frequency, "type": kind, "file": file.path.name, "isa13": file.isa13,
-                               "gs06": file.gs06, "st02": st02, "input": input_})
+        entries = report.recorded if report.recorded is not None else \
+            record_file(self.ledger, self.run_id, self._to_record(opened))
+        for entry in entries:
+            self.manifest.add(entry)
         self.summary.batched += len(entries)
-        self.summary.replaced += sum(1 for entry in entries if entry[5])
-        self.summary.files.append(FileWritten(file.path.name, kind, file.isa13, file.gs06, file.transactions,
+        self.summary.replaced += sum(1 for entry in entries if entry.get("replaces"))
+        self.summary.files.append(FileWritten(file.path.name, file.kind, file.isa13, file.gs06, file.transactions,
                                               file.claims))
 
-    def _submit(self, journal: Any, file: Interchange, entries: list[Any], recorded: list[RecordedEncounter],
-                source: Source) -> None:
-        receiver = self.receiver
-        claims = tuple(SubmittedClaim(done.claims[0].claim_id, file.gs06, entry[3])
-                       for entry, done in zip(entries, recorded))
-        journal.record_submission(Submission(
-            source, receiver.key, (receiver.sender_id.qualifier, receiver.sender_id.id),
-            (receiver.receiver_id.qualifier, receiver.receiver_id.id), file.isa13, claims,
-            usage_indicator=file.header.usage))
-        journal.record_status(
-            StatusEvent(old, ClaimStatus.REPLACED, f"replaced:{old}:{done.claims[0].claim_id}",
-                        reason=f"replaced by claim {done.claims[0].claim_id} (ISA13 {file.isa13})", source=source)
-            for entry, done in zip(entries, recorded) for old in entry[5])
+    def _to_record(self, opened: _Open) -> FileToRecord:
+        file, receiver = opened.file, self.receiver
+        return FileToRecord(str(file.path), str(file.partial), str(opened.spool), file.kind, file.isa13, file.gs06,
+                            file.header.usage, receiver.key, (receiver.sender_id.qualifier, receiver.sender_id.id),
+                            (receiver.receiver_id.qualifier, receiver.receiver_id.id),
+                            {name: (s.name, s.sha256, s.kind, s.size) for name, s in self.sources.items()})
 
     def _failed(self, opened: _Open, report: Any) -> None:
         """A file that does not pass its check is not sent. Claims the errors are in are held with them; the
@@ -449,7 +410,7 @@ class _Build:
         general = list({f.code: f for f in reversed(by_claim.get(None, []))}.values())[::-1]   # once per code
         self.log.warning("claims.build.file_failed", isa13=opened.file.isa13, errors=len(report.errors))
         held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]] = []
-        innocent: list[_Pending] = []
+        innocent: list[Spooled] = []
         for pending in opened.claims():
             findings = by_claim.get(pending.encounter.id) or general
             if findings:
@@ -465,7 +426,7 @@ class _Build:
             self._record_held(held)
         opened.discard()
 
-    def _held_after_check(self, pending: _Pending, findings: list[Any],
+    def _held_after_check(self, pending: Spooled, findings: list[Any],
                           held: list[tuple[EncounterRecord, tuple[ScrubFinding, ...]]]) -> None:
         enc = pending.encounter
         self._hold(enc, pending.input, findings, findings)

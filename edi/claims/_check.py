@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edi.claims._submit import FileToRecord
+from edi.errors import EdiError
+
 SNIPS = (1, 2, 3, 4, 5, 7)
 
 
@@ -39,6 +42,7 @@ class Checked:
 
     fatal: str | None
     errors: list[Problem] = field(default_factory=list)
+    recorded: list[dict[str, Any]] | None = None   # the manifest's entries, when the worker recorded the file
 
     @property
     def has_errors(self) -> bool:
@@ -64,7 +68,8 @@ def check(path: str, name: str) -> Checked:
 class Checker:
     """Hands files to :func:`check`: to the worker process once :meth:`start` was called, else right here."""
 
-    def __init__(self) -> None:
+    def __init__(self, db: str) -> None:
+        self.db = db                  # the ledger the worker records checked files in
         self.worker: subprocess.Popen[str] | None = None
         self.waiting: deque[Future[Checked]] = deque()
         self.reader: threading.Thread | None = None
@@ -76,14 +81,15 @@ class Checker:
             self.reader = threading.Thread(target=self._read, daemon=True)
             self.reader.start()
 
-    def submit(self, path: Path, name: str) -> Future[Checked]:
+    def submit(self, path: Path, name: str, record: FileToRecord, run_id: int | None) -> Future[Checked]:
+        """Check a file; in the worker, also record it when it passes (``Checked.recorded``)."""
         done: Future[Checked] = Future()
         if self.worker is None:
             done.set_result(check(str(path), name))
             return done
         assert self.worker.stdin is not None
         self.waiting.append(done)
-        self.worker.stdin.write(json.dumps([str(path), name]) + "\n")
+        self.worker.stdin.write(json.dumps([str(path), name, self.db, run_id, record.as_json()]) + "\n")
         self.worker.stdin.flush()
         return done
 
@@ -91,7 +97,11 @@ class Checker:
         assert self.worker is not None and self.worker.stdout is not None
         for line in self.worker.stdout:
             answer = json.loads(line)
-            self.waiting.popleft().set_result(Checked(answer["fatal"], [Problem(**p) for p in answer["errors"]]))
+            if "failed" in answer:
+                self.waiting.popleft().set_exception(EdiError(answer["failed"]))
+                continue
+            self.waiting.popleft().set_result(Checked(answer["fatal"], [Problem(**p) for p in answer["errors"]],
+                                                      answer.get("recorded")))
         while self.waiting:
             self.waiting.popleft().set_exception(RuntimeError("the check's worker process ended early"))
 
@@ -106,13 +116,24 @@ class Checker:
 
 
 def _serve() -> None:
+    """The worker: check each file named on standard input; record the ones that pass; answer in JSON lines."""
     from edi import skip_final_collection
+    from edi.claims._submit import record_file
+    from edi.ledger import open_ledger
 
     skip_final_collection()
+    ledgers: dict[str, Any] = {}
     for line in sys.stdin:
-        path, name = json.loads(line)
+        path, name, db, run_id, record = json.loads(line)
         found = check(path, name)
-        sys.stdout.write(json.dumps({"fatal": found.fatal, "errors": [vars(p) for p in found.errors]}) + "\n")
+        answer: dict[str, Any] = {"fatal": found.fatal, "errors": [vars(p) for p in found.errors]}
+        if not found.has_errors:
+            try:
+                ledger = ledgers.get(db) or ledgers.setdefault(db, open_ledger(db))
+                answer["recorded"] = record_file(ledger, run_id, FileToRecord.from_json(record))
+            except EdiError as exc:
+                answer = {"failed": str(exc)}
+        sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
 
 
