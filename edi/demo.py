@@ -120,7 +120,8 @@ def show_batch(folder: Path) -> int:
         defect = _defective_encounter(inputs[-1], Path(tmp))
         print(f"\nClaims out (`edi claims build {' '.join(p.name for p in inputs)} {defect.name} --out batch/ "
               f"--db demo.db --as-of {DEMO_AS_OF}`; CSV read by the column map named like the file; "
-              f"{defect.name} is J20250110A again a week later as J20250117X, with a diagnosis code that does not exist):")
+              f"{defect.name} is J20250110A again a week later as J20250117X, with a diagnosis code that does not "
+              "exist):")
         options = BuildOptions(load_receiver(None), DEMO_AS_OF,
                                mappings={str(p): p.stem for p in inputs if p.suffix == ".csv"})
         summary = build([*inputs, defect], Path(tmp) / "batch", ledger, options)

@@ -41,12 +41,13 @@ from edi.claims.encounter import Encounter
 from edi.claims.scrub import References, ScrubFinding, scrub
 from edi.errors import EdiError
 from edi.ledger import ClaimStatus, Ledger, Source, StatusEvent
-from edi.ledger import ScrubFinding as FindingRecord
 from edi.ledger import Encounter as EncounterRecord
+from edi.ledger import ScrubFinding as FindingRecord
 from edi.logging import get_logger
 
 HOLDS = ("error", "warning", "none")
 CHUNK = 500                  # encounters scrubbed and checked against the ledger together
+ST02_BLOCK = 8               # transaction control numbers taken at a time (fewer waits on the ledger's counter)
 HELD_CLAIMS = 1000           # claims waiting for their transaction to fill, over all billing providers
 SHOWN = 20                   # held encounters per root cause (and invalid inputs) kept for the text report
 VERSIONS = {"837p": "005010X222A1", "837i": "005010X223A2"}
@@ -324,7 +325,7 @@ class _Build:
             journal.run_id = self.run_id
             recorded = journal.record_encounters(record for record, _ in held)
             events = []
-            for (record, findings), done in zip(held, recorded):
+            for (record, findings), done in zip(held, recorded, strict=True):
                 claim_id = done.claims[0].claim_id if done.claims else None
                 journal.record_findings(done.encounter_id, (_finding_record(f, record, claim_id) for f in findings))
                 if claim_id is not None:
@@ -347,13 +348,21 @@ class _Build:
 
     def _open(self, kind: str) -> _Open:
         sender, receiver = self.receiver.pair
-        numbers = self.ledger.reserve_block({"interchange": 1, "group": 1}, sender=sender, receiver=receiver,
-                                            run_id=self.run_id)
+        numbers = self.ledger.reserve_block({"interchange": 1, "group": 1, "transaction": ST02_BLOCK},
+                                            sender=sender, receiver=receiver, run_id=self.run_id)
         isa13 = f"{numbers['interchange'].start:09d}"
         path = self.out / self.receiver.name_for(isa13, kind, self.created.date())
+        st02s = iter(numbers["transaction"])
 
         def next_st02() -> int:
-            return self.ledger.reserve("transaction", 1, sender=sender, receiver=receiver, run_id=self.run_id).start
+            """The next ST02 of the file's block; another block when it is used up (what is left is a gap)."""
+            nonlocal st02s
+            taken = next(st02s, None)
+            if taken is None:
+                st02s = iter(self.ledger.reserve("transaction", ST02_BLOCK, sender=sender, receiver=receiver,
+                                                 run_id=self.run_id))
+                taken = next(st02s)
+            return taken
 
         file = Interchange(path, kind, isa13, str(numbers["group"].start), self.receiver.header(
             self.options.usage, self.created), VERSIONS[kind], next_st02, self.receiver.group_sender,

@@ -23,15 +23,6 @@ DELIMITERS = Delimiters(element="*", component=":", repetition="^", segment="~",
 
 
 @dataclass
-class Placed:
-    """Where a claim went: its transaction's GS06 and ST02."""
-
-    encounter: int                    # the index of the claim's entry in the build's per-file list
-    gs06: str
-    st02: str
-
-
-@dataclass
 class Interchange:
     """An open interchange of one claim type (one GS) for one receiver."""
 

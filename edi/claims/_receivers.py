@@ -40,7 +40,8 @@ class Receiver:
     @property
     def pair(self) -> tuple[str, str]:
         """The control-number counters' sender and receiver (``QUALIFIER:ID``, as docs/ledger.md asks)."""
-        return (f"{self.sender_id.qualifier}:{self.sender_id.id}", f"{self.receiver_id.qualifier}:{self.receiver_id.id}")
+        sender, receiver = self.sender_id, self.receiver_id
+        return f"{sender.qualifier}:{sender.id}", f"{receiver.qualifier}:{receiver.id}"
 
     def header(self, usage: str | None, created: Any) -> InterchangeHeader:
         return InterchangeHeader(self.sender_id, self.receiver_id, usage=usage or self.usage,

@@ -96,15 +96,16 @@ def record_file(ledger: Ledger, run_id: int | None, file: FileToRecord) -> list[
         ids = [done.claims[0].claim_id for done in recorded]
         journal.record_submission(Submission(
             source, file.receiver_key, file.sender, file.receiver, file.isa13,
-            tuple(SubmittedClaim(claim_id, file.gs06, entry["st02"]) for claim_id, entry in zip(ids, entries)),
+            tuple(SubmittedClaim(claim_id, file.gs06, entry["st02"])
+                  for claim_id, entry in zip(ids, entries, strict=True)),
             usage_indicator=file.usage))
         journal.record_status(
             StatusEvent(old, ClaimStatus.REPLACED, f"replaced:{old}:{new}",
                         reason=f"replaced by claim {new} (ISA13 {file.isa13})", source=source)
-            for new, olds in zip(ids, replaces) for old in olds)
+            for new, olds in zip(ids, replaces, strict=True) for old in olds)
     os.replace(partial, path)
     Path(file.spool).unlink(missing_ok=True)
-    for entry, claim_id, olds in zip(entries, ids, replaces):
+    for entry, claim_id, olds in zip(entries, ids, replaces, strict=True):
         entry["claim_id"] = claim_id
         if olds:
             entry["replaces"] = olds

@@ -69,8 +69,11 @@ def _duplicates_in(conn: Connection, keys: list[ServiceKey]) -> dict[ServiceKey,
                      .join(accounts, encounters.c.patient_account_id == accounts.c.id)
                      .join(links, links.c.claim_id == claims.c.id)
                      .join(submissions, links.c.submission_id == submissions.c.id))
+        # the patients lead (account key → encounters → claims → lines, all by index): `|| ''` keeps SQLite from
+        # starting at the (procedure, date) index instead, which reads every line of those codes — a few codes
+        # cover most of a big ledger, so each chunk's query grew with the ledger (quadratic over a 100k build)
         .where(accounts.c.account_key.in_({k.patient for k in keys}),
-               lines.c.procedure_code.in_({k.procedure for k in keys}),
+               lines.c.procedure_code.concat("").in_({k.procedure for k in keys}),
                lines.c.service_from <= max(k.service_date for k in keys),
                lines.c.service_to >= min(k.service_date for k in keys))
         .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc())

@@ -18,13 +18,13 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger.conftest import db_url, postgres_server, postgres_url  # noqa: F401  (fixtures: both engines)
 
 from edi.claims.scrub import EDITS, Hit, RootCause, edit
 from edi.cli import cli
 from edi.ledger import Ledger, open_ledger
 from edi.models import Claim, iter_claims
 from edi.validate import Severity, validate
-from ledger.conftest import db_url, postgres_server, postgres_url  # noqa: F401  (fixtures: both engines)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "encounters"
 AS_OF = "2025-03-01"
@@ -329,8 +329,9 @@ def synthetic(tmp: Path, count: int, seed: int) -> Path:
 
 
 def build_process(inputs: list[Path], out: Path, db: str, receiver: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", "from edi.cli import main; main()", "claims", "build", *map(str, inputs), "--out", str(out),
-                             "--db", db, "--receiver", str(receiver), "--as-of", AS_OF, "--format", "json"],
+    command = ["claims", "build", *map(str, inputs), "--out", str(out), "--db", db, "--receiver", str(receiver),
+               "--as-of", AS_OF, "--format", "json"]
+    return subprocess.Popen([sys.executable, "-c", "from edi.cli import main; main()", *command],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
