@@ -99,6 +99,12 @@ class Ledger:
         with self._read() as conn:
             return _reference.enrollment(conn, npi, payer_id, on)
 
+    def enrollment_spans(self, npi: str, payer_id: str) -> _reference.Spans:
+        """The spans ``enrollment`` judges a date by (None: no roster names the payer); judge them with
+        ``edi.ledger._reference.judge_enrollment``."""
+        with self._read() as conn:
+            return _reference.enrollment_spans(conn, npi, payer_id)
+
     def is_enrolled(self, npi: str, payer_id: str, on: date) -> bool:
         """True when the newest roster naming ``payer_id`` has ``npi`` enrolled on ``on``."""
         return self.enrollment(npi, payer_id, on).enrolled
