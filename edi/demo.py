@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
+from datetime import date
 from pathlib import Path
 
 from edi.errors import EdiError
@@ -40,6 +42,7 @@ def main(folder: str) -> int:
               f"to-json+from-json {'identical' if by_json else 'DIFFERENT'}")
     failures += show_models(files)
     failures += show_validation(files, claim_file)
+    failures += show_batch(Path(folder))
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
 
@@ -97,6 +100,53 @@ def show_validation(files: list[Path], claim_file: Path | None) -> int:
     expected = ["999: transaction 0001 A", "277CA: PCN1001 rejected", "277CA: PCN1002 accepted",
                 "277CA: PCN1003 accepted"]
     return failures + (acks != expected) + (not report.has_errors)
+
+
+DEMO_AS_OF = date(2025, 2, 3)   # "today" for the scrubber: the samples' visits are in January 2025
+
+
+def show_batch(folder: Path) -> int:
+    """The bundled encounters (CSV and JSON Lines) scrubbed, batched into 837P/837I files and recorded in a SQLite
+    ledger, as `edi claims build` does; held claims are shown with their root causes. 1 when the build does not
+    account for every encounter, or sends nothing."""
+    from edi.claims._batch import BuildOptions, build, render_text
+    from edi.claims._receivers import load_receiver
+    from edi.ledger import open_ledger
+
+    inputs = sorted((folder / "encounters").glob("*.csv")) + sorted((folder / "encounters").glob("*.jsonl"))
+    if not inputs:
+        return 0
+    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "demo.db")) as ledger:
+        defect = _defective_encounter(inputs[-1], Path(tmp))
+        print(f"\nClaims out (`edi claims build {' '.join(p.name for p in inputs)} {defect.name} --out batch/ "
+              f"--db demo.db --as-of {DEMO_AS_OF}`; CSV read by the column map named like the file; "
+              f"{defect.name} is J20250110A again a week later as J20250117X, with a diagnosis code that does not "
+              "exist):")
+        options = BuildOptions(load_receiver(None), DEMO_AS_OF,
+                               mappings={str(p): p.stem for p in inputs if p.suffix == ".csv"})
+        summary = build([*inputs, defect], Path(tmp) / "batch", ledger, options)
+        for line in render_text(summary):
+            print(f"  {line.replace(tmp + '/', '')}")
+    adds_up = summary.encounters == summary.batched + summary.held + summary.duplicates + summary.invalid
+    return 0 if adds_up and summary.batched == summary.encounters - 1 and summary.held == 1 else 1
+
+
+def _defective_encounter(jsonl: Path, folder: Path) -> Path:
+    """The first JSON Lines encounter again a week later under a new id, its principal diagnosis a code ICD-10-CM
+    does not have (L72.39X): the scrubber holds it (coding.icd10.invalid)."""
+    import msgspec
+
+    from edi.claims import Encounter
+
+    first = msgspec.json.decode(jsonl.read_bytes().splitlines()[0], type=Encounter)
+    diagnoses = (msgspec.structs.replace(first.diagnoses[0], code="L72.39X"), *first.diagnoses[1:])
+    later = date(2025, 1, 17)   # a visit a week later (the same services on the same day would be duplicates)
+    changed = msgspec.structs.replace(first, id="J20250117X", diagnoses=diagnoses, service_date=later,
+                                      lines=tuple(msgspec.structs.replace(line, id=f"X{line.id}", service_date=later)
+                                                  for line in first.lines))
+    path = folder / "defect.jsonl"
+    path.write_bytes(msgspec.json.encode(changed) + b"\n")
+    return path
 
 
 def _acks(report: object, path: Path, data: bytes | None = None) -> list[str]:

@@ -121,10 +121,12 @@ class References:
         """The ledger's EnrollmentCheck, or None without a ledger."""
         if self.ledger is None:
             return None
-        key = ("enrollment", npi, payer_id, on)
+        from edi.ledger._reference import judge_enrollment
+
+        key = ("enrollment", npi, payer_id)     # the spans, once per provider and payer; judged for each date
         if key not in self.cache:
-            self.cache[key] = self.ledger.enrollment(npi, payer_id, on)
-        return self.cache[key]
+            self.cache[key] = self.ledger.enrollment_spans(npi, payer_id)
+        return judge_enrollment(npi, payer_id, on, self.cache[key])
 
     def prefetch_duplicates(self, keys: list[ServiceKey]) -> None:
         """Ask the ledger about many services at once (``scrub`` does, a chunk of encounters at a time)."""
