@@ -454,6 +454,32 @@ def ledger_status(db: str | None, fmt: str) -> None:
                                              for kind, quarter in status.quarters.items()))
 
 
+@ledger.command("import")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+def ledger_import(files: tuple[Path, ...], db: str | None) -> None:
+    """Record claims another system sent (its 837 files) so that their ERAs can be posted: claims, lines (REF*6R,
+    or a key derived from CLM01 and the line number) and the submission with the file's control numbers.
+    Importing the same file again changes nothing and says so (docs/posting.md).
+
+    Example: edi ledger import sent/*.837 --db edi.db
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import import_837
+
+    with open_ledger(db) as opened:
+        for file in files:
+            done = import_837(opened, file)
+            if not done.changed:
+                click.echo(f"{file}: already imported ({done.claims} claims, {done.interchanges} interchange(s)); "
+                           "nothing changed")
+                continue
+            derived = f", {done.derived_line_keys} line(s) without REF*6R keyed by CLM01#n" \
+                if done.derived_line_keys else ""
+            click.echo(f"{file}: {done.claims} claims ({done.new_encounters} new), "
+                       f"{done.new_submissions} submission(s) recorded{derived}")
+
+
 @ledger.command("roster")
 @click.argument("file", type=FILE)
 @DB_OPTION
