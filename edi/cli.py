@@ -409,6 +409,34 @@ DB_OPTION = click.option("--db", envvar="EDI_DB", help="The ledger: a SQLite fil
                          "(postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here.")
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Print the posting plan (matches, amounts, work items); change nothing.")
+@click.option("--force", is_flag=True, help="Post an 835 that does not balance in itself, the difference flagged.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fmt: str) -> None:
+    """Post 835 remittances to the ledger: each claim payment matched to its claim (or into the exception queue
+    with its dollars in suspense), payments, adjustments, patient responsibility, denials as work items, PLB,
+    reversals — one database transaction per ERA, exactly once (docs/posting.md). Exit 0 all posted, 1 something
+    went to the exception queue or was not posted, 2 cannot run.
+
+    Example: edi post era.835 --db edi.db --dry-run
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import post_file
+    from edi.posting._report import render_text, to_json
+
+    with open_ledger(db) as opened:
+        results = [post_file(opened, file, dry_run=dry_run, force=force) for file in files]
+    if fmt == "json":
+        click.echo(json.dumps(to_json(results), indent=1))
+    else:
+        for line in render_text(results, dry_run):
+            click.echo(line)
+    sys.exit(0 if all(r.clean for r in results) else 1)
+
+
 @cli.group()
 def ledger() -> None:
     """The claims ledger (SQLite file by default, PostgreSQL by URL): schema, status, enrollment roster.
