@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from edi.errors import EdiError
 
+CHUNK = 1000
+
 if TYPE_CHECKING:
     from edi.ledger import Encounter, Ledger
     from edi.models import Claim
@@ -54,25 +56,31 @@ def import_837(ledger: Ledger, path: Path) -> Imported:
     interchanges = 0
     with ledger.transaction(run="ledger import") as journal:
         isa: InterchangeEnvelope | None = None
-        pending: list[tuple[ClaimModel, str, str]] = []
+        pending: list[tuple[ClaimModel, str, str]] = []       # claims not yet recorded (a chunk at a time)
+        submitted: list[SubmittedClaim] = []                  # the interchange's claims, recorded
+
+        def record_chunk() -> None:
+            nonlocal new_encounters
+            recorded = journal.record_encounters([encounter_of_claim(claim, source) for claim, _, _ in pending])
+            new_encounters += sum(r.new for r in recorded)
+            submitted.extend(SubmittedClaim(r.claims[0].claim_id, gs06, st02)
+                             for r, (_, gs06, st02) in zip(recorded, pending))
+            pending.clear()
 
         def flush() -> None:
-            nonlocal new_encounters, new_submissions, interchanges
-            if isa is None or not pending:
+            nonlocal new_submissions, interchanges
+            if pending:
+                record_chunk()
+            if isa is None or not submitted:
                 return
             interchanges += 1
-            encounters = [encounter_of_claim(claim, source) for claim, _, _ in pending]
-            recorded = journal.record_encounters(encounters)
-            new_encounters += sum(r.new for r in recorded)
-            submitted = tuple(SubmittedClaim(r.claims[0].claim_id, gs06, st02)
-                              for r, (_, gs06, st02) in zip(recorded, pending))
             done = journal.record_submission(Submission(
                 source, receiver_name="", sender=(isa.sender_qualifier, isa.sender_id.strip()),
                 receiver=(isa.receiver_qualifier, isa.receiver_id.strip()),
                 interchange_control_number=isa.control, claims=tuple(dict.fromkeys(submitted)),
                 usage_indicator=isa.usage or "P"))
             new_submissions += done.new
-            pending.clear()
+            submitted.clear()
 
         for record in iter_records(path, name=str(path)):
             if isinstance(record, InterchangeEnvelope):
@@ -83,6 +91,8 @@ def import_837(ledger: Ledger, path: Path) -> Imported:
                 derived += sum(1 for line in record.lines if _control_number(line) is None)
                 src = record.source
                 pending.append((record, src.group if src else "", src.transaction if src else ""))
+                if len(pending) >= CHUNK:
+                    record_chunk()
             elif isinstance(record, GroupEnvelope):
                 continue
         flush()

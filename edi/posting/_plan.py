@@ -75,7 +75,7 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
     elif not cp.services and interest and paid - interest >= ZERO:
         plan.postings.append(_row("payment", "claim", paid - interest))
         plan.postings.append(_row("interest", "interest", interest))
-    elif remainder or not cp.services:
+    elif remainder:
         plan.postings.append(_row("payment", "claim", remainder))
     for adj in cp.adjustments:
         plan.postings.append(_adjustment(adj, ",".join(claim_remarks) or None))

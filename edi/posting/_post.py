@@ -391,7 +391,7 @@ class _EraPoster:
         expected = self.clp04 - plb_total
         bpr02 = self.result.payment
         if expected != bpr02:
-            segment = self.remit.source.segment + 1 if self.remit.source else 0
+            segment = self.remit.source.segment + 2 if self.remit.source else 0   # BPR follows ST (1-based)
             finding = (f"{self.result.where}: BPR02 {bpr02} (segment {segment}) ≠ Σ CLP04 {self.clp04} − Σ PLB "
                        f"{plb_total} = {expected}")
             if not self.owner.force:
