@@ -56,10 +56,13 @@ class PostedEra:
     recorded_at: datetime
     run_id: int | None
     source_name: str
+    payment_amount: Decimal
+    payment_date: Any
 
 
 def find_era(conn: Connection, key: str) -> PostedEra | None:
-    row = conn.execute(select(t.eras.c.id, t.eras.c.recorded_at, t.eras.c.run_id, t.sources.c.name)
+    row = conn.execute(select(t.eras.c.id, t.eras.c.recorded_at, t.eras.c.run_id, t.sources.c.name,
+                              t.eras.c.payment_amount, t.eras.c.payment_date)
                        .join(t.sources, t.sources.c.id == t.eras.c.source_id)
                        .where(t.eras.c.era_key == key)).first()
     return PostedEra(*row) if row else None

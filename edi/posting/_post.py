@@ -119,8 +119,8 @@ class _FilePoster:
                     if isinstance(record.model, Remittance):
                         self.era = _EraPoster(self, record.model)
                     else:
-                        self.result.findings.append(f"{path}: ST02 {_st02(record.model)}: a "
-                                                    f"{type(record.model).__name__}, not an 835: not posted")
+                        self.result.findings.append(f"{path}: ST02 {_st02(record.model)}: not an 005010X221A1 "
+                                                    "835 (edi post reads those): not posted")
                 elif isinstance(record, ClaimPayment) and self.era is not None:
                     self.era.add(record)
                 elif isinstance(record, Tail) and self.era is not None:
@@ -128,6 +128,8 @@ class _FilePoster:
                     era.finish(tuple(record.fields.get("provider_adjustments", ())))
         except EdiError as exc:
             self.result.findings.append(str(exc))
+        if not self.result.eras and not self.result.findings:
+            self.result.findings.append(f"{path}: no 005010X221A1 835 transaction set in it: nothing posted")
 
     def abandon(self) -> None:
         if self.era is not None:
@@ -178,6 +180,13 @@ class _EraPoster:
                     "run_id": owner.run_id})
                 if self.era_id is None:
                     known = store.find_era(self.conn, self.result.key)
+            if known is not None and (known.payment_amount, known.payment_date) != \
+                    (self.result.payment, remit.payment_effective_date):
+                self.fail(f"{self.result.where}: TRN02 {remit.trace_number} of payer {payer_id} was posted before "
+                          f"(run {known.run_id}, from {known.source_name}) with BPR02 {known.payment_amount} dated "
+                          f"{known.payment_date}; this one says {self.result.payment} dated "
+                          f"{remit.payment_effective_date}: a trace number used twice, not posted")
+                return
             if known is not None:
                 self.result.status = "already-posted"
                 self.result.previously = f"posted {known.recorded_at:%Y-%m-%d %H:%M:%S} UTC by run {known.run_id} " \
