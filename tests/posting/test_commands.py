@@ -1,0 +1,94 @@
+"""`edi ledger import` and `edi post` as a user runs them: what they print, their exit codes (0 posted, 1 something
+went to the exception queue or was not posted, 2 cannot run), errors as one line, the plan of --dry-run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from edi.cli import cli
+from tests.posting.era import ERA_A, ERA_B, GOLDEN_CLAIMS, header, interchange
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+
+def _edi(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.output, result.output
+    return result.exit_code, result.output
+
+
+def _copy(tmp_path: Path, name: str) -> str:
+    target = tmp_path / name
+    shutil.copyfile(SAMPLES / name, target)
+    return str(target)
+
+
+class TestImport:
+    def test_import_then_again_changes_nothing_and_says_so(self, db_url: str, tmp_path: Path) -> None:
+        p837 = _copy(tmp_path, "837p-office-visits.x12")
+        code, out = _edi("ledger", "import", p837, "--db", db_url)
+        assert (0, "837p-office-visits.x12: 3 claims (3 new), 1 submission(s) recorded") == \
+            (code, out.strip().split("/")[-1])
+        code, out = _edi("ledger", "import", p837, "--db", db_url)
+        assert 0 == code and "already imported (3 claims, 1 interchange(s)); nothing changed" in out
+
+    def test_lines_without_ref_6r_get_a_key_from_clm01(self, db_url: str, tmp_path: Path) -> None:
+        from edi.ledger import open_ledger
+        from edi.posting import derived_line_key, import_837
+
+        text = (SAMPLES / "837p-office-visits.x12").read_text()
+        path = tmp_path / "no6r.x12"   # (its SE count is off now: importing does not validate)
+        path.write_text("~".join(s for s in text.split("~") if not s.strip().startswith("REF*6R")))
+        with open_ledger(db_url) as ledger:
+            done = import_837(ledger, path)
+            assert done.derived_line_keys > 0
+            assert ledger.claims_by_line_control_number(derived_line_key("PCN1001", 1))
+        assert "PCN1001#1" == derived_line_key("PCN1001", 1)
+
+    def test_a_file_without_claims_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
+        code, out = _edi("ledger", "import", _copy(tmp_path, "835-remittance.x12"), "--db", str(tmp_path / "l.db"))
+        assert 2 == code and 1 == len(out.strip().splitlines()) and "no 837 claims" in out
+
+
+class TestPost:
+    def test_sample_835_after_importing_the_sample_837s(self, db_url: str, tmp_path: Path) -> None:
+        _edi("ledger", "import", _copy(tmp_path, "837p-office-visits.x12"), _copy(tmp_path, "837i-inpatient.x12"),
+             "--db", db_url)
+        era = _copy(tmp_path, "835-remittance.x12")
+        code, out = _edi("post", era, "--db", db_url, "--dry-run")
+        assert 1 == code   # two of its claim payments name claims the samples do not hold: exceptions
+        assert "CLP PCN1001 (CLP02 1) → claim #" in out and "by clm01 (1): paid 125.22" in out
+        code, out = _edi("post", era, "--db", db_url, "--format", "json")
+        [result] = json.loads(out)
+        assert (1, "posted", "42.64", "-76") == (code, result["eras"][0]["status"], result["eras"][0]["payment"],
+                                                 result["eras"][0]["suspense"])
+        code, out = _edi("post", era, "--db", db_url)
+        assert 0 == code and "already posted" in out and "nothing changed" in out
+
+    def test_exit_0_when_everything_matches(self, db_url: str, tmp_path: Path) -> None:
+        from edi.ledger import open_ledger
+
+        with open_ledger(db_url) as ledger, ledger.transaction() as journal:
+            journal.record_encounters(GOLDEN_CLAIMS)
+        gold1 = ERA_A[ERA_A.index("CLP*GOLD1*1*120*95*10*12*P1*11*1"):ERA_A.index("CLP*GOLD2*1*150*102.5**12*P2*11*1")]
+        e = tmp_path / "e.835"
+        e.write_bytes(interchange(header("95", "TRACEE") + gold1))
+        code, out = _edi("post", str(e), "--db", db_url)
+        assert 0 == code, out
+        b = tmp_path / "b.835"
+        b.write_bytes(interchange(ERA_B, control="000000778"))
+        assert 1 == _edi("post", str(b), "--db", db_url)[0]   # reverses a GOLD5 payment the ledger lacks
+        a = tmp_path / "a.835"
+        a.write_bytes(interchange(ERA_A, control="000000777"))
+        assert 1 == _edi("post", str(a), "--db", db_url)[0]   # UNKNOWN9 goes to the exception queue
+
+    def test_not_an_835_and_a_bad_ledger_url(self, tmp_path: Path) -> None:
+        code, out = _edi("post", _copy(tmp_path, "999-ack.x12"), "--db", str(tmp_path / "l.db"))
+        assert 1 == code and "not an 005010X221A1 835" in out
+        code, out = _edi("post", _copy(tmp_path, "835-remittance.x12"), "--db", "nosuch://x")
+        assert 2 == code and 1 == len(out.strip().splitlines())
