@@ -161,3 +161,75 @@ def era_totals(conn: Connection, era_id: int) -> dict[str, Decimal]:
     p = t.postings.c
     return {account: total for account, total in conn.execute(
         select(p.account, func.sum(p.amount)).where(p.era_id == era_id).group_by(p.account))}
+
+
+# ---------------------------------------------------------------- reading back: the report and a claim's history
+MONEY_ACCOUNTS = ("payment", "interest", "plb", "suspense")
+
+
+def era_report(conn: Connection) -> list[dict[str, Any]]:
+    """Per ERA: payer, trace, BPR02, Σ posted to claims, Σ PLB, Σ suspense, claim payments, open exceptions, and
+    whether the money adds up (it must: posting checks it before committing)."""
+    e, p, cp, w = t.eras.c, t.postings.c, t.claim_payments.c, t.work_items.c
+    sums: dict[int, dict[str, Decimal]] = {}
+    for era_id, account, total in conn.execute(select(p.era_id, p.account, func.sum(p.amount))
+                                               .group_by(p.era_id, p.account)):
+        sums.setdefault(era_id, {})[account] = total
+    claims = dict(conn.execute(select(cp.era_id, func.count()).group_by(cp.era_id)).all())
+    exceptions = dict(conn.execute(select(w.era_id, func.count()).where(w.queue == "exception")
+                                   .group_by(w.era_id)).all())
+    out = []
+    for row in conn.execute(select(e.id, e.payer_id, e.payer_name, e.trace_number, e.payment_amount,
+                                   e.payment_date, e.forced, e.recorded_at, e.run_id).order_by(e.id)):
+        s = sums.get(row.id, {})
+        zero = Decimal("0.00")
+        posted = s.get("payment", zero) + s.get("interest", zero)
+        plb, suspense = s.get("plb", zero), s.get("suspense", zero)
+        out.append({"era": row.id, "payer": row.payer_id, "payer_name": row.payer_name, "trace": row.trace_number,
+                    "bpr02": row.payment_amount, "payment_date": row.payment_date, "posted": posted, "plb": plb,
+                    "suspense": suspense, "claims": claims.get(row.id, 0),
+                    "exceptions": exceptions.get(row.id, 0), "forced": bool(row.forced),
+                    "balanced": posted + plb + suspense == row.payment_amount,
+                    "recorded_at": row.recorded_at, "run": row.run_id})
+    return out
+
+
+def claim_history(conn: Connection, clm01: str) -> list[dict[str, Any]]:
+    """Each claim with this CLM01: its charge and lines, status events (submitted, accepted, paid …), each ERA's
+    payment of it with its entries, and its work items, oldest first."""
+    c, ev, cp, p, w, e = (t.claims.c, t.claim_status_events.c, t.claim_payments.c, t.postings.c, t.work_items.c,
+                          t.eras.c)
+    out = []
+    for claim in conn.execute(select(c.id, c.payer_id, c.payer_order, c.frequency_code, c.total_charge,
+                                     c.service_from, c.recorded_at).where(c.patient_control_number == clm01)
+                              .order_by(c.id)):
+        events = [{"status": r.status, "at": r.occurred_at, "reason_code": r.reason_code, "where": r.source_ref}
+                  for r in conn.execute(select(ev.status, ev.occurred_at, ev.reason_code, ev.source_ref)
+                                        .where(ev.claim_id == claim.id).order_by(ev.occurred_at, ev.id))]
+        payments = []
+        for pay in conn.execute(select(cp.id, cp.status_code, cp.charge, cp.paid, cp.match_method, cp.match_score,
+                                       cp.reverses_id, cp.payer_claim_number, e.trace_number, e.payer_id,
+                                       e.recorded_at).join(t.eras, e.id == cp.era_id)
+                                .where(cp.claim_id == claim.id).order_by(cp.id)):
+            entries = [{"account": r.account, "kind": r.kind, "line": r.line_ref, "group": r.group_code,
+                        "reason": r.reason_code, "remarks": r.remarks, "amount": r.amount}
+                       for r in conn.execute(select(p.account, p.kind, p.line_ref, p.group_code, p.reason_code,
+                                                    p.remarks, p.amount).where(p.claim_payment_id == pay.id)
+                                             .order_by(p.id))]
+            payments.append({"payment": pay.id, "clp02": pay.status_code, "charge": pay.charge, "paid": pay.paid,
+                             "match": pay.match_method, "score": pay.match_score, "reverses": pay.reverses_id,
+                             "payer_claim_number": pay.payer_claim_number, "trace": pay.trace_number,
+                             "payer": pay.payer_id, "posted_at": pay.recorded_at, "entries": entries})
+        plb = [{"kind": r.kind, "amount": r.amount, "reference": r.reference}
+               for r in conn.execute(select(p.kind, p.amount, p.reference)
+                                     .where(p.claim_id == claim.id, p.account == "plb").order_by(p.id))]
+        items = [{"queue": r.queue, "root_cause": r.root_cause, "action": r.action, "group": r.group_code,
+                  "reason": r.reason_code, "remark": r.remark_code, "amount": r.amount, "line": r.line_ref}
+                 for r in conn.execute(select(w.queue, w.root_cause, w.action, w.group_code, w.reason_code,
+                                              w.remark_code, w.amount, w.line_ref)
+                                       .where(w.claim_id == claim.id).order_by(w.id))]
+        out.append({"claim": claim.id, "payer": claim.payer_id, "payer_order": claim.payer_order,
+                    "frequency": claim.frequency_code, "charge": claim.total_charge, "service_from": claim.service_from,
+                    "recorded_at": claim.recorded_at, "events": events, "payments": payments, "plb": plb,
+                    "work_items": items})
+    return out

@@ -92,3 +92,24 @@ class TestPost:
         assert 1 == code and "not an 005010X221A1 835" in out
         code, out = _edi("post", _copy(tmp_path, "835-remittance.x12"), "--db", "nosuch://x")
         assert 2 == code and 1 == len(out.strip().splitlines())
+
+
+class TestReading:
+    def test_report_and_claim_history_after_two_eras(self, db_url: str, tmp_path: Path) -> None:
+        from edi.ledger import open_ledger
+
+        with open_ledger(db_url) as ledger, ledger.transaction() as journal:
+            journal.record_encounters(GOLDEN_CLAIMS)
+        for n, body in enumerate((ERA_A, ERA_B)):
+            path = tmp_path / f"{n}.835"
+            path.write_bytes(interchange(body, control=f"00000050{n}"))
+            _edi("post", str(path), "--db", db_url)
+        code, out = _edi("ledger", "report", "--db", db_url, "--format", "json")
+        rows = [(r["trace"], r["bpr02"], r["posted"], r["plb"], r["suspense"], r["balanced"]) for r in json.loads(out)]
+        assert (0, [("TRACEA", "437.00", "407.50", "-10.50", "40.00", True),
+                    ("TRACEB", "75.00", "80.00", "-5.00", "0.00", True)]) == (code, rows)
+        code, out = _edi("ledger", "claim", "GOLD5", "--db", db_url)
+        assert 0 == code
+        assert "CLP02 22 charge -200.00 paid -160.00, matched by clm01 (1.000), reverses payment #" in out
+        assert "PLB FB -5.00 (reference P5)" in out
+        assert 1 == _edi("ledger", "claim", "NOPE", "--db", db_url)[0]
