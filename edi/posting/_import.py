@@ -18,7 +18,7 @@ from edi.errors import EdiError
 CHUNK = 1000
 
 if TYPE_CHECKING:
-    from edi.ledger import Encounter, Ledger
+    from edi.ledger import Encounter, Ledger, Person
     from edi.models import Claim
 
 
@@ -178,7 +178,3 @@ def _claim_dates(claim: Claim, start: date | None = None, end: date | None = Non
     if start is not None and end is not None:
         return start, end
     return date(1900, 1, 1), date(1900, 1, 1)
-
-
-if TYPE_CHECKING:
-    from edi.ledger import Person

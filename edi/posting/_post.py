@@ -12,9 +12,7 @@ recorded (its SHA-256), so posting it again is answered without reading it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -333,16 +331,13 @@ class _EraPoster:
                           "note": None} | w | stamp for w in plan.work_items)
             if plan.match.claim_id is not None and plan.status:
                 events.append(StatusEvent(plan.match.claim_id, ClaimStatus(plan.status),
-                                          f"era:{self.era_id}:{plan.ordinal}", self.owner_time(),
+                                          f"era:{self.era_id}:{plan.ordinal}", None,
                                           reason_code=cp.status_code, source=self.owner.source,
                                           source_ref=where(cp)[:200]))
             self._tally(cp, plan)
         store.insert_postings(conn, postings)
         store.insert_work_items(conn, items)
         self.journal.record_status(events)
-
-    def owner_time(self) -> datetime | None:
-        return None
 
     def _tally(self, cp: ClaimPayment, plan: PaymentPlan) -> None:
         r = self.result
@@ -423,8 +418,3 @@ def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def iter_results(results: list[FileResult]) -> Iterator[EraResult]:
-    for result in results:
-        yield from result.eras
