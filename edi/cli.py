@@ -556,7 +556,9 @@ def ledger_claim(clm01: str, db: str | None, fmt: str) -> None:
         click.echo(f"claim #{c['claim']} CLM01 {clm01}: payer {c['payer']} (order {c['payer_order']}), frequency "
                    f"{c['frequency']}, charge {c['charge']}, service {c['service_from']}")
         for e in c["events"]:
-            click.echo(f"  {e['at']:%Y-%m-%d %H:%M} {e['status']:<15} {e['reason_code'] or ''} {e['where'] or ''}")
+            reason = f" ({e['reason']})" if e["reason"] else ""
+            click.echo(f"  {e['at']:%Y-%m-%d %H:%M} {e['status']:<15} {e['reason_code'] or ''} {e['where'] or ''}"
+                       f"{reason}")
         for p in c["payments"]:
             rev = f", reverses payment #{p['reverses']}" if p["reverses"] else ""
             click.echo(f"  ERA trace {p['trace']} ({p['payer']}): CLP02 {p['clp02']} charge {p['charge']} paid "

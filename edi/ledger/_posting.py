@@ -107,6 +107,18 @@ def claims_by_prefix(conn: Connection, prefix: str, limit: int = 5) -> list[Know
                c.patient_control_number != prefix).order_by(c.id).limit(limit))]
 
 
+def line_keys(conn: Connection, claim_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """``{claim_id: {line control number: line id}}``: enough to match lines by REF*6R (no amounts or dates
+    converted), which is how most ERA lines match."""
+    c = t.claim_lines.c
+    found: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(list(dict.fromkeys(claim_ids)), CHUNK):
+        for line_id, claim_id, key in conn.execute(select(c.id, c.claim_id, c.line_control_number)
+                                                   .where(c.claim_id.in_(chunk))):
+            found.setdefault(claim_id, {})[key] = line_id
+    return found
+
+
 def lines_of(conn: Connection, claim_ids: Iterable[int]) -> dict[int, list[KnownLine]]:
     c = t.claim_lines.c
     found: dict[int, list[KnownLine]] = {}
@@ -203,8 +215,9 @@ def claim_history(conn: Connection, clm01: str) -> list[dict[str, Any]]:
     for claim in conn.execute(select(c.id, c.payer_id, c.payer_order, c.frequency_code, c.total_charge,
                                      c.service_from, c.recorded_at).where(c.patient_control_number == clm01)
                               .order_by(c.id)):
-        events = [{"status": r.status, "at": r.occurred_at, "reason_code": r.reason_code, "where": r.source_ref}
-                  for r in conn.execute(select(ev.status, ev.occurred_at, ev.reason_code, ev.source_ref)
+        events = [{"status": r.status, "at": r.occurred_at, "reason_code": r.reason_code, "reason": r.reason,
+                   "where": r.source_ref}
+                  for r in conn.execute(select(ev.status, ev.occurred_at, ev.reason_code, ev.reason, ev.source_ref)
                                         .where(ev.claim_id == claim.id).order_by(ev.occurred_at, ev.id))]
         payments = []
         for pay in conn.execute(select(cp.id, cp.status_code, cp.charge, cp.paid, cp.match_method, cp.match_score,
@@ -233,3 +246,24 @@ def claim_history(conn: Connection, clm01: str) -> list[dict[str, Any]]:
                     "recorded_at": claim.recorded_at, "events": events, "payments": payments, "plb": plb,
                     "work_items": items})
     return out
+
+
+def submitted_claims(conn: Connection, receiver_id: str, *, interchange: str | None = None,
+                     group: str | None = None, transaction: str | None = None) -> list[int]:
+    """The claims of the newest submission to ``receiver_id`` (ISA08) with this ISA13, or with this GS06 (and
+    ST02): what a TA1 or a 999 from that receiver acknowledges."""
+    s, sc = t.submissions.c, t.submission_claims.c
+    query = select(s.id).where(s.receiver_id == receiver_id)
+    if interchange is not None:
+        query = query.where(s.interchange_control_number == interchange.lstrip("0").rjust(9, "0"))
+    if group is not None:
+        query = query.where(s.id.in_(select(sc.submission_id).where(sc.group_control_number == group)))
+    newest = conn.execute(query.order_by(s.id.desc()).limit(1)).scalar()
+    if newest is None:
+        return []
+    claims = select(sc.claim_id).where(sc.submission_id == newest)
+    if group is not None:
+        claims = claims.where(sc.group_control_number == group)
+    if transaction is not None:
+        claims = claims.where(sc.transaction_control_number == transaction)
+    return list(conn.execute(claims.order_by(sc.claim_id)).scalars())

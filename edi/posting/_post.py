@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from edi.errors import EdiError
 from edi.logging import get_logger
-from edi.posting._match import match_claim, match_lines
+from edi.posting._acks import AckResult
+from edi.posting._match import LineMatch, match_claim, match_lines
 from edi.posting._plan import ZERO, PaymentPlan, plan_payment, where
 from edi.posting._rules import Rules, load_rules
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from edi.models import ClaimPayment, Remittance
 
 CHUNK = 1000
+ONE = Decimal(1)
 PLAN_LINES = 200   # claim payments kept per ERA for the printed plan
 
 
@@ -61,11 +63,12 @@ class FileResult:
     eras: list[EraResult] = field(default_factory=list)
     already: str = ""              # the whole file was posted before: when, by which run
     findings: list[str] = field(default_factory=list)
+    acks: list[AckResult] = field(default_factory=list)   # TA1, 999, 277CA: claim status advanced
 
     @property
     def clean(self) -> bool:
         """Everything posted (or posted before), nothing in the exception queue, nothing refused."""
-        return not self.findings and all(e.status in ("posted", "already-posted", "planned") and not e.exceptions
+        return not self.findings and not any(a.unmatched for a in self.acks) and all(e.status in ("posted", "already-posted", "planned") and not e.exceptions
                                          and not e.findings for e in self.eras)
 
 
@@ -92,7 +95,7 @@ def post_file(ledger: Ledger, path: Path, *, dry_run: bool = False, force: bool 
     finally:
         poster.abandon()
     refused = any(e.status == "refused" for e in result.eras)
-    if not dry_run and not refused and not result.findings and result.eras:
+    if not dry_run and not refused and not result.findings and (result.eras or result.acks):
         with ledger.transaction() as journal:
             source_id = journal.source_ids([source])[source.sha256]
             store.record_posted_file(journal.conn, source_id, len(result.eras), run_id)
@@ -107,18 +110,29 @@ class _FilePoster:
         self.era: _EraPoster | None = None
 
     def run(self, path: Path) -> None:
-        from edi.models import ClaimPayment, Remittance, iter_records
+        from edi.models import ClaimAcknowledgment, ClaimPayment, FunctionalGroupAck, InterchangeAck, Remittance, \
+            iter_records
         from edi.models._stream import Head, Tail
+        from edi.models.envelope import InterchangeEnvelope
+        from edi.posting._acks import record_ack
 
+        isa: InterchangeEnvelope | None = None
         try:
             for record in iter_records(path, name=str(path)):
-                if isinstance(record, Head):
+                if isinstance(record, InterchangeEnvelope):
+                    isa = record
+                elif isinstance(record, InterchangeAck):
+                    self.result.acks.append(record_ack(self.ledger, self.source, isa, record, self.dry_run))
+                elif isinstance(record, Head):
                     self.abandon()
                     if isinstance(record.model, Remittance):
                         self.era = _EraPoster(self, record.model)
+                    elif isinstance(record.model, (FunctionalGroupAck, ClaimAcknowledgment)):
+                        self.result.acks.append(record_ack(self.ledger, self.source, isa, record.model,
+                                                           self.dry_run))
                     else:
                         self.result.findings.append(f"{path}: ST02 {_st02(record.model)}: not an 005010X221A1 "
-                                                    "835 (edi post reads those): not posted")
+                                                    "835, a 999 or a 277CA (edi post reads those): not posted")
                 elif isinstance(record, ClaimPayment) and self.era is not None:
                     self.era.add(record)
                 elif isinstance(record, Tail) and self.era is not None:
@@ -126,8 +140,8 @@ class _FilePoster:
                     era.finish(tuple(record.fields.get("provider_adjustments", ())))
         except EdiError as exc:
             self.result.findings.append(str(exc))
-        if not self.result.eras and not self.result.findings:
-            self.result.findings.append(f"{path}: no 005010X221A1 835 transaction set in it: nothing posted")
+        if not self.result.eras and not self.result.findings and not self.result.acks:
+            self.result.findings.append(f"{path}: no 005010X221A1 835, 999, TA1 or 277CA in it: nothing posted")
 
     def abandon(self) -> None:
         if self.era is not None:
@@ -267,7 +281,8 @@ class _EraPoster:
         assert self.conn is not None
         conn = self.conn
         exact = store.claims_by_number(conn, [cp.patient_control_number for cp in chunk])
-        earlier = store.payments_by(conn, payer_numbers=[cp.payer_claim_control_number for cp in chunk])
+        unsure = [cp.payer_claim_control_number for cp in chunk if len(exact.get(cp.patient_control_number, ())) != 1]
+        earlier = store.payments_by(conn, payer_numbers=unsure) if unsure else []
         by_number: dict[str, int] = {}
         for p in earlier:
             if p.claim_id is not None and p.payer_claim_number:
@@ -279,13 +294,23 @@ class _EraPoster:
                 if not found and len(cp.patient_control_number) >= 6 and \
                 cp.payer_claim_control_number not in by_number else []
             matches.append(match_claim(cp, found, by_number.get(cp.payer_claim_control_number), prefixed))
-        lines = store.lines_of(conn, [m.claim_id for m in matches if m.claim_id is not None])
+        keys = store.line_keys(conn, [m.claim_id for m in matches if m.claim_id is not None])
+        by_6r: dict[int, list[LineMatch]] = {}   # claim payments whose every line REF*6R names one of the claim's
+        for n, (cp, m) in enumerate(zip(chunk, matches)):
+            if m.claim_id is not None:
+                found = keys.get(m.claim_id, {})
+                ids = [found.get(svc.line_item_control_number) for svc in cp.services]
+                if all(ids) and len(set(ids)) == len(ids):
+                    by_6r[n] = [LineMatch(i, "6r", ONE) for i in ids]
+        lines = store.lines_of(conn, [m.claim_id for n, m in enumerate(matches)
+                                      if m.claim_id is not None and n not in by_6r])
         reversal_claims = [m.claim_id for cp, m in zip(chunk, matches) if cp.is_reversal and m.claim_id]
         prior = store.payments_by(conn, claim_ids=reversal_claims) if reversal_claims else []
         plans: list[tuple[ClaimPayment, PaymentPlan, str]] = []
-        for cp, m in zip(chunk, matches):
+        for n, (cp, m) in enumerate(zip(chunk, matches)):
             self.ordinal += 1
-            line_matches = match_lines(cp.services, lines.get(m.claim_id, [])) if m.claim_id else []
+            line_matches = by_6r.get(n) or (match_lines(cp.services, lines.get(m.claim_id, [])) if m.claim_id
+                                            else [])
             plan = plan_payment(self.ordinal, cp, m, line_matches, self.owner.rules, self.owner.force)
             if plan.finding is not None and not self.owner.force:
                 self.result.findings.append(plan.finding)

@@ -30,6 +30,11 @@ def render_text(results: list[FileResult], dry_run: bool) -> Iterator[str]:
             continue
         for finding in r.findings:
             yield finding
+        for a in r.acks:
+            verb = "would record" if dry_run else "recorded"
+            yield (f"{a.where}: {a.kind}: {a.accepted} claim(s) accepted, {a.rejected} rejected; {verb} "
+                   f"{a.new_events} new status event(s)")
+            yield from (f"  {u}" for u in a.unmatched)
         for e in r.eras:
             head = f"{e.where}: payer {e.payer} trace {e.trace} BPR02 {e.payment}"
             if e.status == "already-posted":

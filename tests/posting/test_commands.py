@@ -88,8 +88,10 @@ class TestPost:
         assert 1 == _edi("post", str(a), "--db", db_url)[0]   # UNKNOWN9 goes to the exception queue
 
     def test_not_an_835_and_a_bad_ledger_url(self, tmp_path: Path) -> None:
+        code, out = _edi("post", _copy(tmp_path, "837p-office-visits.x12"), "--db", str(tmp_path / "l.db"))
+        assert 1 == code and "ST02 0001: not an 005010X221A1 835, a 999 or a 277CA" in out
         code, out = _edi("post", _copy(tmp_path, "999-ack.x12"), "--db", str(tmp_path / "l.db"))
-        assert 1 == code and "not an 005010X221A1 835" in out
+        assert 1 == code and "AK2 837 0001 of group 1001: no such transaction sent to EXAMPLECH" in out
         code, out = _edi("post", _copy(tmp_path, "835-remittance.x12"), "--db", "nosuch://x")
         assert 2 == code and 1 == len(out.strip().splitlines())
 
@@ -113,3 +115,32 @@ class TestReading:
         assert "CLP02 22 charge -200.00 paid -160.00, matched by clm01 (1.000), reverses payment #" in out
         assert "PLB FB -5.00 (reference P5)" in out
         assert 1 == _edi("ledger", "claim", "NOPE", "--db", db_url)[0]
+
+
+class TestAcknowledgments:
+    def test_999_and_277ca_advance_the_sample_claims(self, db_url: str, tmp_path: Path) -> None:
+        from edi.ledger import open_ledger
+
+        _edi("ledger", "import", _copy(tmp_path, "837p-office-visits.x12"), "--db", db_url)
+        code, out = _edi("post", _copy(tmp_path, "999-ack.x12"), _copy(tmp_path, "277ca-claim-ack.x12"),
+                         "--db", db_url)
+        assert 0 == code, out
+        assert "999: 3 claim(s) accepted, 0 rejected; recorded 3 new status event(s)" in out
+        assert "277CA: 2 claim(s) accepted, 1 rejected; recorded 3 new status event(s)" in out
+        with open_ledger(db_url) as ledger:
+            ids = {c: ledger.submissions_for_claim(c) and c for c in ("PCN1001", "PCN1002", "PCN1003")}
+            assert all(ids.values())
+        code, out = _edi("ledger", "claim", "PCN1002", "--db", db_url)
+        assert "rejected        A7:164" in out and "A7:164:IL" in out   # STC01 of the sample: invalid information
+        code, out = _edi("post", _copy(tmp_path, "277ca-claim-ack.x12"), "--db", db_url)
+        assert 0 == code and "nothing changed" in out
+
+    def test_a_rejecting_ta1_rejects_every_claim_of_the_interchange(self, db_url: str, tmp_path: Path) -> None:
+        _edi("ledger", "import", _copy(tmp_path, "837p-office-visits.x12"), "--db", db_url)
+        ta1 = tmp_path / "ta1.x12"   # the clearinghouse (ISA06 EXAMPLECH) rejects interchange 000001001
+        ta1.write_text("ISA*00*          *00*          *ZZ*EXAMPLECH      *ZZ*EXAMPLEFP      *250115*0935*^*00501"
+                       "*000004002*0*T*:~TA1*000001001*250115*0930*R*024~IEA*0*000004002~")
+        code, out = _edi("post", str(ta1), "--db", db_url)
+        assert (0, True) == (code, "TA1: 0 claim(s) accepted, 3 rejected" in out), out
+        code, out = _edi("ledger", "claim", "PCN1003", "--db", db_url)
+        assert "rejected        TA1 R 024" in out
