@@ -61,10 +61,10 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
         line = {"claim_line_id": lm.line_id, "line_ref": n, "line_match": lm.method}
         amount = svc.paid_amount or ZERO
         line_paid += amount
-        plan.postings.append(_row("payment", "line", amount) | line)
+        plan.postings.append(_row("payment", "line", amount, line=line))
         remarks = ",".join(svc.remark_codes) or None
         for adj in svc.adjustments:
-            plan.postings.append(_adjustment(adj, remarks) | line)
+            plan.postings.append(_adjustment(adj, remarks, line))
         zero_paid = amount == ZERO and (svc.charge or ZERO) > ZERO
         if zero_paid or cp.is_denied:
             _route(plan, svc.adjustments, svc.remark_codes, rules, n)
@@ -87,20 +87,24 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
     return plan
 
 
-def _row(account: str, kind: str, amount: Decimal, flagged: int = 0) -> dict[str, Any]:
-    return {"account": account, "kind": kind, "amount": amount, "group_code": None, "reason_code": None,
-            "remarks": None, "quantity": None, "reference": None, "flagged": flagged, "claim_line_id": None,
-            "line_ref": None, "line_match": None}
+NO_LINE = {"claim_line_id": None, "line_ref": None, "line_match": None}
 
 
-def _adjustment(adj: Adjustment, remarks: str | None) -> dict[str, Any]:
+def _row(account: str, kind: str, amount: Decimal, flagged: int = 0, *, group: str | None = None,
+         reason: str | None = None, remarks: str | None = None, quantity: Decimal | None = None,
+         line: dict[str, Any] = NO_LINE) -> dict[str, Any]:
+    return {"account": account, "kind": kind, "amount": amount, "group_code": group, "reason_code": reason,
+            "remarks": remarks, "quantity": quantity, "reference": None, "flagged": flagged,
+            "claim_line_id": line["claim_line_id"], "line_ref": line["line_ref"], "line_match": line["line_match"]}
+
+
+def _adjustment(adj: Adjustment, remarks: str | None, line: dict[str, Any] = NO_LINE) -> dict[str, Any]:
     if adj.group == "PR":
         account, kind = "patient", PATIENT_KIND.get(adj.reason, "patient-other")
     else:
         account, kind = "adjustment", GROUP_KIND.get(adj.group, adj.group[:20])
-    return _row(account, kind, adj.amount) | {"group_code": adj.group[:2], "reason_code": adj.reason[:5],
-                                               "remarks": remarks[:200] if remarks else None,
-                                               "quantity": adj.quantity}
+    return _row(account, kind, adj.amount, group=adj.group[:2], reason=adj.reason[:5],
+                remarks=remarks[:200] if remarks else None, quantity=adj.quantity, line=line)
 
 
 def _route(plan: PaymentPlan, adjustments: tuple[Adjustment, ...], remarks: tuple[str, ...], rules: Rules,

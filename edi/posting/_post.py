@@ -351,7 +351,9 @@ class _EraPoster:
         for cp, plan, fingerprint in plans:
             payment_id = ids[fingerprint]
             stamp = {"era_id": self.era_id, "claim_payment_id": payment_id, "claim_id": plan.match.claim_id}
-            postings.extend(p | stamp for p in plan.postings)
+            for row in plan.postings:
+                row.update(stamp)
+            postings.extend(plan.postings)
             items.extend({"line_ref": None, "group_code": None, "reason_code": None, "remark_code": None,
                           "note": None} | w | stamp for w in plan.work_items)
             if plan.match.claim_id is not None and plan.status:
