@@ -54,21 +54,28 @@ def test_kill_9_at_a_random_moment_then_rerun_gives_the_undisturbed_totals(
         synth_files: tuple[Path, Path], tmp_path: Path) -> None:
     c, r = synth_files
     calm = ledger_with_claims(f"sqlite:///{tmp_path}/calm.db", c)
+    started = time.monotonic()
     subprocess.run([*POST, str(r), "--db", calm], check=False, capture_output=True, timeout=300)
+    duration = time.monotonic() - started
     expected = totals(calm)
     assert expected[1][0] == 2 and sum(n for _, _, n, _ in expected[0]) > CLAIMS
     rng = random.Random()
     seed = rng.randrange(1 << 30)
     rng.seed(seed)
+    interrupted = 0
     for attempt in range(3):
         url = ledger_with_claims(f"sqlite:///{tmp_path}/crash{attempt}.db", c)
         worker = subprocess.Popen([*POST, str(r), "--db", url], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(rng.uniform(0.3, 4.0))
+        time.sleep(rng.uniform(0.2, 0.9) * duration)   # somewhere inside an undisturbed run's time
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
+        eras, payments = totals(url)[1][:2]
+        assert payments in {0, 5000, CLAIMS}, f"half an ERA posted (seed {seed}): {payments} claim payments"
+        interrupted += eras < 2                       # killed before both ERAs were in
         subprocess.run([*POST, str(r), "--db", url], check=False, capture_output=True, timeout=300)
         assert expected == totals(url), f"random seed {seed}, attempt {attempt}"
+    assert interrupted, f"random seed {seed}: no kill landed before the run finished"
 
 
 def test_two_posts_of_one_file_at_once_on_postgresql_post_it_once(synth_files: tuple[Path, Path],
