@@ -101,10 +101,11 @@ def claims_by_prefix(conn: Connection, prefix: str, limit: int = 5) -> list[Know
     """Claims whose CLM01 starts with ``prefix`` (a payer cut CLP01 short); at most ``limit``."""
     c = t.claims.c
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return [KnownClaim(*row) for row in conn.execute(
-        select(c.id, c.patient_control_number, c.payer_order, c.total_charge)
-        .where(c.patient_control_number.like(f"{escaped}%", escape="\\"),
-               c.patient_control_number != prefix).order_by(c.id).limit(limit))]
+    query = select(c.id, c.patient_control_number, c.payer_order, c.total_charge) \
+        .where(c.patient_control_number.like(f"{escaped}%", escape="\\"), c.patient_control_number != prefix)
+    if conn.dialect.name == "sqlite":   # a range the CLM01 index serves (and SQLite's LIKE ignores case)
+        query = query.where(c.patient_control_number > prefix, c.patient_control_number < prefix + "\U0010ffff")
+    return [KnownClaim(*row) for row in conn.execute(query.order_by(c.id).limit(limit))]
 
 
 def line_keys(conn: Connection, claim_ids: Iterable[int]) -> dict[int, dict[str, int]]:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from edi.models import Adjustment, ClaimPayment
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 PATIENT_KIND = {"1": "deductible", "2": "coinsurance", "3": "copay"}
 GROUP_KIND = {"CO": "contractual", "OA": "other", "PI": "payer-initiated", "CR": "correction"}
 
@@ -47,7 +48,7 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
                  rules: Rules, force: bool) -> PaymentPlan:
     paid = cp.paid_amount or ZERO
     plan = PaymentPlan(ordinal, cp.patient_control_number, match, paid)
-    finding = _balance(cp)
+    finding = _fractional_cents(cp) or _balance(cp)
     if finding is not None:
         plan.finding = f"{where(cp)}: {finding}"
     if match.claim_id is None:    # the exception queue: its dollars in suspense, never dropped
@@ -130,6 +131,18 @@ def _claim_remarks(cp: ClaimPayment) -> tuple[str, ...]:
 def _difference(cp: ClaimPayment) -> Decimal:
     """CLP03 − CLP04 − Σ CAS: what the claim's adjustments lack for charge = paid + Σ adjustments."""
     return (cp.total_charge or ZERO) - (cp.paid_amount or ZERO) - cp.adjustment_total
+
+
+def _fractional_cents(cp: ClaimPayment) -> str | None:
+    """The ledger keeps amounts to the cent and never rounds: an amount with more decimals refuses the ERA."""
+    amounts = [cp.total_charge, cp.paid_amount, cp.patient_responsibility, cp.interest,
+               *(a.amount for a in cp.adjustments)]
+    for svc in cp.services:
+        amounts += [svc.charge, svc.paid_amount, *(a.amount for a in svc.adjustments)]
+    for amount in amounts:
+        if amount is not None and amount != amount.quantize(CENT):
+            return f"amount {amount} has fractions of a cent; the ledger keeps amounts exact and does not round"
+    return None
 
 
 def _balance(cp: ClaimPayment) -> str | None:

@@ -179,6 +179,9 @@ class _EraPoster:
         self.transaction = self.conn.begin()
         self.journal = Journal(self.conn, owner.run_id)
         try:
+            if self.result.payment != self.result.payment.quantize(Decimal("0.01")):
+                self.fail(f"{self.result.where}: BPR02 {self.result.payment} has fractions of a cent; not posted")
+                return
             known = store.find_era(self.conn, self.result.key)
             if known is None:
                 source_id = self.journal.source_ids([owner.source])[owner.source.sha256]

@@ -201,6 +201,17 @@ class TestBalance:
         assert 0 == count(ledger, "postings")
 
 
+    def test_fractions_of_a_cent_are_refused_naming_the_clp(self, ledger: Ledger, tmp_path: Path) -> None:
+        body = header("90.01", "TRACEF") + ["CLP*X3*1*100*90.005**12*PX*11*1", "CAS*CO*45*9.995"]
+        path = tmp_path / "f.835"
+        path.write_bytes(interchange(body))
+        result = post_file(ledger, path)
+        assert "refused" == result.eras[0].status
+        assert "CLP X3 (segment 12): amount 90.005 has fractions of a cent" in result.eras[0].findings[0]
+        path.write_bytes(interchange(header("0.001", "TRACEG")))
+        assert "BPR02 0.001 has fractions of a cent; not posted" in post_file(ledger, path).eras[0].findings[0]
+
+
 class TestExactlyOnce:
     def test_the_same_file_again_changes_nothing(self, golden: tuple[Ledger, Path, Path]) -> None:
         ledger, a, _ = golden
