@@ -652,6 +652,33 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
             click.echo(line)
     sys.exit(summary.exit_code)
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Print the posting plan (matches, amounts, work items); change nothing.")
+@click.option("--force", is_flag=True, help="Post an 835 that does not balance in itself, the difference flagged.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fmt: str) -> None:
+    """Post 835 remittances to the ledger: each claim payment matched to its claim (or into the exception queue
+    with its dollars in suspense), payments, adjustments, patient responsibility, denials as work items, PLB,
+    reversals — one database transaction per ERA, exactly once (docs/posting.md). Exit 0 all posted, 1 something
+    went to the exception queue or was not posted, 2 cannot run.
+
+    Example: edi post era.835 --db edi.db --dry-run
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import post_file
+    from edi.posting._report import render_text, to_json
+
+    with open_ledger(db) as opened:
+        results = [post_file(opened, file, dry_run=dry_run, force=force) for file in files]
+    if fmt == "json":
+        click.echo(json.dumps(to_json(results), indent=1))
+    else:
+        for line in render_text(results, dry_run):
+            click.echo(line)
+    sys.exit(0 if all(r.clean for r in results) else 1)
+
 
 @cli.group()
 def ledger() -> None:
@@ -696,6 +723,102 @@ def ledger_status(db: str | None, fmt: str) -> None:
         click.echo(f"  {table:<28} {count:>10}")
     click.echo("  code tables: " + ", ".join(f"{kind} {quarter or 'not loaded'}"
                                              for kind, quarter in status.quarters.items()))
+
+
+@ledger.command("import")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+def ledger_import(files: tuple[Path, ...], db: str | None) -> None:
+    """Record claims another system sent (its 837 files) so that their ERAs can be posted: claims, lines (REF*6R,
+    or a key derived from CLM01 and the line number) and the submission with the file's control numbers.
+    Importing the same file again changes nothing and says so (docs/posting.md).
+
+    Example: edi ledger import sent/*.837 --db edi.db
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import import_837
+
+    with open_ledger(db) as opened:
+        for file in files:
+            done = import_837(opened, file)
+            if not done.changed:
+                click.echo(f"{file}: already imported ({done.claims} claims, {done.interchanges} interchange(s)); "
+                           "nothing changed")
+                continue
+            derived = f", {done.derived_line_keys} line(s) without REF*6R keyed by CLM01#n" \
+                if done.derived_line_keys else ""
+            click.echo(f"{file}: {done.claims} claims ({done.new_encounters} new), "
+                       f"{done.new_submissions} submission(s) recorded{derived}")
+
+
+@ledger.command("report")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_report(db: str | None, fmt: str) -> None:
+    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions (docs/posting.md).
+
+    Example: edi ledger report --format json
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import era_report
+    from edi.posting._report import json_safe
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        rows = era_report(conn)
+    if fmt == "json":
+        click.echo(json.dumps(json_safe(rows), indent=1))
+        return
+    click.echo(f"{'era':>5} {'payer':<14} {'trace':<18} {'BPR02':>12} {'posted':>12} {'PLB':>10} {'suspense':>10} "
+               f"{'claims':>7} {'exc':>5}")
+    for r in rows:
+        flag = " forced" if r["forced"] else ""
+        flag += "" if r["balanced"] else " UNBALANCED"
+        click.echo(f"{r['era']:>5} {r['payer'][:14]:<14} {r['trace'][:18]:<18} {r['bpr02']:>12} {r['posted']:>12} "
+                   f"{r['plb']:>10} {r['suspense']:>10} {r['claims']:>7} {r['exceptions']:>5}{flag}")
+
+
+@ledger.command("claim")
+@click.argument("clm01")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_claim(clm01: str, db: str | None, fmt: str) -> None:
+    """A claim's history: status events (submitted, accepted, paid …), each ERA's payment with its entries, PLB
+    naming it, work items. Exit 1 when the ledger holds no claim with this CLM01.
+
+    Example: edi ledger claim PCN1001
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import claim_history
+    from edi.posting._report import json_safe
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        claims = claim_history(conn, clm01)
+    if fmt == "json":
+        click.echo(json.dumps(json_safe(claims), indent=1))
+    for c in claims if fmt == "text" else ():
+        click.echo(f"claim #{c['claim']} CLM01 {clm01}: payer {c['payer']} (order {c['payer_order']}), frequency "
+                   f"{c['frequency']}, charge {c['charge']}, service {c['service_from']}")
+        for e in c["events"]:
+            reason = f" ({e['reason']})" if e["reason"] else ""
+            click.echo(f"  {e['at']:%Y-%m-%d %H:%M} {e['status']:<15} {e['reason_code'] or ''} {e['where'] or ''}"
+                       f"{reason}")
+        for p in c["payments"]:
+            rev = f", reverses payment #{p['reverses']}" if p["reverses"] else ""
+            click.echo(f"  ERA trace {p['trace']} ({p['payer']}): CLP02 {p['clp02']} charge {p['charge']} paid "
+                       f"{p['paid']}, matched by {p['match']} ({p['score']}){rev}")
+            for x in p["entries"]:
+                code = f" {x['group']}-{x['reason']}" if x["group"] else ""
+                line = f" line {x['line']}" if x["line"] else ""
+                click.echo(f"    {x['account']:<10} {x['kind']:<14} {x['amount']:>10}{code}{line}"
+                           f"{' ' + x['remarks'] if x['remarks'] else ''}")
+        for x in c["plb"]:
+            click.echo(f"  PLB {x['kind']} {x['amount']} (reference {x['reference']})")
+        for w in c["work_items"]:
+            click.echo(f"  work item: {w['queue']} {w['root_cause']} → {w['action']} "
+                       f"{(w['group'] or '')}{'-' + w['reason'] if w['reason'] else ''} {w['amount'] or ''}")
+    if not claims:
+        click.echo(f"{clm01}: no claim with this CLM01 in the ledger", err=True)
+        sys.exit(1)
 
 
 @ledger.command("roster")
