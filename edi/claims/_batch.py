@@ -526,7 +526,7 @@ def render_text(summary: BuildSummary) -> Iterable[str]:
             yield f"  {entry['encounter']} ({entry['input']}):"
             for f in entry["findings"]:
                 where = f" [{f['field']}]" if f.get("field") else ""
-                prevents = f" prevents {f['prevents']}" if f.get("prevents") else ""
+                prevents = f" [prevents {f['prevents']}]" if f.get("prevents") else ""
                 yield f"    {f['severity']} {f['code']}{where}: {f['message']}{prevents}"
     if s.held:
         yield f"held claims and their findings: {Path(s.out) / 'held.json'}"
