@@ -761,20 +761,15 @@ def ledger_report(db: str | None, fmt: str) -> None:
     """
     from edi.ledger import open_ledger
     from edi.ledger._posting import era_report
-    from edi.posting._report import json_safe
+    from edi.posting._report import json_safe, render_era_report
 
     with open_ledger(db) as opened, opened._read() as conn:
         rows = era_report(conn)
     if fmt == "json":
         click.echo(json.dumps(json_safe(rows), indent=1))
         return
-    click.echo(f"{'era':>5} {'payer':<14} {'trace':<18} {'BPR02':>12} {'posted':>12} {'PLB':>10} {'suspense':>10} "
-               f"{'claims':>7} {'exc':>5}")
-    for r in rows:
-        flag = " forced" if r["forced"] else ""
-        flag += "" if r["balanced"] else " UNBALANCED"
-        click.echo(f"{r['era']:>5} {r['payer'][:14]:<14} {r['trace'][:18]:<18} {r['bpr02']:>12} {r['posted']:>12} "
-                   f"{r['plb']:>10} {r['suspense']:>10} {r['claims']:>7} {r['exceptions']:>5}{flag}")
+    for line in render_era_report(rows):
+        click.echo(line)
 
 
 @ledger.command("claim")
@@ -789,33 +784,15 @@ def ledger_claim(clm01: str, db: str | None, fmt: str) -> None:
     """
     from edi.ledger import open_ledger
     from edi.ledger._posting import claim_history
-    from edi.posting._report import json_safe
+    from edi.posting._report import json_safe, render_claim_history
 
     with open_ledger(db) as opened, opened._read() as conn:
         claims = claim_history(conn, clm01)
     if fmt == "json":
         click.echo(json.dumps(json_safe(claims), indent=1))
-    for c in claims if fmt == "text" else ():
-        click.echo(f"claim #{c['claim']} CLM01 {clm01}: payer {c['payer']} (order {c['payer_order']}), frequency "
-                   f"{c['frequency']}, charge {c['charge']}, service {c['service_from']}")
-        for e in c["events"]:
-            reason = f" ({e['reason']})" if e["reason"] else ""
-            click.echo(f"  {e['at']:%Y-%m-%d %H:%M} {e['status']:<15} {e['reason_code'] or ''} {e['where'] or ''}"
-                       f"{reason}")
-        for p in c["payments"]:
-            rev = f", reverses payment #{p['reverses']}" if p["reverses"] else ""
-            click.echo(f"  ERA trace {p['trace']} ({p['payer']}): CLP02 {p['clp02']} charge {p['charge']} paid "
-                       f"{p['paid']}, matched by {p['match']} ({p['score']}){rev}")
-            for x in p["entries"]:
-                code = f" {x['group']}-{x['reason']}" if x["group"] else ""
-                line = f" line {x['line']}" if x["line"] else ""
-                click.echo(f"    {x['account']:<10} {x['kind']:<14} {x['amount']:>10}{code}{line}"
-                           f"{' ' + x['remarks'] if x['remarks'] else ''}")
-        for x in c["plb"]:
-            click.echo(f"  PLB {x['kind']} {x['amount']} (reference {x['reference']})")
-        for w in c["work_items"]:
-            click.echo(f"  work item: {w['queue']} {w['root_cause']} → {w['action']} "
-                       f"{(w['group'] or '')}{'-' + w['reason'] if w['reason'] else ''} {w['amount'] or ''}")
+    else:
+        for line in render_claim_history(clm01, claims):
+            click.echo(line)
     if not claims:
         click.echo(f"{clm01}: no claim with this CLM01 in the ledger", err=True)
         sys.exit(1)

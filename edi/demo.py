@@ -43,6 +43,7 @@ def main(folder: str) -> int:
     failures += show_models(files)
     failures += show_validation(files, claim_file)
     failures += show_batch(Path(folder))
+    failures += show_posting(Path(folder))
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
 
@@ -159,6 +160,39 @@ def _acks(report: object, path: Path, data: bytes | None = None) -> list[str]:
               for ack in build_277ca(report, data if data is not None else path)  # type: ignore[arg-type]
               for claim in ack.claims]
     return lines
+
+
+def show_posting(folder: Path) -> int:
+    """ERAs back in: the sample 837P recorded as sent (`edi ledger import`), then its 999, 277CA and the 835 posted
+    (`edi post`), the ledger's ERA report and claim PCN1001's history. The sample 835 also pays two claims the
+    837P does not hold (PCN0987, PCN0950): they go to the exception queue, their dollars in suspense. 1 when the
+    ERA does not balance or PCN1001 is not paid as the 835 says (125.22)."""
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import claim_history, era_report
+    from edi.posting import import_837, post_file
+    from edi.posting._report import render_claim_history, render_era_report, render_text
+
+    claims, remits = folder / "837p-office-visits.x12", [folder / n for n in ("999-ack.x12", "277ca-claim-ack.x12",
+                                                                                  "835-remittance.x12")]
+    if not claims.exists() or not all(p.exists() for p in remits):
+        return 0
+    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "demo.db")) as ledger:
+        imported = import_837(ledger, claims)
+        print(f"\nERAs back in (`edi ledger import {claims.name}`: {imported.claims} claims recorded as sent; "
+              f"`edi post {' '.join(p.name for p in remits)}`):")
+        results = [post_file(ledger, path) for path in remits]
+        for line in render_text(results, dry_run=False):
+            print(f"  {line}")
+        with ledger._read() as conn:
+            rows, history = era_report(conn), claim_history(conn, "PCN1001")
+        print("\n`edi ledger report`:")
+        for line in render_era_report(rows):
+            print(f"  {line}")
+        print("\n`edi ledger claim PCN1001`:")
+        for line in render_claim_history("PCN1001", history):
+            print(f"  {line}")
+    paid = [p["paid"] for c in history for p in c["payments"]]
+    return 0 if rows and all(r["balanced"] for r in rows) and [str(x) for x in paid] == ["125.22"] else 1
 
 
 if __name__ == "__main__":

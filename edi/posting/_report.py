@@ -59,3 +59,39 @@ def render_text(results: list[FileResult], dry_run: bool) -> Iterator[str]:
                            f"({p['score']}): paid {p['paid']}, {p['entries']} entries{extra}{items}")
                 if e.claims > len(e.plan):
                     yield f"  … {e.claims - len(e.plan)} more claim payment(s)"
+
+
+def render_era_report(rows: list[dict[str, Any]]) -> Iterator[str]:
+    """`edi ledger report`: one line per ERA posted."""
+    yield (f"{'era':>5} {'payer':<14} {'trace':<18} {'BPR02':>12} {'posted':>12} {'PLB':>10} {'suspense':>10} "
+           f"{'claims':>7} {'exc':>5}")
+    for r in rows:
+        flag = " forced" if r["forced"] else ""
+        flag += "" if r["balanced"] else " UNBALANCED"
+        yield (f"{r['era']:>5} {r['payer'][:14]:<14} {r['trace'][:18]:<18} {r['bpr02']:>12} {r['posted']:>12} "
+               f"{r['plb']:>10} {r['suspense']:>10} {r['claims']:>7} {r['exceptions']:>5}{flag}")
+
+
+def render_claim_history(clm01: str, claims: list[dict[str, Any]]) -> Iterator[str]:
+    """`edi ledger claim CLM01`: each claim of that number with its events, payments and their entries, PLB and
+    work items."""
+    for c in claims:
+        yield (f"claim #{c['claim']} CLM01 {clm01}: payer {c['payer']} (order {c['payer_order']}), frequency "
+               f"{c['frequency']}, charge {c['charge']}, service {c['service_from']}")
+        for e in c["events"]:
+            reason = f" ({e['reason']})" if e["reason"] else ""
+            yield f"  {e['at']:%Y-%m-%d %H:%M} {e['status']:<15} {e['reason_code'] or ''} {e['where'] or ''}{reason}"
+        for p in c["payments"]:
+            rev = f", reverses payment #{p['reverses']}" if p["reverses"] else ""
+            yield (f"  ERA trace {p['trace']} ({p['payer']}): CLP02 {p['clp02']} charge {p['charge']} paid "
+                   f"{p['paid']}, matched by {p['match']} ({p['score']}){rev}")
+            for x in p["entries"]:
+                code = f" {x['group']}-{x['reason']}" if x["group"] else ""
+                line = f" line {x['line']}" if x["line"] else ""
+                yield (f"    {x['account']:<10} {x['kind']:<14} {x['amount']:>10}{code}{line}"
+                       f"{' ' + x['remarks'] if x['remarks'] else ''}")
+        for x in c["plb"]:
+            yield f"  PLB {x['kind']} {x['amount']} (reference {x['reference']})"
+        for w in c["work_items"]:
+            yield (f"  work item: {w['queue']} {w['root_cause']} → {w['action']} "
+                   f"{(w['group'] or '')}{'-' + w['reason'] if w['reason'] else ''} {w['amount'] or ''}")
