@@ -44,7 +44,8 @@ def scrub_one(encounter: Encounter, refs: References) -> tuple[ScrubFinding, ...
             found.append(finding if level is None else replace(finding, severity=level))
     if encounter.frequency not in ("7", "8") and not any(f.is_error for f in found):
         for n, key in service_keys(encounter, refs.as_of):     # what goes out: later duplicates, units per day
-            refs.batch.add(key, encounter.id, encounter.lines[n].units)
+            mue = refs.mue(key[3], key[2])                       # units are counted for per-day MUEs only
+            refs.batch.add(key, encounter.id, encounter.lines[n].units if mue is not None and mue.per_day else None)
     return tuple(found)
 
 

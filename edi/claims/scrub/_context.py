@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 class BatchMemory:
     """What the encounters going out in this batch bill, for the batch's later encounters (duplicates, MUE units
     per day): each service — (patient, provider, date of service, procedure) — with the first encounter billing it
-    and the units billed. Compact, since a batch may hold millions of lines (~230 bytes a service; as tuples and
-    Decimals it took ~700): a service is remembered by its 64-bit hash (two services of a million colliding has
-    odds of about 1 in 30 million), each encounter id once, units as integer thousandths."""
+    and the units billed of codes with a per-day MUE. Compact, since a batch may hold millions of lines (~130 bytes
+    a service, ~230 with units; as tuples and Decimals it took ~700): a service is remembered by its 64-bit hash
+    (two services of a million colliding has odds of about 1 in 30 million), each encounter id once, units as
+    integer thousandths."""
 
     __slots__ = ("_first", "_ids", "_units")
 
@@ -37,12 +38,15 @@ class BatchMemory:
     def __len__(self) -> int:
         return len(self._first)
 
-    def add(self, service: tuple[Any, ...], encounter: str, units: Decimal) -> None:
+    def add(self, service: tuple[Any, ...], encounter: str, units: Decimal | None) -> None:
+        """Remember that ``encounter`` bills ``service``; ``units`` only where a per-day limit counts them."""
         key = hash(service)
         if key not in self._first:
             if not self._ids or self._ids[-1] != encounter:
                 self._ids.append(encounter)
             self._first[key] = len(self._ids) - 1
+        if units is None:
+            return
         scaled = units * 1000
         whole = int(scaled) if scaled == scaled.to_integral_value() else scaled
         self._units[key] = self._units.get(key, 0) + whole
