@@ -772,6 +772,34 @@ def ledger_report(db: str | None, fmt: str) -> None:
         click.echo(line)
 
 
+@ledger.command("queue")
+@DB_OPTION
+@click.option("--closed", "show_closed", is_flag=True, help="Also list the items a later event closed.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_queue(db: str | None, show_closed: bool, fmt: str) -> None:
+    """Open work items by queue (denial, exception, review), root cause and payer, each with its next action and
+    amount. An item is closed by a later event — a replacement claim (frequency 7) or a later payment of the
+    claim — derived, never updated (docs/posting.md).
+
+    Example: edi ledger queue --db edi.db
+    """
+    import dataclasses
+
+    from edi.ledger import open_ledger
+    from edi.ledger._queue import queue_summary, work_items
+    from edi.posting._report import json_safe, render_queue
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        items = work_items(conn)
+    summary = queue_summary(items)
+    if fmt == "json":
+        listed = [dataclasses.asdict(i) for i in items if show_closed or i.closed_by is None]
+        click.echo(json.dumps(json_safe({**summary, "items": listed}), indent=1))
+        return
+    for line in render_queue(items, summary, show_closed):
+        click.echo(line)
+
+
 @ledger.command("claim")
 @click.argument("clm01")
 @DB_OPTION

@@ -95,3 +95,26 @@ def render_claim_history(clm01: str, claims: list[dict[str, Any]]) -> Iterator[s
         for w in c["work_items"]:
             yield (f"  work item: {w['queue']} {w['root_cause']} → {w['action']} "
                    f"{(w['group'] or '')}{'-' + w['reason'] if w['reason'] else ''} {w['amount'] or ''}")
+
+
+def render_queue(items: list[Any], summary: dict[str, Any], show_closed: bool = False) -> Iterator[str]:
+    """`edi ledger queue`: open work items by queue, root cause and payer, each with its next action."""
+    closed = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["closed"].items())) or "none"
+    yield f"open work items: {summary['open']} ({summary['open_amount']}); closed by a later event: {closed}"
+    for g in summary["groups"]:
+        yield f"{g['queue']} / {g['root_cause']} / payer {g['payer']}: {g['items']} item(s), {g['amount']}"
+        for i in items:
+            if i.closed_by is None and (i.queue, i.root_cause, i.payer) == (g["queue"], g["root_cause"], g["payer"]):
+                yield "  " + _item_line(i)
+    if show_closed:
+        for i in items:
+            if i.closed_by is not None:
+                yield f"closed: {_item_line(i)}: {i.closed_by}"
+
+
+def _item_line(i: Any) -> str:
+    code = f" {i.group or '*'}-{i.reason}" if i.reason else ""
+    line = f" line {i.line}" if i.line else ""
+    claim = f"claim {i.clm01}" if i.claim_id is not None else f"CLP {i.clm01} (no claim)"
+    note = f" ({i.note})" if i.note else ""
+    return f"#{i.item} {claim}{line}{code} {i.amount if i.amount is not None else ''} → {i.action}{note}"
