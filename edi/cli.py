@@ -657,12 +657,17 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Print the posting plan (matches, amounts, work items); change nothing.")
 @click.option("--force", is_flag=True, help="Post an 835 that does not balance in itself, the difference flagged.")
+@click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Automation policy per payer (default: mappings/posting/automation.toml).")
+@click.option("--reviewed", is_flag=True, help="The plan was checked by a person: post review-only payers' ERAs too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fmt: str) -> None:
+def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, policy: Path | None, reviewed: bool,
+         fmt: str) -> None:
     """Post 835 remittances to the ledger: each claim payment matched to its claim (or into the exception queue
     with its dollars in suspense), payments, adjustments, patient responsibility, denials as work items, PLB,
-    reversals — one database transaction per ERA, exactly once (docs/posting.md). Exit 0 all posted, 1 something
-    went to the exception queue or was not posted, 2 cannot run.
+    reversals — one database transaction per ERA, exactly once; each payer's automation policy applied (post,
+    post and review, review only; CARCs always reviewed; write-off limits) (docs/posting.md). Exit 0 all posted,
+    1 something went to the exception queue, was held for review or was not posted, 2 cannot run.
 
     Example: edi post era.835 --db edi.db --dry-run
     """
@@ -670,8 +675,12 @@ def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fm
     from edi.posting import post_file
     from edi.posting._report import render_text, to_json
 
+    from edi.posting._policy import load_policies
+
+    policies = load_policies(policy)
     with open_ledger(db) as opened:
-        results = [post_file(opened, file, dry_run=dry_run, force=force) for file in files]
+        results = [post_file(opened, file, dry_run=dry_run, force=force, policies=policies, reviewed=reviewed)
+                   for file in files]
     if fmt == "json":
         click.echo(json.dumps(to_json(results), indent=1))
     else:

@@ -44,19 +44,22 @@ def render_text(results: list[FileResult], dry_run: bool) -> Iterator[str]:
                 for finding in e.findings:
                     yield finding
                 continue
-            verb = "would post" if dry_run else "posted"
+            verb = "would post" if dry_run or e.status == "review" else "posted"
+            reviews = f", {e.reviews} review item(s) (automation policy)" if e.reviews else ""
             yield (f"{head}: {verb} {e.claims} claim payment(s), {e.matched} matched: {e.posted_to_claims} to claims,"
                    f" PLB {e.plb}, suspense {e.suspense}; {e.exceptions} exception(s), {e.work_items} denial work "
-                   "item(s)")
+                   f"item(s){reviews}")
             for finding in e.findings:
-                yield f"  flagged: {finding}"
-            if dry_run:
+                yield f"  {'held' if e.status == 'review' else 'flagged'}: {finding}"
+            if dry_run or e.status == "review":
                 for p in e.plan:
                     target = f"claim #{p['claim_id']}" if p["claim_id"] else "suspense"
                     extra = f" reverses payment #{p['reverses']}" if p["reverses"] else ""
                     items = f" [{', '.join(p['work_items'])}]" if p["work_items"] else ""
                     yield (f"  CLP {p['clp01']} (CLP02 {p['status']}) → {target} by {p['match']} "
                            f"({p['score']}): paid {p['paid']}, {p['entries']} entries{extra}{items}")
+                    for note in p.get("reviews", ()):
+                        yield f"    review: {note}"
                 if e.claims > len(e.plan):
                     yield f"  … {e.claims - len(e.plan)} more claim payment(s)"
 
