@@ -652,6 +652,49 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
             click.echo(line)
     sys.exit(summary.exit_code)
 
+@claims.command("secondary")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json.")
+@DB_OPTION
+@click.option("--receiver", default="example-clearinghouse", show_default=True,
+              help="Who the files are for: a name in mappings/receivers/ or a .toml path.")
+@click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The day the scrubber judges timely filing and "
+              "coverage by (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def claims_secondary(out_dir: Path, db: str | None, receiver: str, usage: str | None, as_of: Any,
+                     fmt: str) -> None:
+    """Build the next payer's claims: for each claim whose payer's ERA is posted (and stands), whose encounter
+    has another coverage after it, and which that payer did not cross over (CLP02 19/20/21, NM1*TT), an 837 to
+    the next payer with 2320/2330A/2330B and each line's 2430 from the posted 835 — scrubbed, batched, checked and
+    recorded as `edi claims build` does (docs/posting.md). Exit 0 all built, 1 something skipped, held or invalid.
+
+    Example: edi claims secondary --db edi.db --out secondary/
+    """
+    from datetime import date
+
+    from edi.claims._batch import BuildOptions, render_text
+    from edi.claims._receivers import load_receiver
+    from edi.ledger import open_ledger
+    from edi.posting._secondary import build_secondaries, summary_dict
+
+    options = BuildOptions(load_receiver(receiver), as_of.date() if as_of else date.today(), usage)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open_ledger(db) as opened:
+        result = build_secondaries(opened, out_dir, options)
+    if fmt == "json":
+        click.echo(json.dumps(summary_dict(result), indent=1, default=str))
+    else:
+        click.echo(f"{result.candidates} claim(s) with a next payer: {len(result.encounters)} to build, "
+                   f"{len(result.skipped)} skipped")
+        for line in result.skipped:
+            click.echo(f"  skipped {line}")
+        if result.build is not None:
+            for line in render_text(result.build):
+                click.echo(line)
+    sys.exit(1 if result.skipped or (result.build and result.build.exit_code) else 0)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=FILE)
 @DB_OPTION
