@@ -852,6 +852,29 @@ def ledger_queue(db: str | None, show_closed: bool, fmt: str) -> None:
         click.echo(line)
 
 
+@ledger.command("statements")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the statements (statement-<account id>.txt, one per patient who owes something).")
+@DB_OPTION
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The statement date (default: today).")
+def ledger_statements(out_dir: Path, db: str | None, as_of: Any) -> None:
+    """Patient statements: per patient, each claim's charge, what insurance paid and what the patient owes and
+    why (deductible, coinsurance, copay, other PR), as the last payer that adjudicated it said (docs/posting.md).
+
+    Example: edi ledger statements --out statements/ --db edi.db
+    """
+    from datetime import date
+
+    from edi.ledger import open_ledger
+    from edi.ledger._statements import patients_due
+    from edi.posting._statements import total_owed, write_statements
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        patients = patients_due(conn)
+    written = write_statements(patients, out_dir, as_of.date() if as_of else date.today())
+    click.echo(f"{len(written)} statement(s) in {out_dir}: {total_owed(patients):.2f} owed by patients")
+
+
 @ledger.command("claim")
 @click.argument("clm01")
 @DB_OPTION
