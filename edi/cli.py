@@ -807,20 +807,29 @@ def ledger_import(files: tuple[Path, ...], db: str | None) -> None:
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def ledger_report(db: str | None, fmt: str) -> None:
-    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions (docs/posting.md).
+    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions; per payer totals; and the
+    deposits reconciled: each matched to ERAs by trace (TRN02) and amount (BPR02), ERAs without deposits, deposits
+    without ERAs (docs/posting.md).
 
     Example: edi ledger report --format json
     """
+    import dataclasses
+
     from edi.ledger import open_ledger
+    from edi.ledger._deposits import reconcile
     from edi.ledger._posting import era_report
-    from edi.posting._report import json_safe, render_era_report
+    from edi.posting._report import json_safe, payer_totals, render_deposits, render_era_report
 
     with open_ledger(db) as opened, opened._read() as conn:
         rows = era_report(conn)
+        deposits = reconcile(conn)
     if fmt == "json":
-        click.echo(json.dumps(json_safe(rows), indent=1))
+        click.echo(json.dumps(json_safe({"eras": rows, "payers": payer_totals(rows),
+                                         "deposits": dataclasses.asdict(deposits)}), indent=1))
         return
     for line in render_era_report(rows):
+        click.echo(line)
+    for line in render_deposits(deposits):
         click.echo(line)
 
 
@@ -873,6 +882,26 @@ def ledger_statements(out_dir: Path, db: str | None, as_of: Any) -> None:
         patients = patients_due(conn)
     written = write_statements(patients, out_dir, as_of.date() if as_of else date.today())
     click.echo(f"{len(written)} statement(s) in {out_dir}: {total_owed(patients):.2f} owed by patients")
+
+
+@ledger.command("deposits")
+@click.argument("file", type=FILE)
+@DB_OPTION
+def ledger_deposits(file: Path, db: str | None) -> None:
+    """Load bank deposits (CSV with date, amount, trace columns) for reconciliation with ERAs in `edi ledger
+    report`. Append-only and idempotent: a deposit (same date, amount and trace) is loaded once, ever.
+
+    Example: edi ledger deposits bank-2025-03.csv --db edi.db
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._deposits import load_deposits
+
+    with open_ledger(db) as opened:
+        done = load_deposits(opened, file)
+    if done.new:
+        click.echo(f"{file}: {done.new} new deposit(s) of {done.rows} loaded")
+    else:
+        click.echo(f"{file}: all {done.rows} deposit(s) loaded before; nothing changed")
 
 
 @ledger.command("claim")

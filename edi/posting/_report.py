@@ -121,3 +121,35 @@ def _item_line(i: Any) -> str:
     claim = f"claim {i.clm01}" if i.claim_id is not None else f"CLP {i.clm01} (no claim)"
     note = f" ({i.note})" if i.note else ""
     return f"#{i.item} {claim}{line}{code} {i.amount if i.amount is not None else ''} → {i.action}{note}"
+
+
+def payer_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`edi ledger report`: per payer, the ERAs' BPR02, posted, PLB and suspense added up."""
+    totals: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        t = totals.setdefault(r["payer"], {"payer": r["payer"], "eras": 0, "bpr02": 0, "posted": 0, "plb": 0,
+                                           "suspense": 0})
+        t["eras"] += 1
+        for key in ("bpr02", "posted", "plb", "suspense"):
+            t[key] += r[key]
+    return [totals[k] for k in sorted(totals)]
+
+
+def render_deposits(rec: Any) -> Iterator[str]:
+    """`edi ledger report`: deposits reconciled with ERAs by trace and amount."""
+    loaded = len(rec.matched) + len(rec.differing) + len(rec.deposits_without_eras)
+    if not loaded and not rec.eras_without_deposits:
+        return
+    yield ""
+    yield (f"deposits: {loaded} loaded, {len(rec.matched)} matched to ERAs, {len(rec.differing)} with another "
+           f"amount than their ERAs, {len(rec.deposits_without_eras)} without ERAs; "
+           f"{len(rec.eras_without_deposits)} ERA(s) without a deposit")
+    for d in rec.matched:
+        yield f"  matched   {d['date']} {d['amount']:>12} trace {d['trace']}: ERA {', '.join(map(str, d['eras']))}"
+    for d in rec.differing:
+        yield (f"  differs   {d['date']} {d['amount']:>12} trace {d['trace']}: ERA {', '.join(map(str, d['eras']))} "
+               f"total {d['eras_total']} (difference {d['difference']})")
+    for d in rec.deposits_without_eras:
+        yield f"  no ERA    {d['date']} {d['amount']:>12} trace {d['trace']}"
+    for e in rec.eras_without_deposits:
+        yield f"  no deposit ERA {e['era']} payer {e['payer']} trace {e['trace']} BPR02 {e['bpr02']} ({e['payment_date']})"
