@@ -829,6 +829,9 @@ def ledger_report(db: str | None, fmt: str) -> None:
         return
     for line in render_era_report(rows):
         click.echo(line)
+    for p in payer_totals(rows):
+        click.echo(f"payer {p['payer']}: {p['eras']} ERA(s), BPR02 {p['bpr02']}, posted {p['posted']}, PLB {p['plb']}, "
+                   f"suspense {p['suspense']}")
     for line in render_deposits(deposits):
         click.echo(line)
 

@@ -152,4 +152,5 @@ def render_deposits(rec: Any) -> Iterator[str]:
     for d in rec.deposits_without_eras:
         yield f"  no ERA    {d['date']} {d['amount']:>12} trace {d['trace']}"
     for e in rec.eras_without_deposits:
-        yield f"  no deposit ERA {e['era']} payer {e['payer']} trace {e['trace']} BPR02 {e['bpr02']} ({e['payment_date']})"
+        yield (f"  no deposit ERA {e['era']} payer {e['payer']} trace {e['trace']} BPR02 {e['bpr02']} "
+               f"({e['payment_date']})")

@@ -58,6 +58,7 @@ def test_deposits_load_once_and_reconcile_with_eras(db_url: str, tmp_path: Path)
     # per payer: the three ERAs of TESTHP, BPR02 437 + 75 + 40 = 552
     assert [("TESTHP", 3, "552.00")] == [(p["payer"], p["eras"], p["bpr02"]) for p in doc["payers"]]
     code, out = _edi("ledger", "report", "--db", db_url)
+    assert "payer TESTHP: 3 ERA(s), BPR02 552.00, posted 527.50, PLB -15.50, suspense 40.00" in out.splitlines()
     assert ("deposits: 4 loaded, 2 matched to ERAs, 1 with another amount than their ERAs, 1 without ERAs; "
             "0 ERA(s) without a deposit") in out
     with open_ledger(db_url) as ledger, ledger.engine.connect() as conn, pytest.raises(Exception, match="append-only"):

@@ -96,7 +96,8 @@ def test_the_secondary_carries_the_primary_adjudication_and_balances(primary_sen
     assert "DTP*573*D8*20250301" == segs[m + 1]
     # 2430 per line: SVD paid, its CAS, DTP*573 = BPR16 2025-03-01
     i = segs.index(next(s for s in segs if s.startswith("SVD*EXHP1*80.00*")))
-    assert ["SVD*EXHP1*80.00*HC:99213:25**1", "CAS*CO*45*25.00", "CAS*PR*2*20.00", "DTP*573*D8*20250301"] == segs[i:i + 4]
+    assert ["SVD*EXHP1*80.00*HC:99213:25**1", "CAS*CO*45*25.00", "CAS*PR*2*20.00",
+            "DTP*573*D8*20250301"] == segs[i:i + 4]
     j = segs.index(next(s for s in segs if s.startswith("SVD*EXHP1*100.00*")))
     assert ["SVD*EXHP1*100.00*HC:11102**1", "CAS*CO*45*40.00", "CAS*PR*1*20.00", "DTP*573*D8*20250301"] == segs[j:j + 4]
     assert [] == [(f.code, f.message) for f in validate(path, snips=(1, 2, 3, 4, 5), jobs=1).errors]
