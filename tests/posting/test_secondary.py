@@ -53,9 +53,14 @@ def _options() -> BuildOptions:
     return BuildOptions(load_receiver("example-clearinghouse"), AS_OF)
 
 
-@pytest.fixture
-def primary_sent(ledger: Ledger, tmp_path: Path) -> tuple[Ledger, Path]:
+@pytest.fixture(params=["derived", "mrn"])
+def primary_sent(request: pytest.FixtureRequest, ledger: Ledger, tmp_path: Path) -> tuple[Ledger, Path]:
+    """J20250110A sent to EXHP1; with "mrn" the patient is keyed by a medical record number, so the primary's
+    lines are the same services for the duplicate edit (which must let the secondary through: COB)."""
     first = (ROOT / "samples" / "encounters" / "encounters.jsonl").read_text().splitlines()[0]
+    if request.param == "mrn":
+        first = first.replace('"id":"J20250110A",', '"id":"J20250110A","medical_record_number":"MRN-J1",')
+        assert "MRN-J1" in first
     source = tmp_path / "j.jsonl"
     source.write_text(first + "\n")
     summary = build([source], tmp_path / "primary", ledger, _options())
