@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from edi.ledger import _schema as t
+from edi.ledger._journal import CHUNK, _chunks
 
 CROSSED_OVER = frozenset({"19", "20", "21", "23"})
 PROCESSED = frozenset({"1", "2", "3"})     # processed as primary, secondary, tertiary
@@ -46,20 +47,27 @@ def adjudicated_claims(conn: Connection) -> Iterator[Adjudication]:
         payments.setdefault(row.claim_id, []).append(row)
         if row.reverses_id is not None:
             reversed_ids.add(row.reverses_id)
-    for claim in conn.execute(select(c.id, c.patient_control_number, c.payer_order, c.payer_id, e.document)
-                              .join(t.encounters, e.id == c.encounter_id)
-                              .where(c.id.in_(list(payments) or [-1])).order_by(c.id)):
-        if (claim.patient_control_number, claim.payer_order + 1) in billed:
-            continue
-        standing = [r for r in payments[claim.id] if r.status_code != "22" and r.id not in reversed_ids]
-        if not standing:
-            continue
-        found = Adjudication(claim.id, claim.patient_control_number, claim.payer_order, claim.payer_id,
-                             claim.document, [r.status_code for r in standing], claim.id in forwarded or
-                             any(r.status_code in CROSSED_OVER for r in standing),
-                             max((r.payment_date for r in standing if r.payment_date), default=None))
-        found.entries = list(conn.execute(
-            select(p.account, p.kind, p.group_code, p.reason_code, p.amount, p.quantity, p.line_ref,
-                   ln.line_number).outerjoin(t.claim_lines, ln.id == p.claim_line_id)
-            .where(p.claim_payment_id.in_([r.id for r in standing])).order_by(p.id)))
-        yield found
+    for chunk in _chunks(list(payments), CHUNK):
+        found: dict[int, Adjudication] = {}
+        standing_of: dict[int, int] = {}     # claim payment id → claim id
+        for claim in conn.execute(select(c.id, c.patient_control_number, c.payer_order, c.payer_id, e.document)
+                                  .join(t.encounters, e.id == c.encounter_id).where(c.id.in_(chunk))
+                                  .order_by(c.id)):
+            if (claim.patient_control_number, claim.payer_order + 1) in billed:
+                continue
+            standing = [r for r in payments[claim.id] if r.status_code != "22" and r.id not in reversed_ids]
+            if not standing:
+                continue
+            found[claim.id] = Adjudication(claim.id, claim.patient_control_number, claim.payer_order, claim.payer_id,
+                                           claim.document, [r.status_code for r in standing],
+                                           claim.id in forwarded or any(r.status_code in CROSSED_OVER
+                                                                        for r in standing),
+                                           max((r.payment_date for r in standing if r.payment_date), default=None))
+            standing_of.update((r.id, claim.id) for r in standing)
+        for ids in _chunks(list(standing_of), CHUNK):
+            for entry in conn.execute(
+                    select(p.claim_payment_id, p.account, p.kind, p.group_code, p.reason_code, p.amount, p.quantity,
+                           p.line_ref, ln.line_number).outerjoin(t.claim_lines, ln.id == p.claim_line_id)
+                    .where(p.claim_payment_id.in_(ids)).order_by(p.id)):
+                found[standing_of[entry.claim_payment_id]].entries.append(entry)
+        yield from (found[k] for k in sorted(found))

@@ -94,6 +94,8 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
 def _review(plan: PaymentPlan, cp: ClaimPayment, policy: PayerPolicy) -> None:
     """The payer's automation policy: write-offs above their CARC's limit are posted flagged, each with a review
     work item; a CARC the policy always reviews, or a post-and-review payer, adds one review item for the claim."""
+    if policy.mode == "post" and not policy.review_carcs and not policy.write_off_limits:
+        return    # the default: nothing to look at (posting 100k claims pays nothing for the policy)
     reasons: list[str] = []
     if policy.mode != "post":
         reasons.append(f"payer {policy.payer}: {policy.mode}")
