@@ -652,17 +652,65 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
             click.echo(line)
     sys.exit(summary.exit_code)
 
+@claims.command("secondary")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json.")
+@DB_OPTION
+@click.option("--receiver", default="example-clearinghouse", show_default=True,
+              help="Who the files are for: a name in mappings/receivers/ or a .toml path.")
+@click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The day the scrubber judges timely filing and "
+              "coverage by (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def claims_secondary(out_dir: Path, db: str | None, receiver: str, usage: str | None, as_of: Any,
+                     fmt: str) -> None:
+    """Build the next payer's claims: for each claim whose payer's ERA is posted (and stands), whose encounter
+    has another coverage after it, and which that payer did not cross over (CLP02 19/20/21, NM1*TT), an 837 to
+    the next payer with 2320/2330A/2330B and each line's 2430 from the posted 835 — scrubbed, batched, checked and
+    recorded as `edi claims build` does (docs/posting.md). Exit 0 all built, 1 something skipped, held or invalid.
+
+    Example: edi claims secondary --db edi.db --out secondary/
+    """
+    from datetime import date
+
+    from edi.claims._batch import BuildOptions, render_text
+    from edi.claims._receivers import load_receiver
+    from edi.ledger import open_ledger
+    from edi.posting._secondary import build_secondaries, summary_dict
+
+    options = BuildOptions(load_receiver(receiver), as_of.date() if as_of else date.today(), usage)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open_ledger(db) as opened:
+        result = build_secondaries(opened, out_dir, options)
+    if fmt == "json":
+        click.echo(json.dumps(summary_dict(result), indent=1, default=str))
+    else:
+        click.echo(f"{result.candidates} claim(s) with a next payer: {len(result.encounters)} to build, "
+                   f"{len(result.skipped)} skipped")
+        for line in result.skipped:
+            click.echo(f"  skipped {line}")
+        if result.build is not None:
+            for line in render_text(result.build):
+                click.echo(line)
+    sys.exit(1 if result.skipped or (result.build and result.build.exit_code) else 0)
+
+
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=FILE)
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Print the posting plan (matches, amounts, work items); change nothing.")
 @click.option("--force", is_flag=True, help="Post an 835 that does not balance in itself, the difference flagged.")
+@click.option("--policy", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Automation policy per payer (default: mappings/posting/automation.toml).")
+@click.option("--reviewed", is_flag=True, help="The plan was checked by a person: post review-only payers' ERAs too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fmt: str) -> None:
+def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, policy: Path | None, reviewed: bool,
+         fmt: str) -> None:
     """Post 835 remittances to the ledger: each claim payment matched to its claim (or into the exception queue
     with its dollars in suspense), payments, adjustments, patient responsibility, denials as work items, PLB,
-    reversals — one database transaction per ERA, exactly once (docs/posting.md). Exit 0 all posted, 1 something
-    went to the exception queue or was not posted, 2 cannot run.
+    reversals — one database transaction per ERA, exactly once; each payer's automation policy applied (post,
+    post and review, review only; CARCs always reviewed; write-off limits) (docs/posting.md). Exit 0 all posted,
+    1 something went to the exception queue, was held for review or was not posted, 2 cannot run.
 
     Example: edi post era.835 --db edi.db --dry-run
     """
@@ -670,8 +718,12 @@ def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fm
     from edi.posting import post_file
     from edi.posting._report import render_text, to_json
 
+    from edi.posting._policy import load_policies
+
+    policies = load_policies(policy)
     with open_ledger(db) as opened:
-        results = [post_file(opened, file, dry_run=dry_run, force=force) for file in files]
+        results = [post_file(opened, file, dry_run=dry_run, force=force, policies=policies, reviewed=reviewed)
+                   for file in files]
     if fmt == "json":
         click.echo(json.dumps(to_json(results), indent=1))
     else:
@@ -755,21 +807,104 @@ def ledger_import(files: tuple[Path, ...], db: str | None) -> None:
 @DB_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def ledger_report(db: str | None, fmt: str) -> None:
-    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions (docs/posting.md).
+    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions; per payer totals; and the
+    deposits reconciled: each matched to ERAs by trace (TRN02) and amount (BPR02), ERAs without deposits, deposits
+    without ERAs (docs/posting.md).
 
     Example: edi ledger report --format json
     """
+    import dataclasses
+
     from edi.ledger import open_ledger
+    from edi.ledger._deposits import reconcile
     from edi.ledger._posting import era_report
-    from edi.posting._report import json_safe, render_era_report
+    from edi.posting._report import json_safe, payer_totals, render_deposits, render_era_report
 
     with open_ledger(db) as opened, opened._read() as conn:
         rows = era_report(conn)
+        deposits = reconcile(conn)
     if fmt == "json":
-        click.echo(json.dumps(json_safe(rows), indent=1))
+        click.echo(json.dumps(json_safe({"eras": rows, "payers": payer_totals(rows),
+                                         "deposits": dataclasses.asdict(deposits)}), indent=1))
         return
     for line in render_era_report(rows):
         click.echo(line)
+    for p in payer_totals(rows):
+        click.echo(f"payer {p['payer']}: {p['eras']} ERA(s), BPR02 {p['bpr02']}, posted {p['posted']}, PLB {p['plb']}, "
+                   f"suspense {p['suspense']}")
+    for line in render_deposits(deposits):
+        click.echo(line)
+
+
+@ledger.command("queue")
+@DB_OPTION
+@click.option("--closed", "show_closed", is_flag=True, help="Also list the items a later event closed.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_queue(db: str | None, show_closed: bool, fmt: str) -> None:
+    """Open work items by queue (denial, exception, review), root cause and payer, each with its next action and
+    amount. An item is closed by a later event — a replacement claim (frequency 7) or a later payment of the
+    claim — derived, never updated (docs/posting.md).
+
+    Example: edi ledger queue --db edi.db
+    """
+    import dataclasses
+
+    from edi.ledger import open_ledger
+    from edi.ledger._queue import queue_summary, work_items
+    from edi.posting._report import json_safe, render_queue
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        items = work_items(conn)
+    summary = queue_summary(items)
+    if fmt == "json":
+        listed = [dataclasses.asdict(i) for i in items if show_closed or i.closed_by is None]
+        click.echo(json.dumps(json_safe({**summary, "items": listed}), indent=1))
+        return
+    for line in render_queue(items, summary, show_closed):
+        click.echo(line)
+
+
+@ledger.command("statements")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the statements (statement-<account id>.txt, one per patient who owes something).")
+@DB_OPTION
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The statement date (default: today).")
+def ledger_statements(out_dir: Path, db: str | None, as_of: Any) -> None:
+    """Patient statements: per patient, each claim's charge, what insurance paid and what the patient owes and
+    why (deductible, coinsurance, copay, other PR), as the last payer that adjudicated it said (docs/posting.md).
+
+    Example: edi ledger statements --out statements/ --db edi.db
+    """
+    from datetime import date
+
+    from edi.ledger import open_ledger
+    from edi.ledger._statements import patients_due
+    from edi.posting._statements import total_owed, write_statements
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        patients = patients_due(conn)
+    written = write_statements(patients, out_dir, as_of.date() if as_of else date.today())
+    click.echo(f"{len(written)} statement(s) in {out_dir}: {total_owed(patients):.2f} owed by patients")
+
+
+@ledger.command("deposits")
+@click.argument("file", type=FILE)
+@DB_OPTION
+def ledger_deposits(file: Path, db: str | None) -> None:
+    """Load bank deposits (CSV with date, amount, trace columns) for reconciliation with ERAs in `edi ledger
+    report`. Append-only and idempotent: a deposit (same date, amount and trace) is loaded once, ever.
+
+    Example: edi ledger deposits bank-2025-03.csv --db edi.db
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._deposits import load_deposits
+
+    with open_ledger(db) as opened:
+        done = load_deposits(opened, file)
+    if done.new:
+        click.echo(f"{file}: {done.new} new deposit(s) of {done.rows} loaded")
+    else:
+        click.echo(f"{file}: all {done.rows} deposit(s) loaded before; nothing changed")
 
 
 @ledger.command("claim")

@@ -250,7 +250,8 @@ class _Build:
         to_scrub: dict[str, tuple[Path, list[int]]] = {}
         encounters = []
         for enc, path in valid:
-            earlier = open_claims.get(enc.id, [])
+            order = min(enc.billed_coverage, len(enc.coverages))   # a claim to another payer (COB) is not a resend
+            earlier = [ref for ref in open_claims.get(enc.id, []) if ref.payer_order == order]
             if enc.id in self.sent:
                 self._duplicate(enc, path, "came earlier in this build", None)
             elif earlier and not self.options.replace:

@@ -104,7 +104,8 @@ def submissions_for_claim(conn: Connection, patient_control_number: str) -> list
     rows = conn.execute(
         select(claims.c.id, claims.c.patient_control_number, claims.c.frequency_code, submissions.c.file_name,
                submissions.c.receiver_name, submissions.c.interchange_control_number,
-               links.c.group_control_number, links.c.transaction_control_number, submissions.c.submitted_at)
+               links.c.group_control_number, links.c.transaction_control_number, submissions.c.submitted_at,
+               claims.c.payer_order)
         .select_from(claims.join(links, links.c.claim_id == claims.c.id)
                      .join(submissions, links.c.submission_id == submissions.c.id))
         .where(claims.c.patient_control_number == patient_control_number)
@@ -124,14 +125,14 @@ def open_submissions(conn: Connection, patient_control_numbers: Iterable[str]) -
             select(claims.c.id, claims.c.patient_control_number, claims.c.frequency_code, submissions.c.file_name,
                    submissions.c.receiver_name, submissions.c.interchange_control_number,
                    links.c.group_control_number, links.c.transaction_control_number, submissions.c.submitted_at,
-                   status)
+                   claims.c.payer_order, status)
             .select_from(claims.join(links, links.c.claim_id == claims.c.id)
                          .join(submissions, links.c.submission_id == submissions.c.id))
             .where(claims.c.patient_control_number.in_(chunk))
             .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc()))
         for row in rows:
             if ClaimStatus(row.status) not in NOT_PENDING_AT_PAYER:
-                found.setdefault(row.patient_control_number, []).append(SubmissionRef(*row[:9]))
+                found.setdefault(row.patient_control_number, []).append(SubmissionRef(*row[:10]))
     return found
 
 

@@ -270,6 +270,7 @@ class SubmissionRef:
     group_control_number: str
     transaction_control_number: str
     submitted_at: datetime
+    payer_order: int = 1               # the coverage it was billed to (1 primary, 2 secondary …)
 
 
 @dataclass(frozen=True, slots=True)

@@ -386,6 +386,19 @@ posted_files = Table(   # a file all of whose ERAs are in: posting it again is a
     UniqueConstraint("source_id"),
 )
 
+# ---------------------------------------------------------------- money in the bank (revision 0003)
+deposits = Table(   # a bank deposit, reconciled against ERAs by trace (TRN02) and amount (BPR02)
+    "deposits", metadata, _id(),
+    Column("deposit_key", String(64), nullable=False, unique=True),   # SHA-256 of date, amount, trace: loaded once
+    Column("deposit_date", Date, nullable=False),
+    Column("amount", Money(), nullable=False),
+    Column("trace_number", String(50), nullable=False, index=True),   # the EFT trace or check number (TRN02)
+    _ref("source_id", "sources", index=False),          # the bank file, by its SHA-256
+    Column("source_ref", String(200)),                  # "row 4"
+    _ref("run_id", "runs", nullable=True, index=False),
+    _recorded(),
+)
+
 MUTABLE = frozenset({"control_counters"})
 """Tables whose rows may be updated (never deleted); every other table is append-only."""
 

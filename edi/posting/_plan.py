@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from edi.posting._match import ClaimMatch, LineMatch
+from edi.posting._policy import WRITE_OFF_GROUPS, PayerPolicy
 from edi.posting._rules import Rules
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def where(cp: ClaimPayment) -> str:
 
 
 def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches: list[LineMatch],
-                 rules: Rules, force: bool) -> PaymentPlan:
+                 rules: Rules, force: bool, policy: PayerPolicy | None = None) -> PaymentPlan:
     paid = cp.paid_amount or ZERO
     plan = PaymentPlan(ordinal, cp.patient_control_number, match, paid)
     finding = _fractional_cents(cp) or _balance(cp)
@@ -85,7 +86,34 @@ def plan_payment(ordinal: int, cp: ClaimPayment, match: ClaimMatch, line_matches
     if finding is not None and force:
         plan.postings.append(_row("adjustment", "unbalanced", _difference(cp), flagged=1))
     plan.status = _status(cp)
+    if policy is not None:
+        _review(plan, cp, policy)
     return plan
+
+
+def _review(plan: PaymentPlan, cp: ClaimPayment, policy: PayerPolicy) -> None:
+    """The payer's automation policy: write-offs above their CARC's limit are posted flagged, each with a review
+    work item; a CARC the policy always reviews, or a post-and-review payer, adds one review item for the claim."""
+    if policy.mode == "post" and not policy.review_carcs and not policy.write_off_limits:
+        return    # the default: nothing to look at (posting 100k claims pays nothing for the policy)
+    reasons: list[str] = []
+    if policy.mode != "post":
+        reasons.append(f"payer {policy.payer}: {policy.mode}")
+    carcs = sorted({p["reason_code"] for p in plan.postings if p["group_code"] and p["reason_code"] in
+                    policy.review_carcs})
+    reasons += [f"CARC {carc} is always reviewed" for carc in carcs]
+    if reasons:
+        plan.work_items.append({"queue": "review", "root_cause": "policy", "action": "review", "amount": plan.paid,
+                                "note": "; ".join(reasons)[:500]})
+    for row in plan.postings:
+        limit = policy.limit(row["reason_code"]) if row["group_code"] in WRITE_OFF_GROUPS else None
+        if limit is not None and row["amount"] > limit:
+            row["flagged"] = 1
+            plan.work_items.append({"queue": "review", "root_cause": "policy", "action": "review-write-off",
+                                    "group_code": row["group_code"], "reason_code": row["reason_code"],
+                                    "amount": row["amount"], "line_ref": row["line_ref"],
+                                    "note": f"{row['group_code']}-{row['reason_code']} write-off {row['amount']:.2f} "
+                                            f"above the automatic limit {limit:.2f}"})
 
 
 NO_LINE = {"claim_line_id": None, "line_ref": None, "line_match": None}

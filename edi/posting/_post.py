@@ -22,6 +22,7 @@ from edi.logging import get_logger
 from edi.posting._acks import AckResult
 from edi.posting._match import LineMatch, match_claim, match_lines
 from edi.posting._plan import ZERO, PaymentPlan, plan_payment, where
+from edi.posting._policy import Policies, load_policies
 from edi.posting._rules import Rules, load_rules
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class EraResult:
     suspense: Decimal = ZERO
     exceptions: int = 0
     work_items: int = 0
+    reviews: int = 0               # review work items the payer's automation policy made
     findings: list[str] = field(default_factory=list)
     previously: str = ""           # already-posted: when and by which run
     plan: list[dict[str, Any]] = field(default_factory=list)
@@ -68,12 +70,15 @@ class FileResult:
     @property
     def clean(self) -> bool:
         """Everything posted (or posted before), nothing in the exception queue, nothing refused."""
-        return not self.findings and not any(a.unmatched for a in self.acks) and all(e.status in ("posted", "already-posted", "planned") and not e.exceptions
-                                         and not e.findings for e in self.eras)
+        return not self.findings and not any(a.unmatched for a in self.acks) and all(
+            e.status in ("posted", "already-posted", "planned") and not e.exceptions and not e.findings
+            for e in self.eras)
 
 
 def post_file(ledger: Ledger, path: Path, *, dry_run: bool = False, force: bool = False,
-              rules: Rules | None = None) -> FileResult:
+              rules: Rules | None = None, policies: Policies | None = None, reviewed: bool = False) -> FileResult:
+    """Post one file; ``policies`` (default: mappings/posting/automation.toml) say per payer what posts without a
+    person; ``reviewed``: a person has read the plan, so review-only payers' ERAs post too."""
     from edi.ledger import Source
     from edi.ledger import _posting as store
 
@@ -90,11 +95,12 @@ def post_file(ledger: Ledger, path: Path, *, dry_run: bool = False, force: bool 
     else:
         run_id = None
     poster = _FilePoster(ledger, source, result, rules or load_rules(), dry_run, force, run_id)
+    poster.policies, poster.reviewed = policies or load_policies(), reviewed
     try:
         poster.run(path)
     finally:
         poster.abandon()
-    refused = any(e.status == "refused" for e in result.eras)
+    refused = any(e.status in ("refused", "review") for e in result.eras)
     if not dry_run and not refused and not result.findings and (result.eras or result.acks):
         with ledger.transaction() as journal:
             source_id = journal.source_ids([source])[source.sha256]
@@ -108,6 +114,8 @@ class _FilePoster:
         self.ledger, self.source, self.result, self.rules = ledger, source, result, rules
         self.dry_run, self.force, self.run_id = dry_run, force, run_id
         self.era: _EraPoster | None = None
+        self.policies: Policies = load_policies()
+        self.reviewed = False
 
     def run(self, path: Path) -> None:
         from edi.models import ClaimAcknowledgment, ClaimPayment, FunctionalGroupAck, InterchangeAck, Remittance, \
@@ -171,6 +179,8 @@ class _EraPoster:
         self.result = EraResult(key[:200], payer_id, remit.trace_number, remit.total_actual_provider_payment or ZERO,
                                 f"{Path(owner.result.file).name}: {place}")
         owner.result.eras.append(self.result)
+        self.policy = owner.policies.for_payer(payer_id)
+        self.held = self.policy.mode == "review-only" and not owner.reviewed   # post nothing: show the plan
         self.pending: list[ClaimPayment] = []
         self.clp04 = ZERO
         self.ordinal = 0
@@ -236,6 +246,12 @@ class _EraPoster:
                 return
             if self.owner.dry_run:
                 self.result.status = "planned"
+                self._close(commit=False)
+            elif self.held:
+                self.result.status = "review"
+                self.result.findings.append(f"{self.result.where}: payer {self.result.payer} is review-only "
+                                            "(mappings/posting/automation.toml): not posted; post it with "
+                                            "--reviewed once its plan is checked")
                 self._close(commit=False)
             else:
                 self._close(commit=True)
@@ -314,7 +330,8 @@ class _EraPoster:
             self.ordinal += 1
             line_matches = by_6r.get(n) or (match_lines(cp.services, lines.get(m.claim_id, [])) if m.claim_id
                                             else [])
-            plan = plan_payment(self.ordinal, cp, m, line_matches, self.owner.rules, self.owner.force)
+            plan = plan_payment(self.ordinal, cp, m, line_matches, self.owner.rules, self.owner.force,
+                                self.policy)
             if plan.finding is not None and not self.owner.force:
                 self.result.findings.append(plan.finding)
             plans.append((cp, plan, self._fingerprint(cp)))
@@ -378,12 +395,14 @@ class _EraPoster:
         r.suspense += plan.suspense
         r.exceptions += sum(1 for w in plan.work_items if w["queue"] == "exception")
         r.work_items += sum(1 for w in plan.work_items if w["queue"] == "denial")
+        r.reviews += sum(1 for w in plan.work_items if w["queue"] == "review")
         if len(r.plan) < PLAN_LINES:
             r.plan.append({"clp01": cp.patient_control_number, "status": cp.status_code,
                            "claim_id": plan.match.claim_id, "match": plan.match.method,
                            "score": str(plan.match.score), "paid": str(plan.paid),
                            "suspense": str(plan.suspense), "entries": len(plan.postings),
                            "work_items": [f"{w['queue']}:{w['root_cause']}:{w['action']}" for w in plan.work_items],
+                           "reviews": [w["note"] for w in plan.work_items if w["queue"] == "review"],
                            "reverses": plan.reverses})
 
     def _fingerprint(self, cp: ClaimPayment) -> str:

@@ -44,19 +44,22 @@ def render_text(results: list[FileResult], dry_run: bool) -> Iterator[str]:
                 for finding in e.findings:
                     yield finding
                 continue
-            verb = "would post" if dry_run else "posted"
+            verb = "would post" if dry_run or e.status == "review" else "posted"
+            reviews = f", {e.reviews} review item(s) (automation policy)" if e.reviews else ""
             yield (f"{head}: {verb} {e.claims} claim payment(s), {e.matched} matched: {e.posted_to_claims} to claims,"
                    f" PLB {e.plb}, suspense {e.suspense}; {e.exceptions} exception(s), {e.work_items} denial work "
-                   "item(s)")
+                   f"item(s){reviews}")
             for finding in e.findings:
-                yield f"  flagged: {finding}"
-            if dry_run:
+                yield f"  {'held' if e.status == 'review' else 'flagged'}: {finding}"
+            if dry_run or e.status == "review":
                 for p in e.plan:
                     target = f"claim #{p['claim_id']}" if p["claim_id"] else "suspense"
                     extra = f" reverses payment #{p['reverses']}" if p["reverses"] else ""
                     items = f" [{', '.join(p['work_items'])}]" if p["work_items"] else ""
                     yield (f"  CLP {p['clp01']} (CLP02 {p['status']}) → {target} by {p['match']} "
                            f"({p['score']}): paid {p['paid']}, {p['entries']} entries{extra}{items}")
+                    for note in p.get("reviews", ()):
+                        yield f"    review: {note}"
                 if e.claims > len(e.plan):
                     yield f"  … {e.claims - len(e.plan)} more claim payment(s)"
 
@@ -95,3 +98,59 @@ def render_claim_history(clm01: str, claims: list[dict[str, Any]]) -> Iterator[s
         for w in c["work_items"]:
             yield (f"  work item: {w['queue']} {w['root_cause']} → {w['action']} "
                    f"{(w['group'] or '')}{'-' + w['reason'] if w['reason'] else ''} {w['amount'] or ''}")
+
+
+def render_queue(items: list[Any], summary: dict[str, Any], show_closed: bool = False) -> Iterator[str]:
+    """`edi ledger queue`: open work items by queue, root cause and payer, each with its next action."""
+    closed = ", ".join(f"{n} {kind}" for kind, n in sorted(summary["closed"].items())) or "none"
+    yield f"open work items: {summary['open']} ({summary['open_amount']}); closed by a later event: {closed}"
+    for g in summary["groups"]:
+        yield f"{g['queue']} / {g['root_cause']} / payer {g['payer']}: {g['items']} item(s), {g['amount']}"
+        for i in items:
+            if i.closed_by is None and (i.queue, i.root_cause, i.payer) == (g["queue"], g["root_cause"], g["payer"]):
+                yield "  " + _item_line(i)
+    if show_closed:
+        for i in items:
+            if i.closed_by is not None:
+                yield f"closed: {_item_line(i)}: {i.closed_by}"
+
+
+def _item_line(i: Any) -> str:
+    code = f" {i.group or '*'}-{i.reason}" if i.reason else ""
+    line = f" line {i.line}" if i.line else ""
+    claim = f"claim {i.clm01}" if i.claim_id is not None else f"CLP {i.clm01} (no claim)"
+    note = f" ({i.note})" if i.note else ""
+    return f"#{i.item} {claim}{line}{code} {i.amount if i.amount is not None else ''} → {i.action}{note}"
+
+
+def payer_totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`edi ledger report`: per payer, the ERAs' BPR02, posted, PLB and suspense added up."""
+    totals: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        t = totals.setdefault(r["payer"], {"payer": r["payer"], "eras": 0, "bpr02": 0, "posted": 0, "plb": 0,
+                                           "suspense": 0})
+        t["eras"] += 1
+        for key in ("bpr02", "posted", "plb", "suspense"):
+            t[key] += r[key]
+    return [totals[k] for k in sorted(totals)]
+
+
+def render_deposits(rec: Any) -> Iterator[str]:
+    """`edi ledger report`: deposits reconciled with ERAs by trace and amount."""
+    loaded = len(rec.matched) + len(rec.differing) + len(rec.deposits_without_eras)
+    if not loaded and not rec.eras_without_deposits:
+        return
+    yield ""
+    yield (f"deposits: {loaded} loaded, {len(rec.matched)} matched to ERAs, {len(rec.differing)} with another "
+           f"amount than their ERAs, {len(rec.deposits_without_eras)} without ERAs; "
+           f"{len(rec.eras_without_deposits)} ERA(s) without a deposit")
+    for d in rec.matched:
+        yield f"  matched   {d['date']} {d['amount']:>12} trace {d['trace']}: ERA {', '.join(map(str, d['eras']))}"
+    for d in rec.differing:
+        yield (f"  differs   {d['date']} {d['amount']:>12} trace {d['trace']}: ERA {', '.join(map(str, d['eras']))} "
+               f"total {d['eras_total']} (difference {d['difference']})")
+    for d in rec.deposits_without_eras:
+        yield f"  no ERA    {d['date']} {d['amount']:>12} trace {d['trace']}"
+    for e in rec.eras_without_deposits:
+        yield (f"  no deposit ERA {e['era']} payer {e['payer']} trace {e['trace']} BPR02 {e['bpr02']} "
+               f"({e['payment_date']})")

@@ -50,6 +50,8 @@ def _load(folder: str | None) -> Rules:
     by_key: dict[tuple[str, str, str], DenialRule] = {}
     default = DenialRule("billing", "appeal", "no rule for this adjustment")
     for path in sorted(base.glob("*.toml")):
+        if path.name == "automation.toml":   # the automation policy (edi.posting._policy), not denial routing
+            continue
         try:
             doc = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:

@@ -40,6 +40,7 @@ def _fill_every_table(ledger: Ledger) -> None:
                       ("addon", AddonRow("99417", 1, day, "99205"))]:
         ledger.load_rows(kind, [row], Source.of_bytes(kind, kind.encode(), kind), "2025Q1")
     _post_an_era(ledger)   # eras, claim_payments, postings, work_items, posted_files (revision 0002)
+    _load_a_deposit(ledger)   # deposits (revision 0003)
     assert all(_count(ledger, table) for table in t.metadata.tables.values())
 
 
@@ -55,6 +56,17 @@ def _post_an_era(ledger: Ledger) -> None:
         path = Path(folder) / "era.835"
         path.write_bytes(interchange(ERA_A))
         assert "posted" == post_file(ledger, path).eras[0].status
+
+
+def _load_a_deposit(ledger: Ledger) -> None:
+    import tempfile
+
+    from edi.ledger._deposits import load_deposits
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bank.csv"
+        path.write_text("date,amount,trace\n2025-03-03,437.00,TRACEA\n")
+        assert 1 == load_deposits(ledger, path).new
 
 
 def _count(ledger: Ledger, table: object) -> int:

@@ -107,7 +107,8 @@ class TestReading:
             path.write_bytes(interchange(body, control=f"00000050{n}"))
             _edi("post", str(path), "--db", db_url)
         code, out = _edi("ledger", "report", "--db", db_url, "--format", "json")
-        rows = [(r["trace"], r["bpr02"], r["posted"], r["plb"], r["suspense"], r["balanced"]) for r in json.loads(out)]
+        rows = [(r["trace"], r["bpr02"], r["posted"], r["plb"], r["suspense"], r["balanced"])
+                for r in json.loads(out)["eras"]]
         assert (0, [("TRACEA", "437.00", "407.50", "-10.50", "40.00", True),
                     ("TRACEB", "75.00", "80.00", "-5.00", "0.00", True)]) == (code, rows)
         code, out = _edi("ledger", "claim", "GOLD5", "--db", db_url)

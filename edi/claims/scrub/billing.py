@@ -170,7 +170,8 @@ def original_claim_number(enc: Encounter, refs: References) -> Iterator[Hit]:
 def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
     """The same service (patient, rendering provider, date of service, procedure) was already submitted and not
     denied (by the ledger), or is billed by an earlier encounter of this batch that is not held. Replacements and
-    voids (frequency 7, 8) are exempt."""
+    voids (frequency 7, 8) are exempt, and so is a claim to a later payer (billed_coverage > 1) beside the same
+    encounter's claim to an earlier one (coordination of benefits)."""
     if enc.frequency in ("7", "8"):
         return
     from edi.ledger import ServiceKey
@@ -184,6 +185,8 @@ def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
         if n in reported:
             continue
         for found in refs.duplicates(ServiceKey(*key)):
+            if enc.billed_coverage > 1 and found.patient_control_number == enc.id:
+                continue   # this encounter's claim to an earlier payer: the secondary bills it by design (COB)
             again = "this claim was" if found.patient_control_number == enc.id else \
                 f"claim {found.patient_control_number} was"
             reported.add(n)
