@@ -58,6 +58,8 @@ class Tool:
     ok_codes: tuple[int, ...] = (0,)       # exit statuses that mean it ran (validators exit 1 on findings)
     input: str | None = None               # "{input}": the sample converted first by this edi command, e.g. "to-json"
     option: str | None = None              # "to-json --lines": the edi command must offer this option
+    ledger: str | None = None              # "{ledger}": a copy of a prepared SQLite ledger, "imported" (the 835's
+                                           # claims, from the synthetic 837P of its seed) or "posted" (and it posted)
     kinds: tuple[str, ...] = ("835", "837p")   # the sample kinds it runs on ("encounters": coded encounters)
 
     @property
@@ -113,6 +115,11 @@ TOOLS = (
          kinds=("encounters",), compare=("encounters",)),
     Tool("edi scrub (encounters/s)", ("{python}", "bench/drivers/edi_scrub.py", "{file}"), peer="",
          kinds=("encounters",), compare=("encounters",)),
+    # ERA posting (issue 11): the 835 posted into a ledger holding its claims (a fresh copy each run), and again
+    Tool("edi post", ("{edi}", "post", "{file}", "--db", "sqlite:///{ledger}", "--format", "json"), peer="",
+         kinds=("835",), ok_codes=(0, 1), ledger="imported", default=False),
+    Tool("edi post (again: the no-op)", ("{edi}", "post", "{file}", "--db", "sqlite:///{ledger}", "--format", "json"),
+         peer="", kinds=("835",), ok_codes=(0, 1), ledger="posted", default=False),
 )
 ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi loop trees",
            "pyx12-walk": "pyx12 walk", "pyx12-validate": "pyx12 validate", "validate": "edi validate + 999",
@@ -122,7 +129,8 @@ ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi
            "to-json-lines": "edi to-json --lines", "from-json": "edi from-json", "to-xml": "edi to-xml",
            "to-json-models": "edi to-json --models", "from-json-models": "edi from-json --models",
            "validate-acks": "edi validate --ack 999 --ack 277ca", "synth-837p": "edi synth 837p",
-           "claims-build": "edi claims build", "scrub": "edi scrub (encounters/s)"}
+           "claims-build": "edi claims build", "scrub": "edi scrub (encounters/s)", "post": "edi post",
+           "post-again": "edi post (again: the no-op)"}
 BASELINE = "bare split"
 
 
@@ -271,7 +279,11 @@ def measure(tool: Tool, sample: Sample, python: str, result: Result, counted: bo
     fill = {"python": python, "edi": edi_command(python), "lfh": str(LFH_PYTHON), "file": str(sample.path),
             "out": str(out.with_suffix(".dir") if "--out" in tool.command else out),
             "input": str(prepared_input(tool.input, sample, python)) if tool.input else "",
-            "last_claim": last_claim(sample) if "{last_claim}" in tool.command else "", "claims": str(sample.claims)}
+            "last_claim": last_claim(sample) if "{last_claim}" in tool.command else "", "claims": str(sample.claims),
+            "ledger": ""}
+    if tool.ledger:
+        fill["ledger"] = str(scratch / "ledger.db")
+        shutil.copyfile(prepared_ledger(tool.ledger, sample, python), fill["ledger"])   # not timed
     command = [part.format(**fill) for part in tool.command]
     product = out if tool.writes else None
     seconds, rss, status, stdout, stderr, tree = run_once(command, product)
@@ -298,6 +310,32 @@ def prepared_input(command: str, sample: Sample, python: str) -> Path:
             subprocess.run([edi_command(python), *command.split(), str(sample.path)], stdout=sink, check=True)
         os.replace(partial, target)
     return target
+
+
+def prepared_ledger(stage: str, sample: Sample, python: str) -> Path:
+    """A SQLite ledger holding the claims the synthetic 835 pays — the synthetic 837P of the same claims and seed,
+    recorded with ``edi ledger import`` — and, for ``stage`` "posted", the 835 posted once. Made once, then reused."""
+    imported = sample.path.with_suffix(".imported.db")
+    if not imported.exists():
+        seed = sample.path.stem.rsplit("seed", 1)[1]
+        claims = sample.path.with_suffix(".claims.837p.x12")
+        subprocess.run([edi_command(python), "synth", "837p", "--claims", str(sample.claims), "--seed", seed,
+                        "--out", str(claims)], check=True, stdout=subprocess.DEVNULL)
+        partial = imported.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        subprocess.run([edi_command(python), "ledger", "import", str(claims), "--db", f"sqlite:///{partial}"],
+                       check=True, stdout=subprocess.DEVNULL)
+        os.replace(partial, imported)
+    if stage == "imported":
+        return imported
+    posted = sample.path.with_suffix(".posted.db")
+    if not posted.exists():
+        partial = posted.with_suffix(".partial")
+        shutil.copyfile(imported, partial)
+        subprocess.run([edi_command(python), "post", str(sample.path), "--db", f"sqlite:///{partial}"],
+                       stdout=subprocess.DEVNULL)
+        os.replace(partial, posted)
+    return posted
 
 
 def last_claim(sample: Sample) -> str:
@@ -420,6 +458,13 @@ def notes(samples_results: list[tuple[Sample, list[Result]]]) -> list[str]:
                              f"edi synth 837p for as many claims (target ≤ 4×); peak RSS {max(r.rss_kib) / 1024:.0f} "
                              f"MiB (target ≤ 150), {max(r.tree_kib) / 1024:.0f} MiB with its check worker; "
                              f"batched {r.output.get('batched')}, held {r.output.get('held')}")
+            if r.tool.name == "edi post" and r.status == "ok" and "edi models (stream)" in done:
+                models = done["edi models (stream)"]
+                again = done.get("edi post (again: the no-op)")
+                lines.append(f"- {sample.path.name}: edi post takes {r.median / models.median:.1f}× the time of reading "
+                             f"the 835 into models (target ≤ 4×); peak RSS {max(r.rss_kib) / 1024:.0f} MiB (target ≤ "
+                             f"200)" + (f"; posting it again (the no-op) {100 * again.median / r.median:.1f}% of the "
+                                        "first post (target < 2%)" if again else ""))
             if r.tool.name == "edi scrub (encounters/s)" and r.status == "ok":
                 lines.append(f"- {sample.path.name}: the scrubber alone: {r.output.get('per_second'):,} encounters/s "
                              f"({r.output.get('findings')} findings)")
