@@ -6,7 +6,11 @@ decide, else ambiguous); CLP07 = the payer claim number of an earlier payment of
 ERAs on the same claim: reversals, corrections); CLP01 a prefix of one CLM01 (0.8: the payer cut it short).
 Lines: REF*6R = the line's control number (1); else procedure (SVC06's, the code as billed, when the payer
 changed it) + modifiers in any order + date of service + charge (0.9), tolerant of one dropped modifier (0.8);
-for 837I revenue-code lines, revenue code + date + charge (0.85).
+for 837I revenue-code lines, revenue code + date + charge (0.85). A payer that unbundled a line into several
+service payments (the same REF*6R, or SVC06 naming the line's procedure with the payments' charges adding up to
+its charge) has each matched to that line (0.9 / 0.8, "unbundled"); one that bundled lines into one payment (its
+charge the sum of two or three lines of the date, SVC06 or SVC01 one of their procedures) has it matched to that
+line, the others named in ``bundled`` (0.75).
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ class ClaimMatch:
 @dataclass(frozen=True, slots=True)
 class LineMatch:
     line_id: int | None
-    method: str          # 6r, procedure, procedure-dropped-modifier, svc06, revenue, none
+    method: str          # 6r, procedure, dropped-modifier, svc06, revenue, unbundled, bundled, none
     score: Decimal
+    bundled: tuple[int, ...] = ()   # other claim lines the payer bundled into this service payment
 
 
 NONE = ClaimMatch(None, "none", Decimal(0), "no claim with this CLM01 or payer claim number in the ledger")
@@ -82,9 +87,12 @@ def match_lines(services: tuple[ServicePayment, ...], lines: list[KnownLine]) ->
     out: list[LineMatch] = []
     for svc in services:
         found = by_6r.get(svc.line_item_control_number) if svc.line_item_control_number else None
-        if found is not None and found.line_id not in taken:
-            taken.add(found.line_id)
-            out.append(LineMatch(found.line_id, "6r", Decimal(1)))
+        if found is not None:
+            if found.line_id not in taken:
+                taken.add(found.line_id)
+                out.append(LineMatch(found.line_id, "6r", Decimal(1)))
+            else:   # a second payment for the same line: the payer split (unbundled) it
+                out.append(LineMatch(found.line_id, "unbundled", Decimal("0.9")))
             continue
         best: tuple[Decimal, str, KnownLine] | None = None
         for line in lines:
@@ -93,12 +101,60 @@ def match_lines(services: tuple[ServicePayment, ...], lines: list[KnownLine]) ->
             scored = _score(svc, line)
             if scored is not None and (best is None or scored[0] > best[0]):
                 best = (scored[0], scored[1], line)
-        if best is None:
-            out.append(LineMatch(None, "none", Decimal(0)))
-        else:
+        if best is not None:
             taken.add(best[2].line_id)
             out.append(LineMatch(best[2].line_id, best[1], best[0]))
+            continue
+        out.append(_unbundled(svc, services, lines) or _bundled(svc, lines, taken) or
+                   LineMatch(None, "none", Decimal(0)))
     return out
+
+
+def _billed_code(svc: ServicePayment) -> str:
+    billed = svc.original_procedure or svc.procedure
+    return billed.code if billed is not None else ""
+
+
+def _on(svc: ServicePayment, line: KnownLine) -> bool:
+    dos = svc.service_date or svc.service_from
+    return dos is None or line.service_from is None or dos == line.service_from
+
+
+def _unbundled(svc: ServicePayment, services: tuple[ServicePayment, ...], lines: list[KnownLine]) -> LineMatch | None:
+    """The line whose procedure the payment's SVC06 names, when the payments naming it that day add up to its
+    charge (one billed line paid as several)."""
+    if svc.original_procedure is None:
+        return None
+    code = svc.original_procedure.code
+    parts = [s for s in services if s.original_procedure is not None and s.original_procedure.code == code
+             and (s.service_date or s.service_from) == (svc.service_date or svc.service_from)]
+    total = sum((s.charge or Decimal(0) for s in parts), Decimal(0))
+    for line in lines:
+        if line.procedure_code == code and _on(svc, line) and len(parts) > 1 and total == line.charge:
+            return LineMatch(line.line_id, "unbundled", Decimal("0.8"))
+    return None
+
+
+def _bundled(svc: ServicePayment, lines: list[KnownLine], taken: set[int]) -> LineMatch | None:
+    """Two or three unmatched lines of the date whose charges add up to the payment's, one of them the procedure
+    the payment names (SVC06, else SVC01): the payer paid them as one."""
+    from itertools import combinations
+
+    code, charge = _billed_code(svc), svc.charge
+    free = [line for line in lines if line.line_id not in taken and _on(svc, line)]
+    if not code or charge is None:
+        return None
+    for size in (2, 3):
+        for group in combinations(free, size):
+            if sum((line.charge for line in group), Decimal(0)) != charge:
+                continue
+            head = next((line for line in group if line.procedure_code == code), None)
+            if head is None:
+                continue
+            taken.update(line.line_id for line in group)
+            return LineMatch(head.line_id, "bundled", Decimal("0.75"),
+                             tuple(line.line_id for line in group if line is not head))
+    return None
 
 
 def _score(svc: ServicePayment, line: KnownLine) -> tuple[Decimal, str] | None:

@@ -83,3 +83,29 @@ class TestLines:
         assert [None] == [m.line_id for m in match_lines((_svc("99213", "90"),), [_line(1, "99213", "100")])]
         assert [None] == [m.line_id for m in match_lines((_svc("99213", "100", ("25", "59")),),
                                                           [_line(1, "99213", "100", ("59",))])]
+
+
+class TestBundling:
+    """A payer that pays one billed line as several (unbundled) or several as one (bundled): worked by hand."""
+
+    def test_a_line_split_by_the_payer_is_matched_by_each_part(self) -> None:
+        lines = [_line(1, "97110", "120"), _line(2, "97140", "80")]
+        # 97110 billed at 120 paid as two payments of 60 naming it in SVC06 (no REF*6R)
+        parts = (_svc("97110", "60", original=("97110", ())), _svc("97112", "60", original=("97110", ())))
+        got = match_lines((*parts, _svc("97140", "80")), lines)
+        assert [(1, "unbundled"), (1, "unbundled"), (2, "procedure")] == [(m.line_id, m.method) for m in got]
+
+    def test_the_same_ref_6r_twice_is_the_same_line(self) -> None:
+        got = match_lines((_svc("97110", "60", lcn="L1"), _svc("97110", "60", lcn="L1")), [_line(1, "97110", "120")])
+        assert [(1, "6r"), (1, "unbundled")] == [(m.line_id, m.method) for m in got]
+
+    def test_lines_bundled_into_one_payment(self) -> None:
+        # 99213 (100) and 36415 (20) on the day paid as one 99213 at 120: matched to 99213, 36415 bundled into it
+        lines = [_line(1, "99213", "100"), _line(2, "36415", "20"), _line(3, "81002", "15")]
+        [m] = match_lines((_svc("99213", "120"),), lines)
+        assert (1, "bundled", (2,), Decimal("0.75")) == (m.line_id, m.method, m.bundled, m.score)
+
+    def test_no_bundle_without_the_named_procedure_or_the_sum(self) -> None:
+        lines = [_line(1, "99213", "100"), _line(2, "36415", "20")]
+        assert [None] == [m.line_id for m in match_lines((_svc("99214", "120"),), lines)]
+        assert [None] == [m.line_id for m in match_lines((_svc("99213", "125"),), lines)]
