@@ -29,12 +29,26 @@ def profile(tmp: Path, **changes: str | None) -> Path:
     head, sep, rest = text.partition("[adjudication]")
     table, sub, tail = rest.partition("\n[adjudication.")
     for key, value in values.items():
-        table = re.sub(rf"(?m)^{key} = .*$\n", "", table)
+        table = _without(table, key)
         if value is not None:
             table = table.rstrip("\n") + f"\n{key} = {value}\n"
     path = tmp / "test-payer.toml"
     path.write_text(head + sep + table + sub + tail, encoding="utf-8")
     return path
+
+
+def _without(table: str, key: str) -> str:
+    """The table's text without ``key`` (a one-line value, or an array over several lines up to its "]")."""
+    out, skipping = [], False
+    for line in table.splitlines(keepends=True):
+        if skipping:
+            skipping = not line.startswith("]")
+            continue
+        if line.startswith(f"{key} = "):
+            skipping = line.split("#")[0].strip().endswith("[")
+            continue
+        out.append(line)
+    return "".join(out)
 
 
 def variant(tmp: Path, name: str, *replacements: tuple[str, str]) -> Path:

@@ -1,0 +1,53 @@
+"""Claims corrected after payment: a replacement (frequency 7, REF*F8 the payer's claim number) reverses the
+claim paid earlier (CLP02 22, every amount negated, same CLP07) and is paid anew; a void (frequency 8) is taken
+back from the next payment (PLB WO, reference the payer's claim number)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from tests.payer.support import cas, check_balanced, claim, profile, run, segments_835, variant, SAMPLE
+
+
+def corrected(tmp: Path, frequency: str, number: str, charge: str = "150") -> Path:
+    return variant(tmp, f"freq{frequency}", ("CLM*PCN1001*235***11:B:1", f"CLM*PCN1001*{85 + int(charge)}***11:B:{frequency}"),
+                   ("REF*X4*99D9999999~", f"REF*F8*{number}~\nREF*X4*99D9999999~"),
+                   ("SV1*HC:99214:25*150*", f"SV1*HC:99214:25*{charge}*"))
+
+
+def test_replacement_reverses_and_pays_again(tmp_path: Path) -> None:
+    """Run 1 pays PCN1001 43.20 (test_adjudication). Run 2 sends it again as frequency 7 with the 99214 charged
+    160: CLP*PCN1001*22*-235*-43.20*-130.80 under the first CLP07, then the new claim: the deductible given back
+    is charged again, 99214 allowed still 138 (CO-45 22), so the new claim pays 43.20 again on a 245 charge."""
+    payer, state = profile(tmp_path), tmp_path / "payer.json"
+    run([SAMPLE], tmp_path / "one", payer, state=state)
+    first = claim(tmp_path / "one", "PCN1001")[0][7]
+    run([corrected(tmp_path, "7", first, "160")], tmp_path / "two", payer, state=state, as_of=date(2025, 2, 10))
+    reversal = claim(tmp_path / "two", "PCN1001", "22")
+    assert [Decimal(x) for x in reversal[0][3:6]] == [Decimal("-235"), Decimal("-43.20"), Decimal("-130.80")]
+    assert reversal[0][7] == first
+    assert ("PR", "1", Decimal("-100")) in [a for s in reversal if s[0] == "CAS" for a in cas(s)]
+    again = claim(tmp_path / "two", "PCN1001", "1")
+    assert again[0][7] != first and again[0][9] == "7"
+    assert [Decimal(x) for x in again[0][3:6]] == [Decimal("245"), Decimal("43.20"), Decimal("130.80")]
+    check_balanced(tmp_path / "two")
+
+
+def test_void_is_recouped_with_plb_wo(tmp_path: Path) -> None:
+    """Run 2 voids PCN1001 (frequency 8): no claim payment; PLB WO 43.20 referencing its CLP07. With nothing else
+    paid that day the payment would be negative, so it is carried forward (PLB FB −43.20) and BPR02 is 0."""
+    payer, state = profile(tmp_path), tmp_path / "payer.json"
+    run([SAMPLE], tmp_path / "one", payer, state=state)
+    first = claim(tmp_path / "one", "PCN1001")[0][7]
+    summary = run([corrected(tmp_path, "8", first)], tmp_path / "two", payer, state=state, as_of=date(2025, 2, 10))
+    assert summary.recouped == Decimal("43.20")
+    segs = segments_835(tmp_path / "two")
+    plb = next(s for s in segs if s[0] == "PLB" and any(e.startswith("WO:") for e in s))
+    items = {plb[k]: Decimal(plb[k + 1]) for k in range(3, len(plb), 2)}
+    assert items[f"WO:{first}"] == Decimal("43.20")
+    assert sum(items.values()) == sum(Decimal(s[4]) for s in segs if s[0] == "CLP"
+                                      and s[2] != "22") - Decimal(next(s for s in segs if s[0] == "BPR")[2])
+    assert not [s for s in segs if s[0] == "CLP" and s[1] == "PCN1001"]
+    check_balanced(tmp_path / "two")
