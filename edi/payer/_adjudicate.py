@@ -126,7 +126,9 @@ def adjudicate(enc: Encounter, findings: tuple[ScrubFinding, ...], profile: Adju
     crossover = profile.crossover if profile.crossover and len(enc.coverages) > 1 else None
     for k, part in enumerate(parts):
         number = payer_claim if len(parts) == 1 else f"{payer_claim}{k + 1}"
-        remarks = tuple(r for r in (["MA15"] if len(parts) > 1 else []) + ([whole[0].remark] if whole and whole[0].remark else []))
+        # a split claim would carry MA15 ("claim separated to expedite handling"), but pyx12's code list lacks
+        # it (X12 lists it as current): CLP07's suffix tells the parts apart instead
+        remarks = (whole[0].remark,) if whole and whole[0].remark else ()
         outcome.payments.append(_claim(enc, part, number, received, institutional, remarks, crossover,
                                        denied=bool(whole) or all((s.paid_amount or ZERO) == 0 and not _pr(s) for s in part)))
     return outcome
