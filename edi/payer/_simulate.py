@@ -18,6 +18,7 @@ from edi.acks import ControlCounter
 from edi.claims.encounter import Encounter
 from edi.claims.scrub import EDITS, References, scrub_one
 from edi.claims.scrub._profiles import parse_scrub
+from edi.codes import NcciTables
 from edi.errors import EdiError, MappingError
 from edi.logging import get_logger
 from edi.models.common import Adjustment, Amount
@@ -118,10 +119,11 @@ class Summary:
 
 
 def simulate(files: list[Path], out_dir: Path, payer: Payer, *, seed: int = 0, as_of: date | None = None,
-             state_path: Path | None = None) -> Summary:
+             state_path: Path | None = None, ncci: NcciTables | None = None) -> Summary:
     """Answer each 837 (acknowledgments into ``out_dir`` as they are made), adjudicate the accepted claims, write
     the 835s by receiver and payment date, save the state. ``as_of``: the day the files are received (default:
-    each interchange's ISA09 date)."""
+    each interchange's ISA09 date); ``ncci``: the NCCI tables the scrubber's edits use (default: the shipped
+    extract)."""
     state = PayerState.load(state_path)
     counter = ControlCounter(out_dir)
     summary = Summary()
@@ -142,7 +144,7 @@ def simulate(files: list[Path], out_dir: Path, payer: Payer, *, seed: int = 0, a
         summary.not_adjudicated.update(front.rejected)
         summary.claims += len(front.accepted) + sum(front.rejected.values())
         summary.accepted += len(front.accepted)
-        refs = References.for_run(received)
+        refs = References.for_run(received, ncci=ncci)
         for item in front.accepted:
             refs.profiles[item.encounter.billed.payer.id] = payer.scrub
             refs.rules[item.encounter.billed.payer.id] = payer.rules
@@ -209,23 +211,21 @@ def _one_claim(enc: Encounter, findings: tuple, profile: Adjudication, payer_key
     batch = batches.setdefault((receiver, paid_on, enc.billing_provider.npi), Batch(_payee(enc)))
     key = f"{payer_key}|{enc.id}"
     earlier = state.claims.get(key) or _by_payer_claim(state, payer_key, enc.original_claim_number)
-    earlier_key = key if key in state.claims else next((k for k, c in state.claims.items()
-                                                        if earlier is not None and c is earlier), key)
-    if enc.frequency in ("7", "8") and earlier is not None and earlier.status in ("1", "2", "3", "19"):
+    if enc.frequency in ("7", "8") and earlier is not None and earlier.status != "22":
         if enc.frequency == "8":          # a void: the payment is taken back from the next payment (PLB WO)
-            batch.adjustments.append(("WO", earlier.payer_claim, earlier.paid))
+            if earlier.paid:
+                batch.adjustments.append(("WO", earlier.payer_claim, earlier.paid))
             summary.recouped += earlier.paid
         else:                             # a replacement: the original is reversed (CLP02 22), then paid anew
             batch.claims.append(_reversal(earlier))
             summary.reversals += 1
             summary.paid -= earlier.paid
         state.accumulators[earlier.accumulator] = state.accumulators.get(earlier.accumulator, ZERO) - earlier.deductible
-        earlier.status = "22"
+        earlier.status = "22"             # (the same object stays in the state under its own key)
         if enc.frequency == "8":
             return
-    findings = tuple(findings)
     if enc.frequency == "1" and key in state.claims:
-        findings += (_duplicate(enc),)
+        findings = (*findings, _duplicate(enc))
     first = min(enc.dates_of_service) if enc.dates_of_service else received
     accumulator = f"{payer_key}|{enc.billed.member_id}|{plan_year(first, profile.plan_year_start_month)}"
     met = state.accumulators.get(accumulator, ZERO)
@@ -240,12 +240,11 @@ def _one_claim(enc: Encounter, findings: tuple, profile: Adjudication, payer_key
     if interest:
         batch.adjustments.append(("L6", number, -interest))
         summary.interest += interest
-    payment = outcome.payments[0]
-    state.claims[key] = PaidClaim(number, outcome.payments and sum((p.total_charge or ZERO for p in outcome.payments), ZERO),
-                                  outcome.paid, outcome.patient, payment.status_code, outcome.deductible_used,
-                                  accumulator, msgspec.to_builtins(outcome.payments))
-    if earlier is not None and earlier_key != key:
-        state.claims[earlier_key] = earlier
+    if enc.frequency == "1" and key in state.claims:
+        return                            # a duplicate: the payer keeps what it paid on the first one
+    charge = sum((p.total_charge or ZERO for p in outcome.payments), ZERO)
+    state.claims[key] = PaidClaim(number, charge, outcome.paid, outcome.patient, outcome.payments[0].status_code,
+                                  outcome.deductible_used, accumulator, msgspec.to_builtins(outcome.payments))
 
 
 def _prefix(payer_key: str) -> str:

@@ -121,3 +121,19 @@ def test_interchange_problem_gets_a_ta1(tmp_path: Path) -> None:
     run([file], tmp_path / "out", profile(tmp_path))
     ta1 = next((tmp_path / "out").glob("*.ta1.*.x12")).read_text()
     assert "TA1*000001001*" in ta1 and ("*R*" in ta1 or "*E*" in ta1)
+
+
+def test_ncci_bundling(tmp_path: Path) -> None:
+    """With an NCCI PTP edit 97110/97140 (a test row, not CMS's; modifier indicator 0, never bypassed), PCN1003's
+    97140 is denied CO-236 with M80 and its 97110 is paid."""
+    from edi.codes import NcciTables, PtpEdit
+    from edi.payer import load_payer, simulate
+
+    ptp = PtpEdit("97110", "97140", date(2020, 1, 1), None, 0, "test row", "test", "2025Q1")
+    covered = variant(tmp_path, "covered", ("MI*FAKE00000003", "MI*FAKE00000033"))
+    simulate([covered], tmp_path / "out", load_payer(profile(tmp_path)), seed=1, as_of=date(2025, 1, 20),
+             ncci=NcciTables(ptp=[ptp]))
+    segs = claim(tmp_path / "out", "PCN1003")
+    denied = line_of(segs, "97140")
+    assert carcs(denied) == {"CO-236"} and ["LQ", "HE", "M80"] in denied
+    assert float(line_of(segs, "97110")[0][3]) > 0
