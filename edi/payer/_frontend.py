@@ -48,9 +48,18 @@ def answer(path: Path, data: bytes, profile: Adjudication, rules: PayerProfile |
         profiles.append(replace(rules, ids=rules.ids | payer_ids))   # this payer answers whatever the 837 names
     report = validate(data, name=path.name, profiles=profiles, jobs=1)
     _add_payer_edits(report, claims, profile, member_pattern)
-    acks = write_acks(report, data, ACKS, out_dir, when=when, counter=counter)
+    acks = write_acks(report, data, [k for k in ACKS if k != "ta1" or wants_ta1(report)], out_dir, when=when,
+                      counter=counter)
     accepted, rejected = _accepted(report, claims, acks)
     return FrontEnd(report, acks, accepted, rejected)
+
+
+def wants_ta1(report: Report) -> bool:
+    """A payer sends a TA1 when the interchange asks for one (ISA14 = 1) or has a problem of its own (or the file
+    cannot be read at all); a clean interchange that asks for none gets none."""
+    asked = any(i.header[14] == "1" for i in report.interchanges if len(i.header) > 14)
+    problems = any(f.is_error for f in (*report.framing_findings, *report.envelope_findings))
+    return asked or problems or report.fatal is not None or not report.interchanges
 
 
 def _transaction_of(report: Report, segment: int) -> int | None:

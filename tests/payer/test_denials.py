@@ -137,3 +137,12 @@ def test_ncci_bundling(tmp_path: Path) -> None:
     denied = line_of(segs, "97140")
     assert carcs(denied) == {"CO-236"} and ["LQ", "HE", "M80"] in denied
     assert float(line_of(segs, "97110")[0][3]) > 0
+
+
+def test_ta1_only_when_asked_or_needed(tmp_path: Path) -> None:
+    """The sample's ISA14 is 0 and its envelope is clean: no TA1. Asking for one (ISA14 1) gets one accepting it."""
+    run([SAMPLE], tmp_path / "clean", profile(tmp_path))
+    assert not list((tmp_path / "clean").glob("*.ta1.*"))
+    asked = variant(tmp_path, "asked", ("*000001001*0*T*:~", "*000001001*1*T*:~"))
+    run([asked], tmp_path / "asked", profile(tmp_path))
+    assert "TA1*000001001*250115*0930*A*000" in next((tmp_path / "asked").glob("*.ta1.*")).read_text()

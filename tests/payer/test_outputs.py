@@ -81,7 +81,7 @@ def test_cli_writes_and_summarizes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["claims"] == 3 and summary["accepted"] == 3       # the payer found from NM1*PR PI*EXHP1
-    assert {Path(p).name.split(".")[-3] for p in summary["written"]} >= {"ta1", "999", "277ca"}
+    assert {Path(p).name.split(".")[-3] for p in summary["written"]} == {"999", "277ca", "835"}   # no TA1 asked
     assert any(".835." in p for p in summary["written"])
 
 
