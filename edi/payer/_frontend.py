@@ -11,7 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from edi.acks import AckResult, ControlCounter, write_acks
-from edi.claims._extract import Extracted, extract
+from edi.claims._extract import Extracted, encounter_of
+from edi.models._io import iter_claims
+from edi.models.claim import Claim
 from edi.payer._profile import Adjudication
 from edi.validate import Finding, Location, PayerProfile, Report, Severity, validate
 
@@ -41,7 +43,9 @@ def member_problem(member_id: str, profile: Adjudication, pattern: str | None) -
 
 def answer(path: Path, data: bytes, profile: Adjudication, rules: PayerProfile | None, member_pattern: str | None,
            out_dir: Path, when: datetime, counter: ControlCounter) -> FrontEnd:
-    claims = list(extract(data, name=path.name))
+    # the claims as encounters (as edi.claims.extract gives them, without its round-trip check: not needed here)
+    claims = [Extracted(encounter_of(c), (), (), c.source) for c in iter_claims(data, name=path.name)
+              if isinstance(c, Claim)]
     profiles = []
     if rules is not None:
         payer_ids = {c.encounter.billed.payer.id for c in claims}
