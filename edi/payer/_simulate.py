@@ -244,7 +244,7 @@ def _one_claim(enc: Encounter, findings: tuple, profile: Adjudication, payer_key
         return                            # a duplicate: the payer keeps what it paid on the first one
     charge = sum((p.total_charge or ZERO for p in outcome.payments), ZERO)
     state.claims[key] = PaidClaim(number, charge, outcome.paid, outcome.patient, outcome.payments[0].status_code,
-                                  outcome.deductible_used, accumulator, msgspec.to_builtins(outcome.payments))
+                                  outcome.deductible_used, accumulator, msgspec.json.encode(outcome.payments).decode())
 
 
 def _prefix(payer_key: str) -> str:
@@ -277,7 +277,7 @@ def _negate(adjustments: tuple[Adjustment, ...]) -> tuple[Adjustment, ...]:
 
 def _reversal(earlier: PaidClaim) -> ClaimPayment:
     """The claim paid earlier, taken back: CLP02 22, every amount negated (so it balances as the original did)."""
-    parts = msgspec.convert(earlier.claim, list[ClaimPayment])
+    parts = msgspec.json.decode(earlier.claim, type=list[ClaimPayment])
     original = parts[0]
     services = tuple(msgspec.structs.replace(
         s, charge=-(s.charge or ZERO), paid_amount=-(s.paid_amount or ZERO), adjustments=_negate(s.adjustments),

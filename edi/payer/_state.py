@@ -9,7 +9,6 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from edi.errors import EdiError
 
@@ -27,7 +26,7 @@ class PaidClaim:
     status: str
     deductible: Decimal                   # PR-1 it used (given back when it is reversed)
     accumulator: str                      # the key of the accumulator it used
-    claim: dict[str, Any]                 # the 835 claim payment as JSON (models), to reverse it line by line
+    claim: str                            # its 835 claim payments as JSON text (models), to reverse it line by line
 
 
 @dataclass
