@@ -125,3 +125,11 @@ def test_state_file_is_json_with_accumulators(tmp_path: Path) -> None:
     doc = json.loads(state.read_text())
     assert doc["accumulators"]["EXHP1|FAKE00000001|2025"] == "100.00"
     assert doc["accumulators"]["EXHP1|FAKE00000002|2025"] == "78.00"
+
+
+def test_cli_file_that_is_not_x12(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.x12"
+    junk.write_text("hello, not x12\n")
+    result = cli_run(str(junk), "--out", str(tmp_path / "out"), "--payer", "example-commercial")
+    assert result.exit_code == 2
+    assert result.output.startswith("junk.x12: segment 1 (byte 0, line 1): expected an ISA interchange header")
