@@ -115,3 +115,22 @@ def test_payment_date_and_interest(tmp_path: Path) -> None:
     pcn1001 = claim(tmp_path / "out", "PCN1001")[0][7]
     assert items[pcn1001] == D("-0.43")
     assert check_balanced(tmp_path / "out") == 3
+
+
+def test_institutional_claim_by_hand(tmp_path: Path) -> None:
+    """HOSP0001 (837I, bill type 111): every line allowed 55% of its charge (percent_of_charge), no copay (no place
+    of service), deductible 100 on the first line, coinsurance 20%:
+    room 0120 4500 → allowed 2475, PR-1 100, PR-2 475, paid 1900; pharmacy 0250 240.50 → 132.28 (132.275 rounded
+    half up), PR-2 26.46, paid 105.82; lab 0300 80053 95 → 52.25, PR-2 10.45, paid 41.80; 0324 71046 210 →
+    115.50, PR-2 23.10, paid 92.40. CLP04 2140.02, CLP05 635.01; CLP08 11 (facility type), CLP09 1."""
+    from tests.payer.support import ROOT
+
+    run([ROOT / "samples" / "837i-inpatient.x12"], tmp_path / "out", profile(tmp_path))
+    segs = claim(tmp_path / "out", "HOSP0001")
+    assert segs[0][2] == "1" and amounts(segs[0][3:6]) == [D("5045.5"), D("2140.02"), D("635.01")]
+    assert segs[0][8:10] == ["11", "1"]
+    svcs = [s for s in segs if s[0] == "SVC"]
+    assert [(s[1], D(s[3])) for s in svcs] == [("NU:0120", D("1900.00")), ("NU:0250", D("105.82")),
+                                                ("HC:80053", D("41.80")), ("HC:71046", D("92.40"))]
+    assert svcs[2][4] == "0300" and svcs[0][5] == "3"          # SVC04 revenue code with a HCPCS; SVC05 units
+    assert ("PR", "1", D("100.00")) in [a for s in segs if s[0] == "CAS" for a in cas(s)]
