@@ -33,6 +33,7 @@ from edi.validate.profiles import parse_profile, payers_dir
 from edi.x12 import Party as IdParty
 
 log = get_logger(__name__)
+PAID = ("1", "2", "3", "19")      # CLP02 of a claim processed (and not reversed): what a replacement or void undoes
 
 
 @dataclass
@@ -211,7 +212,7 @@ def _one_claim(enc: Encounter, findings: tuple, profile: Adjudication, payer_key
     batch = batches.setdefault((receiver, paid_on, enc.billing_provider.npi), Batch(_payee(enc)))
     key = f"{payer_key}|{enc.id}"
     earlier = state.claims.get(key) or _by_payer_claim(state, payer_key, enc.original_claim_number)
-    if enc.frequency in ("7", "8") and earlier is not None and earlier.status != "22":
+    if enc.frequency in ("7", "8") and earlier is not None and earlier.status in PAID:
         if enc.frequency == "8":          # a void: the payment is taken back from the next payment (PLB WO)
             if earlier.paid:
                 batch.adjustments.append(("WO", earlier.payer_claim, earlier.paid))
@@ -225,7 +226,11 @@ def _one_claim(enc: Encounter, findings: tuple, profile: Adjudication, payer_key
         if enc.frequency == "8":
             return
     if enc.frequency == "1" and key in state.claims:
-        findings = (*findings, _duplicate(enc))
+        findings = (*findings, _payer_finding(enc, "payer.duplicate", "OA-18",
+                                              "the payer has already adjudicated a claim with this CLM01"))
+    if enc.frequency == "8":              # a void of nothing the payer paid
+        findings = (*findings, _payer_finding(enc, "payer.void.nothing_paid", "CO-16",
+                                              "the payer paid no claim with this CLM01 or REF*F8 to void"))
     first = min(enc.dates_of_service) if enc.dates_of_service else received
     accumulator = f"{payer_key}|{enc.billed.member_id}|{plan_year(first, profile.plan_year_start_month)}"
     met = state.accumulators.get(accumulator, ZERO)
@@ -257,11 +262,10 @@ def _by_payer_claim(state: PayerState, payer_key: str, number: str) -> PaidClaim
     return next((c for k, c in state.claims.items() if k.startswith(payer_key + "|") and c.payer_claim == number), None)
 
 
-def _duplicate(enc: Encounter) -> object:
+def _payer_finding(enc: Encounter, code: str, denial: str, message: str) -> object:
     from edi.claims.scrub import RootCause, ScrubFinding
     from edi.validate import Severity
-    return ScrubFinding("payer.duplicate", Severity.ERROR, RootCause.BILLING, "OA-18",
-                        "the payer has already adjudicated a claim with this CLM01", enc.id)
+    return ScrubFinding(code, Severity.ERROR, RootCause.BILLING, denial, message, enc.id)
 
 
 def _interest(paid: Decimal, received: date, paid_on: date, profile: Adjudication) -> Decimal:

@@ -51,3 +51,22 @@ def test_void_is_recouped_with_plb_wo(tmp_path: Path) -> None:
                                       and s[2] != "22") - Decimal(next(s for s in segs if s[0] == "BPR")[2])
     assert not [s for s in segs if s[0] == "CLP" and s[1] == "PCN1001"]
     check_balanced(tmp_path / "two")
+
+
+def test_void_of_nothing_paid_is_denied(tmp_path: Path) -> None:
+    """A frequency-8 void the payer has nothing to match (no state): denied CO-16 (MA130), nothing recouped."""
+    summary = run([corrected(tmp_path, "8", "EXHP0000000000")], tmp_path / "out", profile(tmp_path))
+    segs = claim(tmp_path / "out", "PCN1001")
+    assert segs[0][2] == "4" and ["MOA", "", "", "MA130"] in segs
+    assert summary.recouped == 0
+
+
+def test_replacement_of_a_denied_claim_is_not_reversed(tmp_path: Path) -> None:
+    """PCN1001 denied in run 1 (unexplained, rate 1), replaced in run 2 (rate 0): no CLP02 22, just paid."""
+    state = tmp_path / "payer.json"
+    run([SAMPLE], tmp_path / "one", profile(tmp_path, unexplained_denial_rate="1"), state=state)
+    first = claim(tmp_path / "one", "PCN1001")[0]
+    assert first[2] == "4"
+    run([corrected(tmp_path, "7", first[7])], tmp_path / "two", profile(tmp_path), state=state,
+        as_of=date(2025, 2, 10))
+    assert [s[2] for s in segments_835(tmp_path / "two") if s[0] == "CLP" and s[1] == "PCN1001"] == ["1"]
