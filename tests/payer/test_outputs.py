@@ -40,15 +40,16 @@ def test_samples_answered_validly(tmp_path: Path) -> None:
     assert assert_valid(tmp_path / "out") >= 5
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(claims=st.integers(1, 40), seed=st.integers(0, 10**6))
-def test_synthetic_837s_answered_validly(tmp_path_factory: pytest.TempPathFactory, claims: int, seed: int) -> None:
-    """Any `edi synth 837p` file: its acknowledgments and 835s pass `edi validate` and pyx12, every 835 balances,
-    and every claim is either adjudicated or said why not."""
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["837p", "837i"]), claims=st.integers(1, 40), seed=st.integers(0, 10**6))
+def test_synthetic_837s_answered_validly(tmp_path_factory: pytest.TempPathFactory, kind: str, claims: int,
+                                         seed: int) -> None:
+    """Any `edi synth 837p` or `837i` file: its acknowledgments and 835s pass `edi validate` and pyx12, every 835
+    balances, and every claim is either adjudicated or said why not."""
     tmp = tmp_path_factory.mktemp("synth")
     source = tmp / "claims.x12"
     with source.open("wb") as fh:
-        write_synth("837p", claims, seed, fh)
+        write_synth(kind, claims, seed, fh)
     summary = run([source], tmp / "out", profile(tmp, **BUSY), seed=seed, as_of=None)
     assert summary.claims == claims
     assert summary.accepted + sum(summary.not_adjudicated.values()) == claims
