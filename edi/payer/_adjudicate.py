@@ -216,11 +216,16 @@ def _claim(enc: Encounter, services: list[ServicePayment], number: str, received
     insured = Party(entity="IL", entity_type="1", last_name=subscriber.last_name, first_name=subscriber.first_name,
                     id_qualifier="MI", id=coverage.member_id) if subscriber is not None else None
     kind = (enc.facility_type + enc.frequency) if institutional else enc.place_of_service
+    rendering = enc.providers.rendering
+    rendered = Party(entity="82", entity_type="1" if rendering.first_name else "2", last_name=rendering.name,
+                     first_name=rendering.first_name, id_qualifier="XX", id=rendering.npi) \
+        if rendering is not None and rendering.npi and rendering.name and rendering.npi != enc.billing_provider.npi \
+        else None    # 2100 NM1*82: when the rendering provider is not the payee
     return ClaimPayment(
         patient_control_number=enc.id, status_code=status, total_charge=sum((s.charge or ZERO for s in services), ZERO),
         paid_amount=paid, patient_responsibility=patient, filing_indicator_code="", payer_claim_control_number=number,
         facility_type_code=(enc.facility_type if institutional else enc.place_of_service) or kind,
-        frequency_code=enc.frequency, patient=patient_party, insured=insured,
+        frequency_code=enc.frequency, patient=patient_party, insured=insured, service_provider=rendered,
         crossover_carrier=Party(entity="TT", entity_type="2", last_name=crossover[0], id_qualifier="PI",
                                 id=crossover[1]) if status == "19" and crossover else None,
         outpatient=OutpatientAdjudication(remark_codes=remarks) if remarks else None,

@@ -63,10 +63,10 @@ def remittance(profile: Adjudication, payer_id: str, paid_on: date, batch: Batch
         "sender_account_number": r.payer_account, "payer_identifier": "1" + r.tax_id,
         "receiver_dfi_qualifier": "01", "receiver_dfi_id": "0" + _digits(payee.npi, 8),
         "receiver_account_qualifier": "DA", "receiver_account_number": _digits(payee.npi + "/acct", 10)}
-    fiscal_year_end = date(paid_on.year, 12, 31)
-    plbs = tuple(ProviderAdjustment(provider_id=payee.npi, fiscal_period_date=fiscal_year_end, items=tuple(
-        ProviderAdjustmentItem(reason=reason, reference=ref, amount=amount)
-        for reason, ref, amount in adjustments[k:k + PLB_ITEMS])) for k in range(0, len(adjustments), PLB_ITEMS))
+    adjustments = _fitted(adjustments, paid_on)
+    plbs = (ProviderAdjustment(provider_id=payee.npi, fiscal_period_date=date(paid_on.year, 12, 31), items=tuple(
+        ProviderAdjustmentItem(reason=reason, reference=ref, amount=amount) for reason, ref, amount in adjustments)),
+    ) if adjustments else ()
     claims = tuple(c if c.filing_indicator_code else _with_filing(c, r.filing_indicator) for c in batch.claims)
     return Remittance(
         total_actual_provider_payment=total, credit_debit_flag="C", payment_effective_date=paid_on,
@@ -79,6 +79,20 @@ def remittance(profile: Adjudication, payer_id: str, paid_on: date, batch: Batch
         payee=Party(entity="PE", last_name=payee.name, id_qualifier="XX", id=payee.npi, address=payee.address,
                     references=(Reference(qualifier="TJ", value=payee.tax_id),) if payee.tax_id else ()),
         headers=(HeaderNumber(number="1", claims=claims),) if claims else (), provider_adjustments=plbs)
+
+
+def _fitted(items: list[tuple[str, str, Decimal]], paid_on: date) -> list[tuple[str, str, Decimal]]:
+    """At most six items, so one PLB holds them: pyx12 and our validator (pyx12's map) both reject a second PLB in
+    a transaction (loop FOOTER at most once), though the guide lets PLB repeat. Past six, the items of a reason
+    are summed into one, referenced by the payment date (interest first, then recoupments)."""
+    for reason in ("L6", "WO"):
+        if len(items) <= PLB_ITEMS:
+            break
+        mine = [item for item in items if item[0] == reason]
+        if len(mine) > 1:
+            total = sum((amount for _, _, amount in mine), ZERO)
+            items = [item for item in items if item[0] != reason] + [(reason, f"{reason}{paid_on:%Y%m%d}", total)]
+    return items
 
 
 def _with_filing(claim: ClaimPayment, filing: str) -> ClaimPayment:

@@ -70,3 +70,22 @@ def test_replacement_of_a_denied_claim_is_not_reversed(tmp_path: Path) -> None:
     run([corrected(tmp_path, "7", first[7])], tmp_path / "two", profile(tmp_path), state=state,
         as_of=date(2025, 2, 10))
     assert [s[2] for s in segments_835(tmp_path / "two") if s[0] == "CLP" and s[1] == "PCN1001"] == ["1"]
+
+
+def test_many_provider_adjustments_fit_one_plb(tmp_path: Path) -> None:
+    """Past six PLB items the interest items are summed into one (pyx12 rejects a second PLB): 8 late claims of a
+    synthetic file give one PLB whose L6 is the sum the run reports."""
+    from edi.synth import write_synth
+
+    source = tmp_path / "claims.x12"
+    with source.open("wb") as fh:
+        write_synth("837p", 40, 35907, fh)
+    payer = profile(tmp_path, lag_days="[60, 60]", interest_rate="0.12", deductible="0")
+    summary = run([source], tmp_path / "out", payer, as_of=None)
+    plbs = [s for s in segments_835(tmp_path / "out") if s[0] == "PLB"]
+    assert plbs and all(len(p) <= 15 for p in plbs)
+    assert any(e.startswith("L6:L6") for p in plbs for e in p)          # some payee had more than six
+    assert len([s for s in segments_835(tmp_path / "out") if s[0] == "ST"]) >= len(plbs)
+    assert -sum(Decimal(p[k + 1]) for p in plbs for k in range(3, len(p), 2) if p[k].startswith("L6")) \
+        == summary.interest
+    check_balanced(tmp_path / "out")
