@@ -41,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WALK_KEYS = ("claims", "claim_segments", "service_lines", "cas", "charge_total")
 MODEL_KEYS = ("claims", "service_lines", "charge_total")
+ENCOUNTERS_AS_OF = "2026-01-01"   # the synthetic encounters' dates of service count back from it
 LFH_PYTHON = ROOT / "bench" / ".venv-lfh" / "bin" / "python"   # LinuxForHealth x12 needs pydantic 1: its own venv
 
 
@@ -57,6 +58,7 @@ class Tool:
     ok_codes: tuple[int, ...] = (0,)       # exit statuses that mean it ran (validators exit 1 on findings)
     input: str | None = None               # "{input}": the sample converted first by this edi command, e.g. "to-json"
     option: str | None = None              # "to-json --lines": the edi command must offer this option
+    kinds: tuple[str, ...] = ("835", "837p")   # the sample kinds it runs on ("encounters": coded encounters)
 
     @property
     def cli(self) -> bool:
@@ -102,6 +104,15 @@ TOOLS = (
          input="to-json --models", peer=""),
     Tool("edi validate --ack 999 --ack 277ca", ("{edi}", "validate", "{file}", "--ack", "999", "--ack", "277ca",
                                                 "--out", "{out}"), writes=True, ok_codes=(0, 1), peer="pyx12 validate"),
+    # claims out (issue 10): coded encounters → scrubbed, batched, checked 837P/837I files recorded in a SQLite
+    # ledger (a new one each run), beside `edi synth 837p` writing as many claims; and the scrubber alone
+    Tool("edi synth 837p", ("{edi}", "synth", "837p", "--claims", "{claims}", "--out", "{out}"), peer="",
+         kinds=("encounters",)),
+    Tool("edi claims build", ("{edi}", "claims", "build", "{file}", "--out", "{out}", "--db", "sqlite:///{out}/edi.db",
+                              "--as-of", ENCOUNTERS_AS_OF, "--format", "json"), peer="edi synth 837p",
+         kinds=("encounters",), compare=("encounters",)),
+    Tool("edi scrub (encounters/s)", ("{python}", "bench/drivers/edi_scrub.py", "{file}"), peer="",
+         kinds=("encounters",), compare=("encounters",)),
 )
 ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi loop trees",
            "pyx12-walk": "pyx12 walk", "pyx12-validate": "pyx12 validate", "validate": "edi validate + 999",
@@ -110,7 +121,8 @@ ALIASES = {"split": "bare split", "tokenize": "edi tokenize", "loop-trees": "edi
            "inspect": "edi inspect", "inspect-claim": "edi inspect --claim", "to-json": "edi to-json",
            "to-json-lines": "edi to-json --lines", "from-json": "edi from-json", "to-xml": "edi to-xml",
            "to-json-models": "edi to-json --models", "from-json-models": "edi from-json --models",
-           "validate-acks": "edi validate --ack 999 --ack 277ca"}
+           "validate-acks": "edi validate --ack 999 --ack 277ca", "synth-837p": "edi synth 837p",
+           "claims-build": "edi claims build", "scrub": "edi scrub (encounters/s)"}
 BASELINE = "bare split"
 
 
@@ -153,16 +165,20 @@ def claims_in(label: str) -> int:
 
 def ensure_sample(kind: str, label: str, seed: int, out: Path) -> Sample:
     """The cached synthetic file, generated (to a temporary name, then renamed) only when missing."""
-    path = out / f"synth-{kind}-{label}-seed{seed}.x12"
+    path = out / f"synth-{kind}-{label}-seed{seed}.{'jsonl' if kind == 'encounters' else 'x12'}"
     sample = Sample(kind, label, claims_in(label), path)
     if not path.exists():
-        from edi.synth import write_synth
+        from edi.synth import write_encounters, write_synth
 
         started = time.perf_counter()
         partial = path.with_suffix(".partial")
         with partial.open("wb") as stream:
-            # no 1000A PER in the 835: LinuxForHealth x12 rejects it (the guide requires PER*BL; pyx12 says so once)
-            write_synth(kind, sample.claims, seed, stream, payer_contact=False)
+            if kind == "encounters":   # as `edi synth encounters --count N --seed S --as-of …` writes them
+                write_encounters(sample.claims, seed, stream, as_of=datetime.strptime(ENCOUNTERS_AS_OF,
+                                                                                      "%Y-%m-%d").date())
+            else:
+                # no 1000A PER in the 835: LinuxForHealth x12 rejects it (the guide requires PER*BL; pyx12 says so once)
+                write_synth(kind, sample.claims, seed, stream, payer_contact=False)
         os.replace(partial, path)
         log(f"generated {path.name} ({sample.megabytes:.1f} MB) in {time.perf_counter() - started:.1f} s")
     return sample
@@ -255,7 +271,7 @@ def measure(tool: Tool, sample: Sample, python: str, result: Result, counted: bo
     fill = {"python": python, "edi": edi_command(python), "lfh": str(LFH_PYTHON), "file": str(sample.path),
             "out": str(out.with_suffix(".dir") if "--out" in tool.command else out),
             "input": str(prepared_input(tool.input, sample, python)) if tool.input else "",
-            "last_claim": last_claim(sample) if "{last_claim}" in tool.command else ""}
+            "last_claim": last_claim(sample) if "{last_claim}" in tool.command else "", "claims": str(sample.claims)}
     command = [part.format(**fill) for part in tool.command]
     product = out if tool.writes else None
     seconds, rss, status, stdout, stderr, tree = run_once(command, product)
@@ -264,6 +280,7 @@ def measure(tool: Tool, sample: Sample, python: str, result: Result, counted: bo
         result.output["bytes_written"] = out.stat().st_size
         out.unlink()
     shutil.rmtree(out.with_suffix(".dir"), ignore_errors=True)
+    out.with_suffix(".dir").unlink(missing_ok=True)   # a command whose --out is a file (edi synth)
     if status not in tool.ok_codes:
         result.status, result.note = "failed", f"exit {status}: {last_line(stderr or stdout)}"
     elif counted:
@@ -293,6 +310,11 @@ def last_claim(sample: Sample) -> str:
 
 
 def parse_output(stdout: str) -> dict[str, object]:
+    try:
+        whole = json.loads(stdout)          # one JSON document (edi claims build --format json)
+        return whole if isinstance(whole, dict) else {}
+    except json.JSONDecodeError:
+        pass
     for line in reversed(stdout.strip().splitlines()):
         try:
             value = json.loads(line)
@@ -313,6 +335,8 @@ def bench_sample(sample: Sample, tools: list[Tool], python: str, runs: int,
     each … — so that load from outside the benchmark falls on the tools alike, not on whichever ran then."""
     results = []
     for tool in tools:
+        if sample.kind not in tool.kinds:
+            continue
         if tool.max_claims is not None and sample.claims > tool.max_claims:
             results.append(Result(tool, "skipped", f"only run up to {tool.max_claims:,} claims"))
         elif unavailable[tool.name]:
@@ -344,7 +368,7 @@ def compare_counts(sample: Sample, results: list[Result]) -> tuple[list[str], li
     ok = [r for r in results if r.status == "ok"]
     for key in sorted({key for r in ok for key in r.tool.compare}):
         values = {r.tool.name: r.output.get(key) for r in ok if key in r.tool.compare}
-        if key == "claims":
+        if key in ("claims", "encounters"):
             values["generator"] = sample.claims
         if len(set(map(str, values.values()))) > 1:
             shown = ", ".join(f"{name}={value}" for name, value in values.items())
@@ -381,6 +405,7 @@ def table_rows(sample: Sample, results: list[Result]) -> list[str]:
 def notes(samples_results: list[tuple[Sample, list[Result]]]) -> list[str]:
     lines = []
     for sample, results in samples_results:
+        done = {r.tool.name: r for r in results if r.status == "ok"}
         split = next((r for r in results if r.tool.name == BASELINE and r.status == "ok"), None)
         if split:
             lines.append(f"- {sample.path.name}: {sample.megabytes:.2f} MB, {split.output.get('segments'):,} segments")
@@ -389,6 +414,15 @@ def notes(samples_results: list[tuple[Sample, list[Result]]]) -> list[str]:
                 lines.append(f"- {sample.path.name}: {r.tool.name} {r.status}: {r.note}")
             if r.status == "ok" and r.output.get("bytes_written"):
                 lines.append(f"- {sample.path.name}: {r.tool.name} wrote {int(r.output['bytes_written']) / 1e6:.1f} MB")
+            if r.tool.name == "edi claims build" and r.status == "ok" and "edi synth 837p" in done:
+                synth = done["edi synth 837p"]
+                lines.append(f"- {sample.path.name}: edi claims build takes {r.median / synth.median:.1f}× the time of "
+                             f"edi synth 837p for as many claims (target ≤ 4×); peak RSS {max(r.rss_kib) / 1024:.0f} "
+                             f"MiB (target ≤ 150), {max(r.tree_kib) / 1024:.0f} MiB with its check worker; "
+                             f"batched {r.output.get('batched')}, held {r.output.get('held')}")
+            if r.tool.name == "edi scrub (encounters/s)" and r.status == "ok":
+                lines.append(f"- {sample.path.name}: the scrubber alone: {r.output.get('per_second'):,} encounters/s "
+                             f"({r.output.get('findings')} findings)")
             if r.tool.name == "pyx12 validate" and r.status == "ok":
                 lines.append(f"- {sample.path.name}: pyx12 validate: {r.output.get('errors')} error(s)")
     return lines
@@ -418,7 +452,8 @@ def log(message: str) -> None:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1k,10k,100k", help="claims per file, e.g. 1k,10k,100k")
-    parser.add_argument("--kinds", default="835,837p", help="file kinds: 835, 837p")
+    parser.add_argument("--kinds", default="835,837p,encounters", help="file kinds: 835, 837p, encounters (coded "
+                        "encounters for `edi claims build`)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool below 100k claims")
     parser.add_argument("--large-runs", type=int, default=3, help="timed runs per tool at 100k claims or more")
     names = ", ".join(ALIASES)

@@ -607,6 +607,79 @@ DB_OPTION = click.option("--db", envvar="EDI_DB", help="The ledger: a SQLite fil
                          "(postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here.")
 
 
+@claims.command("build")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json.")
+@DB_OPTION
+@click.option("--receiver", default="example-clearinghouse", show_default=True,
+              help="Who the files are for: a name in mappings/receivers/ or a .toml path.")
+@click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's).")
+@click.option("--hold", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
+              help="Hold claims with scrub errors, with warnings too, or none.")
+@click.option("--max-claims", type=click.IntRange(1, 5000), default=5000, show_default=True,
+              help="Claims per transaction (ST-SE).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The day the scrubber judges timely filing and "
+              "coverage by (default: today).")
+@click.option("--mapping", help="Column map of CSV inputs (a name in mappings/encounters/ or a .toml path).")
+@click.option("--replace", is_flag=True, help="Send claims already sent (and still open) again as replacements "
+              "(frequency 7) instead of reporting them as duplicates.")
+def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receiver: str, usage: str | None,
+                 hold: str, max_claims: int, fmt: str, as_of: Any, mapping: str | None, replace: bool) -> None:
+    """Scrub coded encounters (JSONL, JSON, CSV by --mapping, or 837 files), batch the clean ones into 837P/837I
+    interchanges for the receiver, check them (SNIP 1-5, 7), record them in the ledger. Every encounter ends
+    batched, held (held.json, with findings), duplicate (duplicates.json) or invalid (invalid.json). Exit 0 when
+    nothing is held or invalid, 1 when something is, 2 when the build cannot run.
+
+    Example: edi claims build samples/encounters/encounters.jsonl --out batch/ --db edi.db
+    """
+    from edi.claims._batch import BuildOptions, build, render_text
+    from edi.claims._receivers import load_receiver
+    from edi.ledger import open_ledger
+
+    options = BuildOptions(load_receiver(receiver), as_of.date() if as_of else date.today(), usage, hold,
+                           max_claims, mapping, replace)
+    out_dir.mkdir(parents=True, exist_ok=True)   # (a SQLite ledger may live in it)
+    with contextlib.ExitStack() as stack:
+        opened = stack.enter_context(open_ledger(db))
+        progress = stack.enter_context(_progress("building")) if sys.stderr.isatty() else None
+        summary = build(list(files), out_dir, opened, options, progress=progress)
+    if fmt == "json":
+        click.echo(json.dumps(summary.as_dict(), indent=1))
+    else:
+        for line in render_text(summary):
+            click.echo(line)
+    sys.exit(summary.exit_code)
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Print the posting plan (matches, amounts, work items); change nothing.")
+@click.option("--force", is_flag=True, help="Post an 835 that does not balance in itself, the difference flagged.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def post(files: tuple[Path, ...], db: str | None, dry_run: bool, force: bool, fmt: str) -> None:
+    """Post 835 remittances to the ledger: each claim payment matched to its claim (or into the exception queue
+    with its dollars in suspense), payments, adjustments, patient responsibility, denials as work items, PLB,
+    reversals — one database transaction per ERA, exactly once (docs/posting.md). Exit 0 all posted, 1 something
+    went to the exception queue or was not posted, 2 cannot run.
+
+    Example: edi post era.835 --db edi.db --dry-run
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import post_file
+    from edi.posting._report import render_text, to_json
+
+    with open_ledger(db) as opened:
+        results = [post_file(opened, file, dry_run=dry_run, force=force) for file in files]
+    if fmt == "json":
+        click.echo(json.dumps(to_json(results), indent=1))
+    else:
+        for line in render_text(results, dry_run):
+            click.echo(line)
+    sys.exit(0 if all(r.clean for r in results) else 1)
+
+
 @cli.group()
 def ledger() -> None:
     """The claims ledger (SQLite file by default, PostgreSQL by URL): schema, status, enrollment roster.
@@ -650,6 +723,79 @@ def ledger_status(db: str | None, fmt: str) -> None:
         click.echo(f"  {table:<28} {count:>10}")
     click.echo("  code tables: " + ", ".join(f"{kind} {quarter or 'not loaded'}"
                                              for kind, quarter in status.quarters.items()))
+
+
+@ledger.command("import")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@DB_OPTION
+def ledger_import(files: tuple[Path, ...], db: str | None) -> None:
+    """Record claims another system sent (its 837 files) so that their ERAs can be posted: claims, lines (REF*6R,
+    or a key derived from CLM01 and the line number) and the submission with the file's control numbers.
+    Importing the same file again changes nothing and says so (docs/posting.md).
+
+    Example: edi ledger import sent/*.837 --db edi.db
+    """
+    from edi.ledger import open_ledger
+    from edi.posting import import_837
+
+    with open_ledger(db) as opened:
+        for file in files:
+            done = import_837(opened, file)
+            if not done.changed:
+                click.echo(f"{file}: already imported ({done.claims} claims, {done.interchanges} interchange(s)); "
+                           "nothing changed")
+                continue
+            derived = f", {done.derived_line_keys} line(s) without REF*6R keyed by CLM01#n" \
+                if done.derived_line_keys else ""
+            click.echo(f"{file}: {done.claims} claims ({done.new_encounters} new), "
+                       f"{done.new_submissions} submission(s) recorded{derived}")
+
+
+@ledger.command("report")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_report(db: str | None, fmt: str) -> None:
+    """Per ERA posted: payer, trace, BPR02, posted to claims, PLB, suspense, exceptions (docs/posting.md).
+
+    Example: edi ledger report --format json
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import era_report
+    from edi.posting._report import json_safe, render_era_report
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        rows = era_report(conn)
+    if fmt == "json":
+        click.echo(json.dumps(json_safe(rows), indent=1))
+        return
+    for line in render_era_report(rows):
+        click.echo(line)
+
+
+@ledger.command("claim")
+@click.argument("clm01")
+@DB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def ledger_claim(clm01: str, db: str | None, fmt: str) -> None:
+    """A claim's history: status events (submitted, accepted, paid …), each ERA's payment with its entries, PLB
+    naming it, work items. Exit 1 when the ledger holds no claim with this CLM01.
+
+    Example: edi ledger claim PCN1001
+    """
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import claim_history
+    from edi.posting._report import json_safe, render_claim_history
+
+    with open_ledger(db) as opened, opened._read() as conn:
+        claims = claim_history(conn, clm01)
+    if fmt == "json":
+        click.echo(json.dumps(json_safe(claims), indent=1))
+    else:
+        for line in render_claim_history(clm01, claims):
+            click.echo(line)
+    if not claims:
+        click.echo(f"{clm01}: no claim with this CLM01 in the ledger", err=True)
+        sys.exit(1)
 
 
 @ledger.command("roster")

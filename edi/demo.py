@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import sys
+import tempfile
+from datetime import date
 from pathlib import Path
 
 from edi.errors import EdiError
@@ -40,6 +42,8 @@ def main(folder: str) -> int:
               f"to-json+from-json {'identical' if by_json else 'DIFFERENT'}")
     failures += show_models(files)
     failures += show_validation(files, claim_file)
+    failures += show_batch(Path(folder))
+    failures += show_posting(Path(folder))
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
 
@@ -99,6 +103,53 @@ def show_validation(files: list[Path], claim_file: Path | None) -> int:
     return failures + (acks != expected) + (not report.has_errors)
 
 
+DEMO_AS_OF = date(2025, 2, 3)   # "today" for the scrubber: the samples' visits are in January 2025
+
+
+def show_batch(folder: Path) -> int:
+    """The bundled encounters (CSV and JSON Lines) scrubbed, batched into 837P/837I files and recorded in a SQLite
+    ledger, as `edi claims build` does; held claims are shown with their root causes. 1 when the build does not
+    account for every encounter, or sends nothing."""
+    from edi.claims._batch import BuildOptions, build, render_text
+    from edi.claims._receivers import load_receiver
+    from edi.ledger import open_ledger
+
+    inputs = sorted((folder / "encounters").glob("*.csv")) + sorted((folder / "encounters").glob("*.jsonl"))
+    if not inputs:
+        return 0
+    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "demo.db")) as ledger:
+        defect = _defective_encounter(inputs[-1], Path(tmp))
+        print(f"\nClaims out (`edi claims build {' '.join(p.name for p in inputs)} {defect.name} --out batch/ "
+              f"--db demo.db --as-of {DEMO_AS_OF}`; CSV read by the column map named like the file; "
+              f"{defect.name} is J20250110A again a week later as J20250117X, with a diagnosis code that does not "
+              "exist):")
+        options = BuildOptions(load_receiver(None), DEMO_AS_OF,
+                               mappings={str(p): p.stem for p in inputs if p.suffix == ".csv"})
+        summary = build([*inputs, defect], Path(tmp) / "batch", ledger, options)
+        for line in render_text(summary):
+            print(f"  {line.replace(tmp + '/', '')}")
+    adds_up = summary.encounters == summary.batched + summary.held + summary.duplicates + summary.invalid
+    return 0 if adds_up and summary.batched == summary.encounters - 1 and summary.held == 1 else 1
+
+
+def _defective_encounter(jsonl: Path, folder: Path) -> Path:
+    """The first JSON Lines encounter again a week later under a new id, its principal diagnosis a code ICD-10-CM
+    does not have (L72.39X): the scrubber holds it (coding.icd10.invalid)."""
+    import msgspec
+
+    from edi.claims import Encounter
+
+    first = msgspec.json.decode(jsonl.read_bytes().splitlines()[0], type=Encounter)
+    diagnoses = (msgspec.structs.replace(first.diagnoses[0], code="L72.39X"), *first.diagnoses[1:])
+    later = date(2025, 1, 17)   # a visit a week later (the same services on the same day would be duplicates)
+    changed = msgspec.structs.replace(first, id="J20250117X", diagnoses=diagnoses, service_date=later,
+                                      lines=tuple(msgspec.structs.replace(line, id=f"X{line.id}", service_date=later)
+                                                  for line in first.lines))
+    path = folder / "defect.jsonl"
+    path.write_bytes(msgspec.json.encode(changed) + b"\n")
+    return path
+
+
 def _acks(report: object, path: Path, data: bytes | None = None) -> list[str]:
     """What the 999 and the 277CA built for ``report`` say: one line per transaction and per claim."""
     from edi.acks import build_277ca, build_999
@@ -109,6 +160,39 @@ def _acks(report: object, path: Path, data: bytes | None = None) -> list[str]:
               for ack in build_277ca(report, data if data is not None else path)  # type: ignore[arg-type]
               for claim in ack.claims]
     return lines
+
+
+def show_posting(folder: Path) -> int:
+    """ERAs back in: the sample 837P recorded as sent (`edi ledger import`), then its 999, 277CA and the 835 posted
+    (`edi post`), the ledger's ERA report and claim PCN1001's history. The sample 835 also pays two claims the
+    837P does not hold (PCN0987, PCN0950): they go to the exception queue, their dollars in suspense. 1 when the
+    ERA does not balance or PCN1001 is not paid as the 835 says (125.22)."""
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import claim_history, era_report
+    from edi.posting import import_837, post_file
+    from edi.posting._report import render_claim_history, render_era_report, render_text
+
+    claims, remits = folder / "837p-office-visits.x12", [folder / n for n in ("999-ack.x12", "277ca-claim-ack.x12",
+                                                                                  "835-remittance.x12")]
+    if not claims.exists() or not all(p.exists() for p in remits):
+        return 0
+    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "demo.db")) as ledger:
+        imported = import_837(ledger, claims)
+        print(f"\nERAs back in (`edi ledger import {claims.name}`: {imported.claims} claims recorded as sent; "
+              f"`edi post {' '.join(p.name for p in remits)}`):")
+        results = [post_file(ledger, path) for path in remits]
+        for line in render_text(results, dry_run=False):
+            print(f"  {line}")
+        with ledger._read() as conn:
+            rows, history = era_report(conn), claim_history(conn, "PCN1001")
+        print("\n`edi ledger report`:")
+        for line in render_era_report(rows):
+            print(f"  {line}")
+        print("\n`edi ledger claim PCN1001`:")
+        for line in render_claim_history("PCN1001", history):
+            print(f"  {line}")
+    paid = [p["paid"] for c in history for p in c["payments"]]
+    return 0 if rows and all(r["balanced"] for r in rows) and [str(x) for x in paid] == ["125.22"] else 1
 
 
 if __name__ == "__main__":

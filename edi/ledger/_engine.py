@@ -26,7 +26,7 @@ from edi.logging import get_logger
 
 DEFAULT_FILE = "edi.db"
 ENV_VAR = "EDI_DB"
-HEAD_REVISION = "0001"          # the newest migration under migrations/versions (a test checks it)
+HEAD_REVISION = "0002"          # the newest migration under migrations/versions (a test checks it)
 VERSION_TABLE = "edi_schema_version"
 _MIGRATION_LOCK = 0x6564_6930   # pg_advisory_xact_lock key while migrating ("edi0")
 _BUSY_TIMEOUT_S = 60

@@ -99,6 +99,12 @@ class Ledger:
         with self._read() as conn:
             return _reference.enrollment(conn, npi, payer_id, on)
 
+    def enrollment_spans(self, npi: str, payer_id: str) -> _reference.Spans:
+        """The spans ``enrollment`` judges a date by (None: no roster names the payer); judge them with
+        ``edi.ledger._reference.judge_enrollment``."""
+        with self._read() as conn:
+            return _reference.enrollment_spans(conn, npi, payer_id)
+
     def is_enrolled(self, npi: str, payer_id: str, on: date) -> bool:
         """True when the newest roster naming ``payer_id`` has ``npi`` enrolled on ``on``."""
         return self.enrollment(npi, payer_id, on).enrolled
@@ -106,6 +112,17 @@ class Ledger:
     def submissions_for_claim(self, patient_control_number: str) -> list[SubmissionRef]:
         with self._read() as conn:
             return _queries.submissions_for_claim(conn, patient_control_number)
+
+    def open_submissions(self, patient_control_numbers: Iterable[str]) -> dict[str, list[SubmissionRef]]:
+        """Per CLM01: where its claims still open at the payer (not denied, rejected, voided, replaced) were sent,
+        newest first; a CLM01 not in the answer was never sent, or only in claims no longer open."""
+        with self._read() as conn:
+            return _queries.open_submissions(conn, patient_control_numbers)
+
+    def file_submitted(self, sha256: str) -> bool:
+        """Whether an interchange file with this SHA-256 was recorded as sent."""
+        with self._read() as conn:
+            return _queries.file_submitted(conn, sha256)
 
     def claims_by_line_control_number(self, line_control_number: str) -> list[ClaimLineRef]:
         with self._read() as conn:

@@ -69,8 +69,11 @@ def _duplicates_in(conn: Connection, keys: list[ServiceKey]) -> dict[ServiceKey,
                      .join(accounts, encounters.c.patient_account_id == accounts.c.id)
                      .join(links, links.c.claim_id == claims.c.id)
                      .join(submissions, links.c.submission_id == submissions.c.id))
+        # the patients lead (account key → encounters → claims → lines, all by index): `|| ''` keeps SQLite from
+        # starting at the (procedure, date) index instead, which reads every line of those codes — a few codes
+        # cover most of a big ledger, so each chunk's query grew with the ledger (quadratic over a 100k build)
         .where(accounts.c.account_key.in_({k.patient for k in keys}),
-               lines.c.procedure_code.in_({k.procedure for k in keys}),
+               lines.c.procedure_code.concat("").in_({k.procedure for k in keys}),
                lines.c.service_from <= max(k.service_date for k in keys),
                lines.c.service_to >= min(k.service_date for k in keys))
         .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc())
@@ -107,6 +110,37 @@ def submissions_for_claim(conn: Connection, patient_control_number: str) -> list
         .where(claims.c.patient_control_number == patient_control_number)
         .order_by(submissions.c.submitted_at, submissions.c.id))
     return [SubmissionRef(*row) for row in rows]
+
+
+def open_submissions(conn: Connection, patient_control_numbers: Iterable[str]) -> dict[str, list[SubmissionRef]]:
+    """For each CLM01, the submissions of its claims whose current status is not denied, rejected, voided or
+    replaced (newest first); CLM01s never submitted, or only in claims that are no longer open, are left out.
+    Asked in chunks, so a build of 100,000 encounters costs a query per thousand."""
+    claims, links, submissions = t.claims, t.submission_claims, t.submissions
+    status = current_status(claims.c.id).label("status")
+    found: dict[str, list[SubmissionRef]] = {}
+    for chunk in _chunks(dict.fromkeys(patient_control_numbers), CHUNK):
+        rows = conn.execute(
+            select(claims.c.id, claims.c.patient_control_number, claims.c.frequency_code, submissions.c.file_name,
+                   submissions.c.receiver_name, submissions.c.interchange_control_number,
+                   links.c.group_control_number, links.c.transaction_control_number, submissions.c.submitted_at,
+                   status)
+            .select_from(claims.join(links, links.c.claim_id == claims.c.id)
+                         .join(submissions, links.c.submission_id == submissions.c.id))
+            .where(claims.c.patient_control_number.in_(chunk))
+            .order_by(submissions.c.submitted_at.desc(), submissions.c.id.desc()))
+        for row in rows:
+            if ClaimStatus(row.status) not in NOT_PENDING_AT_PAYER:
+                found.setdefault(row.patient_control_number, []).append(SubmissionRef(*row[:9]))
+    return found
+
+
+def file_submitted(conn: Connection, sha256: str) -> bool:
+    """Whether an interchange with these bytes was recorded as sent."""
+    found = conn.execute(select(t.submissions.c.id).select_from(
+        t.submissions.join(t.sources, t.submissions.c.source_id == t.sources.c.id))
+        .where(t.sources.c.sha256 == sha256).limit(1)).first()
+    return found is not None
 
 
 def claims_by_line_control_number(conn: Connection, line_control_number: str) -> list[ClaimLineRef]:

@@ -218,14 +218,28 @@ def addon_edits(conn: Connection, addon_code: str, on: date) -> list[AddonRow]:
     return [AddonRow(*row) for row in rows]
 
 
+Spans = tuple[tuple[date, date | None], ...] | None   # None: no roster names the payer
+
+
 def enrollment(conn: Connection, npi: str, payer_id: str, on: date) -> EnrollmentCheck:
     """Whether ``npi`` is enrolled with ``payer_id`` on ``on``, by the newest roster that names the payer."""
+    return judge_enrollment(npi, payer_id, on, enrollment_spans(conn, npi, payer_id))
+
+
+def enrollment_spans(conn: Connection, npi: str, payer_id: str) -> Spans:
+    """The enrollment spans of ``npi`` with ``payer_id`` in the newest roster that names the payer (None: none
+    does) — asked once, they answer for every date (a batch asks about the same providers again and again)."""
     e = t.provider_enrollments
     newest = conn.execute(select(func.max(e.c.load_id)).where(e.c.payer_id == payer_id)).scalar()
     if newest is None:
+        return None
+    return tuple((start, end) for start, end in conn.execute(select(e.c.effective_from, e.c.effective_to).where(
+        e.c.load_id == newest, e.c.payer_id == payer_id, e.c.npi == npi).order_by(e.c.effective_from)))
+
+
+def judge_enrollment(npi: str, payer_id: str, on: date, spans: Spans) -> EnrollmentCheck:
+    if spans is None:
         return EnrollmentCheck(npi, payer_id, on, False, False, f"no enrollment roster names payer {payer_id}")
-    spans = conn.execute(select(e.c.effective_from, e.c.effective_to).where(
-        e.c.load_id == newest, e.c.payer_id == payer_id, e.c.npi == npi).order_by(e.c.effective_from)).all()
     for start, end in spans:
         if start <= on and (end is None or on <= end):
             return EnrollmentCheck(npi, payer_id, on, True, True, f"enrolled from {start}"

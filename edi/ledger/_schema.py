@@ -306,6 +306,86 @@ addon_codes = Table(
     Column("deleted_on", Date),
 )
 
+# ---------------------------------------------------------------- what came back: ERAs posted (revision 0002)
+eras = Table(   # one 835 transaction set, posted in one database transaction
+    "eras", metadata, _id(),
+    Column("era_key", String(200), nullable=False, unique=True),   # payer + TRN02 + TRN03: posted once, ever
+    _ref("source_id", "sources", index=False),          # the file it was first posted from, by its SHA-256
+    Column("source_ref", String(200)),                  # ISA13 / GS06 / ST02 in that file
+    Column("payer_id", String(80), nullable=False),     # TRN03 (or N1*PR N104)
+    Column("payer_name", String(60)),
+    Column("trace_number", String(50), nullable=False),  # TRN02: check or EFT trace number
+    Column("payment_amount", Money(), nullable=False),  # BPR02
+    Column("credit_debit", String(1)),                  # BPR03
+    Column("payment_method", String(3)),                # BPR04: ACH, CHK, NON …
+    Column("payment_date", Date),                       # BPR16
+    Column("forced", SmallInteger, nullable=False),     # 1: posted with --force (a difference went to suspense)
+    _ref("run_id", "runs", nullable=True, index=False),
+    _recorded(),
+)
+
+claim_payments = Table(   # one CLP of an ERA and what it was matched to (claim_id None: unmatched, in suspense)
+    "claim_payments", metadata, _id(),
+    Column("fingerprint", String(64), nullable=False, unique=True),   # SHA-256 of ERA key, place and values
+    _ref("era_id", "eras"),
+    Column("ordinal", Integer, nullable=False),         # its place in the ERA (1-based)
+    _ref("claim_id", "claims", nullable=True),
+    Column("match_method", String(20), nullable=False),  # clm01, clm01-prefix, payer-claim-number, none, ambiguous
+    Column("match_score", Quantity(), nullable=False),  # 1 exact … 0 unmatched
+    Column("patient_control_number", String(38), nullable=False, index=True),   # CLP01
+    Column("payer_claim_number", String(50), index=True),   # CLP07
+    Column("status_code", String(2), nullable=False),   # CLP02
+    Column("charge", Money(), nullable=False),          # CLP03
+    Column("paid", Money(), nullable=False),            # CLP04
+    Column("patient_responsibility", Money()),          # CLP05
+    _ref("reverses_id", "claim_payments", nullable=True, index=False),   # CLP02 22: the payment it reverses
+    Column("source_ref", String(200)),                  # "segment 41" (the CLP's 0-based index in the file)
+)
+
+postings = Table(   # journal entries: every dollar of an ERA lands in exactly one
+    "postings", metadata, _id(),
+    _ref("era_id", "eras"),
+    _ref("claim_payment_id", "claim_payments", nullable=True),
+    _ref("claim_id", "claims", nullable=True),
+    _ref("claim_line_id", "claim_lines", nullable=True, index=False),
+    Column("line_ref", SmallInteger),                   # the SVC's place in its CLP (1-based)
+    Column("line_match", String(20)),                   # 6r, procedure, procedure-modifier, svc06, none
+    Column("account", String(12), nullable=False),      # payment, interest, adjustment, patient, plb, suspense
+    Column("kind", String(20), nullable=False),         # line, claim, deductible, coinsurance, copay, WO, FB …
+    Column("group_code", String(2)),                    # CAS01
+    Column("reason_code", String(5)),                   # CARC (CAS02) or PLB03-1
+    Column("remarks", String(200)),                     # RARCs: LQ, MOA, MIA
+    Column("amount", Money(), nullable=False),          # payment +; CAS as given; PLB as its effect (−PLB04)
+    Column("quantity", Quantity()),                     # CAS04
+    Column("reference", String(50)),                    # PLB03-2
+    Column("flagged", SmallInteger, nullable=False),    # 1: suspense from --force or an unbalanced claim
+)
+
+work_items = Table(   # what a person must do: denials by root cause, and unmatched payments (the exceptions)
+    "work_items", metadata, _id(),
+    _ref("era_id", "eras"),
+    _ref("claim_payment_id", "claim_payments", nullable=True),
+    _ref("claim_id", "claims", nullable=True),
+    Column("line_ref", SmallInteger),
+    Column("queue", String(10), nullable=False),        # denial | exception
+    Column("root_cause", String(16), nullable=False),   # coding | billing | credentialing | coverage | matching …
+    Column("action", String(40), nullable=False),       # resubmit-7, appeal, bill-patient, write-off, match …
+    Column("group_code", String(2)),
+    Column("reason_code", String(5)),
+    Column("remark_code", String(10)),
+    Column("amount", Money()),
+    Column("note", String(500)),
+)
+
+posted_files = Table(   # a file all of whose ERAs are in: posting it again is answered without reading it
+    "posted_files", metadata, _id(),
+    _ref("source_id", "sources", index=False),
+    Column("eras", Integer, nullable=False),
+    _ref("run_id", "runs", nullable=True, index=False),
+    _recorded(),
+    UniqueConstraint("source_id"),
+)
+
 MUTABLE = frozenset({"control_counters"})
 """Tables whose rows may be updated (never deleted); every other table is append-only."""
 

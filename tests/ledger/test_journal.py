@@ -39,7 +39,22 @@ def _fill_every_table(ledger: Ledger) -> None:
                       ("ncci-ptp", PtpRow("99213", "36415", day, "1")), ("mue", MueRow("36415", 2, 3)),
                       ("addon", AddonRow("99417", 1, day, "99205"))]:
         ledger.load_rows(kind, [row], Source.of_bytes(kind, kind.encode(), kind), "2025Q1")
+    _post_an_era(ledger)   # eras, claim_payments, postings, work_items, posted_files (revision 0002)
     assert all(_count(ledger, table) for table in t.metadata.tables.values())
+
+
+def _post_an_era(ledger: Ledger) -> None:
+    import tempfile
+
+    from edi.posting import post_file
+    from posting.era import ERA_A, GOLDEN_CLAIMS, interchange
+
+    with ledger.transaction() as journal:
+        journal.record_encounters(GOLDEN_CLAIMS)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "era.835"
+        path.write_bytes(interchange(ERA_A))
+        assert "posted" == post_file(ledger, path).eras[0].status
 
 
 def _count(ledger: Ledger, table: object) -> int:

@@ -28,11 +28,11 @@ def _edi(*args: str) -> tuple[int, str]:
 
 class TestLedgerCommands:
     def test_init_then_status_as_json(self, db_url: str) -> None:
-        assert (0, "schema 0001") == (_edi("ledger", "init", "--db", db_url)[0],
+        assert (0, "schema 0002") == (_edi("ledger", "init", "--db", db_url)[0],
                                       _edi("ledger", "init", "--db", db_url)[1].strip().split(": ")[-1])
         code, output = _edi("ledger", "status", "--db", db_url, "--format", "json")
         status = json.loads(output)
-        assert (0, "0001", 0, None) == (code, status["revision"], status["rows"]["claims"], status["quarters"]["mue"])
+        assert (0, "0002", 0, None) == (code, status["revision"], status["rows"]["claims"], status["quarters"]["mue"])
 
     def test_edi_db_names_the_ledger(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("EDI_DB", str(tmp_path / "env.db"))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from decimal import Decimal
 from itertools import islice
 
 from edi.claims.encounter import Encounter
@@ -45,15 +44,14 @@ def scrub_one(encounter: Encounter, refs: References) -> tuple[ScrubFinding, ...
             found.append(finding if level is None else replace(finding, severity=level))
     if encounter.frequency not in ("7", "8") and not any(f.is_error for f in found):
         for n, key in service_keys(encounter, refs.as_of):     # what goes out: later duplicates, units per day
-            refs.seen.setdefault(("service", key), encounter.id)
-            units = ("units", *key)
-            refs.seen[units] = refs.seen.get(units, Decimal(0)) + encounter.lines[n].units
+            mue = refs.mue(key[3], key[2])                       # units are counted for per-day MUEs only
+            refs.batch.add(key, encounter.id, encounter.lines[n].units if mue is not None and mue.per_day else None)
     return tuple(found)
 
 
 def scrub(encounters: Iterable[Encounter], refs: References) -> Iterator[tuple[Encounter, tuple[ScrubFinding, ...]]]:
     """Each encounter with its findings, in input order, one at a time (batch-wide edits remember what they need
-    in ``refs.seen``; with a ledger, the services of a chunk of encounters are asked about in one query)."""
+    in ``refs.batch``; with a ledger, the services of a chunk of encounters are asked about in one query)."""
     stream = iter(encounters)
     while chunk := list(islice(stream, CHUNK)):
         if refs.ledger is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,53 @@ if TYPE_CHECKING:
     from edi.ledger import Ledger, ServiceKey
 
 
+class BatchMemory:
+    """What the encounters going out in this batch bill, for the batch's later encounters (duplicates, MUE units
+    per day): each service — (patient, provider, date of service, procedure) — with the first encounter billing it
+    and the units billed of codes with a per-day MUE. Compact, since a batch may hold millions of lines (~130 bytes
+    a service, ~230 with units; as tuples and Decimals it took ~700): a service is remembered by its 64-bit hash
+    (two services of a million colliding has odds of about 1 in 30 million), each encounter id once, units as
+    integer thousandths."""
+
+    __slots__ = ("_first", "_ids", "_units")
+
+    def __init__(self) -> None:
+        self._first: dict[int, int] = {}         # service hash → index in _ids
+        self._ids: list[str] = []                # encounter ids, each once
+        self._units: dict[int, int | Decimal] = {}   # service hash → units × 1000 (a Decimal when not whole)
+
+    def __len__(self) -> int:
+        return len(self._first)
+
+    def add(self, service: tuple[Any, ...], encounter: str, units: Decimal | None) -> None:
+        """Remember that ``encounter`` bills ``service``; ``units`` only where a per-day limit counts them."""
+        key = hash(service)
+        if key not in self._first:
+            if not self._ids or self._ids[-1] != encounter:
+                self._ids.append(encounter)
+            self._first[key] = len(self._ids) - 1
+        if units is None:
+            return
+        scaled = units * 1000
+        whole = int(scaled) if scaled == scaled.to_integral_value() else scaled
+        self._units[key] = self._units.get(key, 0) + whole
+
+    def first(self, service: tuple[Any, ...]) -> str | None:
+        """The first encounter of the batch that bills the service, if one does."""
+        at = self._first.get(hash(service))
+        return None if at is None else self._ids[at]
+
+    def units(self, service: tuple[Any, ...]) -> Decimal:
+        """The units of the service billed so far in the batch."""
+        return Decimal(self._units.get(hash(service), 0)) / 1000
+
+
 @dataclass
 class References:
     as_of: date                                   # "today" for timely filing and coverage (fixed in tests)
     ledger: Ledger | None = None                  # enrollment roster, submitted claims, loaded CMS tables
     profiles: dict[str, Any] = field(default_factory=dict)   # payer id → its ScrubProfile (mappings/payers/)
-    seen: dict[Any, Any] = field(default_factory=dict)       # batch-wide memory: services and units that go out
+    batch: BatchMemory = field(default_factory=lambda: BatchMemory())   # the services that go out in this batch
     ncci: NcciTables | None = None                # NCCI PTP/MUE/add-on tables; None: the shipped extract
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)   # ledger answers already asked for
     rules: dict[str, Any] = field(default_factory=dict)       # payer id → its SNIP 7 PayerProfile ([rules])
@@ -121,10 +163,12 @@ class References:
         """The ledger's EnrollmentCheck, or None without a ledger."""
         if self.ledger is None:
             return None
-        key = ("enrollment", npi, payer_id, on)
+        from edi.ledger._reference import judge_enrollment
+
+        key = ("enrollment", npi, payer_id)     # the spans, once per provider and payer; judged for each date
         if key not in self.cache:
-            self.cache[key] = self.ledger.enrollment(npi, payer_id, on)
-        return self.cache[key]
+            self.cache[key] = self.ledger.enrollment_spans(npi, payer_id)
+        return judge_enrollment(npi, payer_id, on, self.cache[key])
 
     def prefetch_duplicates(self, keys: list[ServiceKey]) -> None:
         """Ask the ledger about many services at once (``scrub`` does, a chunk of encounters at a time)."""

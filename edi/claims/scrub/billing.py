@@ -176,7 +176,7 @@ def duplicate(enc: Encounter, refs: References) -> Iterator[Hit]:
     from edi.ledger import ServiceKey
     reported: set[int] = set()
     for n, key in service_keys(enc, refs.as_of):
-        earlier = refs.seen.get(("service", key))
+        earlier = refs.batch.first(key)
         if earlier is not None and earlier != enc.id and n not in reported:
             reported.add(n)
             yield Hit(f"lines[{n}] {key[3]} on {key[2]} for this patient and provider is also billed by encounter "

@@ -259,7 +259,7 @@ def mue_units(enc: Encounter, refs: References) -> Iterator[Hit]:
             total = sum((enc.lines[n].units for n in ns), Decimal(0))
             if not found.per_day or any(enc.lines[n].units > found.value for n in ns):
                 continue
-            earlier = refs.seen.get(("units", patient_key(enc), provider, day, code), Decimal(0))
+            earlier = refs.batch.units((patient_key(enc), provider, day, code))
             if total + earlier > found.value:
                 where = f" over {len(ns)} lines" if len(ns) > 1 else ""
                 before = f" and {earlier} more on other claims of this batch" if earlier else ""
