@@ -134,3 +134,20 @@ def test_cli_file_that_is_not_x12(tmp_path: Path) -> None:
     result = cli_run(str(junk), "--out", str(tmp_path / "out"), "--payer", "example-commercial")
     assert result.exit_code == 2
     assert result.output.startswith("junk.x12: segment 1 (byte 0, line 1): expected an ISA interchange header")
+
+
+def test_simulated_835s_post_cleanly(tmp_path: Path) -> None:
+    """The simulator's 835s for claims imported into a ledger post with `edi post`: every claim payment matched,
+    no exception, the posted money = BPR02 (the cycle, issue 12 §2, relies on this)."""
+    db = str(tmp_path / "ledger.db")
+    source = tmp_path / "claims.x12"
+    with source.open("wb") as fh:
+        write_synth("837p", 30, 11, fh)
+    assert runner.invoke(cli, ["ledger", "init", "--db", db]).exit_code == 0
+    assert runner.invoke(cli, ["ledger", "import", str(source), "--db", db]).exit_code == 0
+    run([source], tmp_path / "out", profile(tmp_path, **BUSY), as_of=None)
+    eras = sorted(str(p) for p in (tmp_path / "out").glob("*.835.*.x12"))
+    result = runner.invoke(cli, ["post", *eras, "--db", db])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "claim payment(s)" in line]
+    assert lines and all(" 0 exception(s)" in line and "suspense 0;" in line for line in lines), result.output
