@@ -107,8 +107,11 @@ def test_profile_errors_are_located(tmp_path: Path, change: dict[str, str], key:
 
 
 def test_cli_profile_without_adjudication_and_unknown_payer(tmp_path: Path) -> None:
-    result = cli_run(str(SAMPLE), "--out", str(tmp_path / "out"), "--payer", "example-blue")
-    assert result.exit_code == 2 and "has no [adjudication] table" in result.output
+    rules_only = tmp_path / "rules-only.toml"
+    text = (ROOT / "mappings" / "payers" / "example-commercial.toml").read_text()
+    rules_only.write_text(text[:text.index("[adjudication]")])
+    result = cli_run(str(SAMPLE), "--out", str(tmp_path / "out"), "--payer", str(rules_only))
+    assert result.exit_code == 2 and "adjudication: this profile has no [adjudication] table" in result.output
     result = cli_run(str(SAMPLE), "--out", str(tmp_path / "out"), "--payer", "nobody")
     assert result.exit_code == 2 and "no payer profile here" in result.output
 
