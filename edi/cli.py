@@ -984,6 +984,48 @@ def _load_reference(kind: str, file: Path, quarter: str | None, db: str | None) 
         click.echo(f"{file}: already loaded on {when} ({what}); nothing changed")
 
 
+@cli.group()
+def payer() -> None:
+    """A payer simulator: answers 837s with acknowledgments and 835s (docs/payer-simulator.md).
+
+    Example: edi payer simulate samples/837p-office-visits.x12 --out answers/ --seed 1
+    """
+
+
+@payer.command("simulate")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the TA1, 999, 277CA and 835 files (control numbers continue from its counter file).")
+@click.option("--payer", "payer_name", help="Payer profile with an [adjudication] table: a name in mappings/payers/ "
+              "or a .toml path (default: the profile whose ids include the first claim's payer id).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same inputs, same state: same bytes.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="The day the payer receives the files (default: each interchange's ISA09 date).")
+@click.option("--state", "state", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON file the payer remembers in between runs: deductibles met, claims paid (created if absent).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def payer_simulate(files: tuple[Path, ...], out_dir: Path, payer_name: str | None, seed: int, as_of: Any,
+                   state: Path | None, fmt: str) -> None:
+    """Answer 837 files as a payer would: a TA1, a 999 and a 277CA per file (our validator with the payer's SNIP 7
+    rules, plus unknown-member and no-coverage edits), then 835s per payment date adjudicating the accepted claims
+    with the profile's fee schedule and benefits. Exit 0 when everything was answered, 2 when a file or the
+    profile cannot be read.
+
+    Example: edi payer simulate claims.x12 --out answers/ --payer example-commercial --seed 7 --state payer.json
+    """
+    from edi.payer import find_payer, load_payer, simulate
+
+    chosen = load_payer(payer_name) if payer_name else find_payer(files[0])
+    summary = simulate(list(files), out_dir, chosen, seed=seed, as_of=as_of.date() if as_of else None,
+                       state_path=state)
+    if fmt == "json":
+        click.echo(json.dumps(summary.as_dict(), indent=2))
+        return
+    for path in summary.written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(summary.text())
+
+
 def parse_snips(text: str) -> tuple[int, ...]:
     """"1-5,7" → (1, 2, 3, 4, 5, 7)."""
     chosen: set[int] = set()

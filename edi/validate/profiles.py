@@ -99,7 +99,7 @@ def parse_profile(text: str, source: str = "<profile>") -> PayerProfile:
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"not valid TOML: {exc}", source) from exc
     check = _Checker(source)
-    check.keys(doc, {"payer", "rules", "scrub"}, "")   # [scrub]: edi.claims.scrub._profiles
+    check.keys(doc, {"payer", "rules", "scrub", "adjudication"}, "")   # [scrub]: edi.claims.scrub._profiles; [adjudication]: edi.payer
     payer = check.table(doc, "payer", required=True)
     check.keys(payer, _PAYER_KEYS, "payer")
     applies = frozenset(check.strings(payer, "applies_to", "payer", required=False) or TRANSACTIONS)
