@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -41,3 +42,20 @@ def docs_dir() -> Path:
         if candidate.is_dir():
             return candidate
     return _PACKAGE / "docs"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file a user may have edited (a profile, a map, a policy): its table, or a MappingError naming the
+    file and what is wrong (cannot be read, not UTF-8, not TOML and where)."""
+    import tomllib
+
+    from edi.errors import MappingError
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise MappingError(f"cannot read: {exc.strerror or exc}", str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"not UTF-8 text (byte {exc.start}): a TOML file is expected", str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"not valid TOML: {exc}", str(path)) from None

@@ -36,6 +36,10 @@ class _Cli(click.Group):
             where = f"{exc.filename}: " if exc.filename else ""
             click.echo(f"{where}{exc.strerror or exc}", err=True)
             sys.exit(2)
+        except UnicodeDecodeError as exc:   # a text input (TOML, CSV, JSON) that is not UTF-8, if a reader missed it
+            click.echo(f"an input is not UTF-8 text (byte {exc.start} is {exc.object[exc.start:exc.start + 1]!r}); "
+                       "give the file in UTF-8", err=True)
+            sys.exit(2)
 
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=False)

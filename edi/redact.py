@@ -17,15 +17,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import tomllib
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, BinaryIO
 
-from edi._data import mapping_path
+from edi._data import mapping_path, read_toml
 from edi.errors import MappingError
 from edi.guide import walk_segments
 from edi.x12 import Segment, Source
@@ -61,10 +60,7 @@ def rules(providers: bool = False) -> dict[tuple[str, str], tuple[Rule, ...]]:
     """(loop id, segment id) → its rules, from mappings/redact.toml (a bad hand edit is named by its key); with
     ``providers``, the [providers] tables too."""
     path = mapping_path("redact.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"cannot read the redaction map: {exc}", str(path)) from exc
+    data = read_toml(path)
     found: dict[tuple[str, str], tuple[Rule, ...]] = {}
     tables = [("loops", data.get("loops", {}))] + ([("providers", data.get("providers", {}))] if providers else [])
     for table, loops in tables:

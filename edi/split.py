@@ -29,10 +29,18 @@ from msgspec.structs import replace
 
 from edi.acks._counter import ControlCounter
 from edi.errors import EdiError
-from edi.models._encode import iter_text
-from edi.models._stream import END_GROUP, END_INTERCHANGE, Head, Record, Tail, iter_records, record_segments
-from edi.models.acks import InterchangeAck
 from edi.models._base import RawSegment
+from edi.models._encode import iter_text
+from edi.models._stream import (
+    END_GROUP,
+    END_INTERCHANGE,
+    Head,
+    Record,
+    Tail,
+    iter_records,
+    record_segments,
+)
+from edi.models.acks import InterchangeAck
 from edi.models.claim import Claim
 from edi.models.envelope import GroupEnvelope, InterchangeEnvelope
 from edi.models.remittance import ClaimPayment, Remittance

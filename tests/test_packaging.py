@@ -39,3 +39,23 @@ def test_mappings_are_found_from_the_source_tree_and_typed_marker_ships() -> Non
 
 def test_ci_runs_the_wheel_check() -> None:
     assert "bin/wheel-check" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_a_hand_edited_toml_gets_one_located_error(tmp_path: Path) -> None:
+    """read_toml (profiles, maps, policies, receivers): not UTF-8, not TOML, missing — each a MappingError naming
+    the file (the CLI fuzz test once found `edi post --policy` on a binary file raising UnicodeDecodeError)."""
+    import pytest
+
+    from edi._data import read_toml
+    from edi.errors import MappingError
+
+    binary, broken = tmp_path / "binary.toml", tmp_path / "broken.toml"
+    binary.write_bytes(b"mode = '\xff'\n")
+    broken.write_text("[payer\nname = 1\n")
+    with pytest.raises(MappingError, match=r"binary\.toml.*not UTF-8 text \(byte 8\)"):
+        read_toml(binary)
+    with pytest.raises(MappingError, match=r"broken\.toml.*not valid TOML"):
+        read_toml(broken)
+    with pytest.raises(MappingError, match=r"missing\.toml.*cannot read"):
+        read_toml(tmp_path / "missing.toml")
+    assert read_toml(mapping_path("redact.toml"))["loops"]

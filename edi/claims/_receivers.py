@@ -4,13 +4,12 @@ one transaction and one file, and how files are named. A new trading partner nee
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from edi._data import mapping_path
+from edi._data import mapping_path, read_toml
 from edi.errors import EdiError, MappingError
 from edi.models.common import Contact, Party
 from edi.x12 import InterchangeHeader
@@ -64,10 +63,7 @@ def load_receiver(name_or_path: str | Path | None = None) -> Receiver:
     if not path.is_file():
         known = sorted(p.stem for p in mapping_path("receivers").glob("*.toml"))
         raise MappingError(f"no such receiver; known: {', '.join(known) or 'none'}", source)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"not valid TOML: {exc}", source) from None
+    data = read_toml(path)
     return parse_receiver(data, path.stem, source)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from edi.guide import ElementSpec, LoopSpec, SegmentSpec, control_segment, guide_for
 from edi.inspect._codes import explainer, rarc_explainer
 from edi.inspect._nest import nest
-from edi.x12 import Role, Segment, Source, Transaction
+from edi.x12 import Segment, Source, Transaction
 
 CLAIM_LOOPS = {"2300": "CLM", "2100": "CLP"}  # the loop a claim (837) or claim payment (835) opens, by its first segment
 

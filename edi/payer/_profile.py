@@ -5,13 +5,13 @@ details. Every value is checked when read; a bad one raises MappingError naming 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from edi._data import read_toml
 from edi.errors import MappingError
 
 KEYS = {"fee_schedule_source", "fee_schedule", "percent_of_charge", "deductible", "coinsurance", "copay_by_place",
@@ -88,12 +88,7 @@ class Adjudication:
 
 
 def load_adjudication(path: Path) -> Adjudication:
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MappingError(f"cannot read: {exc.strerror}", str(path)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"not valid TOML: {exc}", str(path)) from exc
+    doc = read_toml(path)
     return parse_adjudication(doc, str(path))
 
 

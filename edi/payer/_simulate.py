@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 
+from edi._data import read_toml
 from edi.acks import ControlCounter
 from edi.claims.encounter import Encounter
 from edi.claims.scrub import EDITS, References, scrub_one
@@ -52,12 +52,8 @@ def load_payer(name_or_path: str | Path) -> Payer:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in payers_dir().glob("*.toml")))
         raise MappingError(f"no payer profile here (profiles in {payers_dir()}: {known or 'none'})", str(path))
-    text = path.read_text(encoding="utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"not valid TOML: {exc}", str(path)) from exc
-    rules = parse_profile(text, str(path))
+    doc = read_toml(path)                          # a located error for a file that is not UTF-8 TOML
+    rules = parse_profile(path.read_text(encoding="utf-8"), str(path))
     adjudication = parse_adjudication(doc, str(path))
     scrub = parse_scrub(doc, str(path), EDITS)
     pattern = doc.get("scrub", {}).get("member_id_pattern")
@@ -73,7 +69,7 @@ def find_payer(path: Path) -> Payer:
         raise EdiError(f"{path}: no 837 claim to find its payer by; give --payer PROFILE")
     wanted = first.encounter.billed.payer.id
     for candidate in sorted(payers_dir().glob("*.toml")):
-        doc = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        doc = read_toml(candidate)
         if wanted in doc.get("payer", {}).get("ids", []) and "adjudication" in doc:
             return load_payer(candidate)
     raise EdiError(f"{path}: no payer profile in {payers_dir()} has id {wanted!r} and an [adjudication] table; "

@@ -109,7 +109,7 @@ def encounter_of_claim(claim: Claim, source: object = None) -> Encounter:
     """The ledger's values of one 837 claim: patient (the subscriber, or the 2000C patient), its one coverage
     (the claim's payer, order from SBR01), the claim and its lines."""
     from edi.ledger import Claim as LedgerClaim
-    from edi.ledger import Coverage, Encounter, Line, Person
+    from edi.ledger import Coverage, Encounter, Line
     from edi.models import InstitutionalClaim
 
     clm01 = claim.patient_control_number

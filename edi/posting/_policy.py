@@ -14,13 +14,12 @@ key by key.
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from edi._data import mapping_path
+from edi._data import mapping_path, read_toml
 from edi.errors import EdiError
 
 POLICY_FILE = "automation.toml"
@@ -64,10 +63,7 @@ def _read(path: str | None) -> Policies:
         if path:
             raise EdiError(f"{file}: no such policy file")
         return Policies(PayerPolicy(), {})
-    try:
-        doc = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise EdiError(f"{file}: {exc}") from None
+    doc = read_toml(file)
     unknown = set(doc) - {"source", "default", "payer"}
     if unknown:
         raise EdiError(f"{file}: unknown table {sorted(unknown)[0]!r}: use [default] and [payer.\"ID\"]")

@@ -5,11 +5,10 @@ write-off, none). The most specific rule wins: group + CARC + RARC, group + CARC
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from edi._data import mapping_path
+from edi._data import mapping_path, read_toml
 from edi.errors import EdiError
 
 ROOT_CAUSES = frozenset({"coding", "billing", "credentialing", "coverage"})
@@ -52,10 +51,7 @@ def _load(folder: str | None) -> Rules:
     for path in sorted(base.glob("*.toml")):
         if path.name == "automation.toml":   # the automation policy (edi.posting._policy), not denial routing
             continue
-        try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise EdiError(f"{path}: {exc}") from None
+        doc = read_toml(path)
         if "default" in doc:
             default = _rule(path, "[default]", doc["default"])
         for n, raw in enumerate(doc.get("rule", []), 1):

@@ -22,7 +22,7 @@ from edi.validate.profiles import PayerProfile
 from edi.validate.snip1_isa import isa_findings
 from edi.validate.snip1_syntax import component_separator_seen
 from edi.validate._structure import count_problems
-from edi.x12 import (Delimiters, EnvelopeFinding, Framed, Framer, Group, Interchange, Role, Segment, Source,
+from edi.x12 import (Delimiters, EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source,
                      Transaction, tokenize)
 
 SEPARATORS = "snip1.envelope.separators"        # a body written with other separators than its ISA declares

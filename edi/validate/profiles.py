@@ -84,7 +84,11 @@ def load_profile(path_or_name: Path | str) -> PayerProfile:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in payers_dir().glob("*.toml")))
         raise MappingError(f"no payer profile here (profiles in {payers_dir()}: {known or 'none'})", str(path))
-    return parse_profile(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise MappingError(f"not UTF-8 text (byte {exc.start}): a TOML file is expected", str(path)) from None
+    return parse_profile(text, str(path))
 
 
 def load_profiles(directory: Path | None = None) -> list[PayerProfile]:

@@ -8,12 +8,12 @@ authorization …). Schema: docs/code-sets.md, "Payer profiles"; a hand-edited f
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from edi._data import read_toml
 from edi.errors import MappingError
 from edi.validate import Severity
 
@@ -135,12 +135,7 @@ def load_scrub_profiles(directory: Path, edit_codes: Iterable[str]) -> dict[str,
     codes = tuple(edit_codes)
     found: dict[str, ScrubProfile] = {}
     for path in sorted(directory.glob("*.toml")):
-        try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise MappingError(f"cannot read: {exc}", str(path)) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise MappingError(f"not valid TOML: {exc}", str(path)) from None
+        doc = read_toml(path)
         profile = parse_scrub(doc, str(path), codes)
         for payer_id in sorted(profile.ids):
             if payer_id in found:
