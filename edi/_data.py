@@ -59,3 +59,17 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise MappingError(f"not UTF-8 text (byte {exc.start}): a TOML file is expected", str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise MappingError(f"not valid TOML: {exc}", str(path)) from None
+
+
+def named_mapping(folder: str, name_or_path: str | Path, what: str) -> Path:
+    """A mapping file by name (``mappings/FOLDER/NAME.toml``) or by path; a MappingError lists the names known
+    when there is no such file."""
+    from edi.errors import MappingError
+
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        path = mapping_path(folder, f"{name_or_path}.toml")
+    if not path.is_file():
+        known = sorted(p.stem for p in mapping_path(folder).glob("*.toml"))
+        raise MappingError(f"no such {what}; known: {', '.join(known) or 'none'}", str(path))
+    return path

@@ -611,14 +611,22 @@ DB_OPTION = click.option("--db", envvar="EDI_DB", help="The ledger: a SQLite fil
                          "(postgresql+psycopg://user@host/db); default $EDI_DB, else edi.db here.")
 
 
+def _batch_options(command: Any) -> Any:
+    """The options of a command that writes claims for a receiver (claims build, claims secondary)."""
+    for option in reversed((
+            click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+                         help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json."),
+            DB_OPTION,
+            click.option("--receiver", default="example-clearinghouse", show_default=True,
+                         help="Who the files are for: a name in mappings/receivers/ or a .toml path."),
+            click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's)."))):
+        command = option(command)
+    return command
+
+
 @claims.command("build")
 @click.argument("files", nargs=-1, required=True, type=FILE)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json.")
-@DB_OPTION
-@click.option("--receiver", default="example-clearinghouse", show_default=True,
-              help="Who the files are for: a name in mappings/receivers/ or a .toml path.")
-@click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's).")
+@_batch_options
 @click.option("--hold", type=click.Choice(["error", "warning", "none"]), default="error", show_default=True,
               help="Hold claims with scrub errors, with warnings too, or none.")
 @click.option("--max-claims", type=click.IntRange(1, 5000), default=5000, show_default=True,
@@ -657,12 +665,7 @@ def claims_build(files: tuple[Path, ...], out_dir: Path, db: str | None, receive
     sys.exit(summary.exit_code)
 
 @claims.command("secondary")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the 837 files, manifest.json, held.json, duplicates.json and invalid.json.")
-@DB_OPTION
-@click.option("--receiver", default="example-clearinghouse", show_default=True,
-              help="Who the files are for: a name in mappings/receivers/ or a .toml path.")
-@click.option("--usage", type=click.Choice(["T", "P"]), help="ISA15 (default: the receiver's).")
+@_batch_options
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="The day the scrubber judges timely filing and "
               "coverage by (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -26,7 +26,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import tomllib
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -37,7 +36,7 @@ from typing import Any
 
 import msgspec
 
-from edi._data import mapping_path
+from edi._data import named_mapping, read_toml
 from edi.claims._inputs import InputError, Item, checked, error_of
 from edi.claims.encounter import Encounter, Line
 from edi.errors import MappingError
@@ -325,18 +324,8 @@ def _materialize(node: Any) -> Any:
 # -- loading a map --------------------------------------------------------------------------------------------
 def load_mapping(name_or_path: Path | str) -> Mapping:
     """A column map by name (``mappings/encounters/NAME.toml``) or path; a MappingError names what is wrong."""
-    path = Path(name_or_path)
-    if path.suffix != ".toml":
-        path = mapping_path("encounters", f"{name_or_path}.toml")
-    source = str(path)
-    if not path.is_file():
-        known = sorted(p.stem for p in mapping_path("encounters").glob("*.toml"))
-        raise MappingError(f"no such column map; known: {', '.join(known) or 'none'}", source)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"not valid TOML: {exc}", source) from None
-    return parse_mapping(data, source)
+    path = named_mapping("encounters", name_or_path, "column map")
+    return parse_mapping(read_toml(path), str(path))
 
 
 def parse_mapping(data: dict[str, Any], source: str) -> Mapping:

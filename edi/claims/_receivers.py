@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from edi._data import mapping_path, read_toml
+from edi._data import named_mapping, read_toml
 from edi.errors import EdiError, MappingError
 from edi.models.common import Contact, Party
 from edi.x12 import InterchangeHeader
@@ -56,13 +56,8 @@ class Receiver:
 
 def load_receiver(name_or_path: str | Path | None = None) -> Receiver:
     """A receiver by name (``mappings/receivers/NAME.toml``) or path; a MappingError names what is wrong."""
-    path = Path(name_or_path or DEFAULT)
-    if path.suffix != ".toml":
-        path = mapping_path("receivers", f"{name_or_path or DEFAULT}.toml")
+    path = named_mapping("receivers", name_or_path or DEFAULT, "receiver")
     source = str(path)
-    if not path.is_file():
-        known = sorted(p.stem for p in mapping_path("receivers").glob("*.toml"))
-        raise MappingError(f"no such receiver; known: {', '.join(known) or 'none'}", source)
     data = read_toml(path)
     return parse_receiver(data, path.stem, source)
 
