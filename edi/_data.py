@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -73,3 +75,53 @@ def named_mapping(folder: str, name_or_path: str | Path, what: str) -> Path:
         known = sorted(p.stem for p in mapping_path(folder).glob("*.toml"))
         raise MappingError(f"no such {what}; known: {', '.join(known) or 'none'}", str(path))
     return path
+
+
+class TableReader:
+    """Typed values out of one table of a hand-edited TOML file; a wrong one raises a MappingError naming the file
+    and the key's path (``prefix.key``). Readers of a particular file add their own kinds of value."""
+
+    def __init__(self, data: dict[str, Any], source: str, prefix: str) -> None:
+        self.data, self.source, self.prefix = data, source, prefix
+
+    def fail(self, key: str, message: str) -> Exception:
+        from edi.errors import MappingError
+
+        return MappingError(message, self.source, f"{self.prefix}.{key}")
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def string(self, key: str, default: str = "") -> str:
+        value = self.data.get(key, default)
+        if not isinstance(value, str):
+            raise self.fail(key, "must be a string")
+        return value
+
+    def strings(self, key: str, default: Sequence[str] = ()) -> list[str]:
+        value = self.data.get(key, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
+
+def table_day(raw: str, path: Path, where: str) -> date | None:
+    """A YYYY-MM-DD cell of a shipped or loaded table (blank: None); a MappingError names file and row if it is
+    not a date."""
+    from edi.errors import MappingError
+
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise MappingError(f"{raw!r} is not a date (YYYY-MM-DD)", str(path), where) from None

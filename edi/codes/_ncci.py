@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from edi._data import mapping_path
+from edi._data import mapping_path, table_day
 from edi.errors import MappingError
 
 PTP_MODIFIERS = frozenset({"59", "XE", "XS", "XP", "XU", "24", "25", "57", "58", "78", "79", "91", "E1", "E2", "E3",
@@ -168,15 +168,6 @@ def _rows(path: Path, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield n, dict(zip(header, values, strict=True))
 
 
-def _day(raw: str, path: Path, where: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise MappingError(f"{raw!r} is not a date (YYYY-MM-DD)", str(path), where) from None
-
-
 def _int(raw: str, allowed: Iterable[int] | None, path: Path, where: str) -> int:
     try:
         value = int(raw)
@@ -203,17 +194,17 @@ def read_extract(folder: Path) -> NcciTables:
         coverage[kind] = Coverage(frozenset(entry.get("complete_for", [])), str(entry.get("quarter", "")),
                                   str(entry.get("source", "")), str(entry.get("note", "")))
     files = {kind: folder / str(meta[kind].get("file", f"ncci-{kind}.csv")) for kind in _COLUMNS}
-    ptp = [PtpEdit(r["column1"], r["column2"], _day(r["effective"], files["ptp"], f"line {n} effective") or date.min,
-                   _day(r["deleted"], files["ptp"], f"line {n} deleted"),
+    ptp = [PtpEdit(r["column1"], r["column2"], table_day(r["effective"], files["ptp"], f"line {n} effective") or date.min,
+                   table_day(r["deleted"], files["ptp"], f"line {n} deleted"),
                    _int(r["modifier"], (0, 1, 9), files["ptp"], f"line {n} modifier"), r["rationale"], r["source"],
                    r["quarter"]) for n, r in _rows(files["ptp"], "ptp")]
     mue = [MueEdit(r["code"], _int(r["value"], None, files["mue"], f"line {n} value"),
                    _int(r["mai"], (1, 2, 3), files["mue"], f"line {n} mai"), r["rationale"],
-                   _day(r["effective"], files["mue"], f"line {n} effective") or date.min, r["source"], r["quarter"])
+                   table_day(r["effective"], files["mue"], f"line {n} effective") or date.min, r["source"], r["quarter"])
            for n, r in _rows(files["mue"], "mue")]
     addon = [AddOnEdit(r["addon"], r["primary"], _int(r["type"], (1, 2, 3), files["addon"], f"line {n} type"),
-                       _day(r["effective"], files["addon"], f"line {n} effective") or date.min,
-                       _day(r["deleted"], files["addon"], f"line {n} deleted"), r["source"], r["quarter"])
+                       table_day(r["effective"], files["addon"], f"line {n} effective") or date.min,
+                       table_day(r["deleted"], files["addon"], f"line {n} deleted"), r["source"], r["quarter"])
              for n, r in _rows(files["addon"], "addon")]
     return NcciTables(ptp, mue, addon, coverage)
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from edi._data import read_toml
+from edi._data import TableReader, read_toml
 from edi.errors import MappingError
 
 KEYS = {"fee_schedule_source", "fee_schedule", "percent_of_charge", "deductible", "coinsurance", "copay_by_place",
@@ -174,30 +174,8 @@ def _enrolled(r: _Reader) -> dict[str, Enrolled]:
     return out
 
 
-class _Reader:
-    def __init__(self, data: dict[str, Any], source: str, prefix: str) -> None:
-        self.data, self.source, self.prefix = data, source, prefix
-
-    def fail(self, key: str, message: str) -> MappingError:
-        return MappingError(message, self.source, f"{self.prefix}.{key}")
-
-    def table(self, key: str) -> dict[str, Any]:
-        value = self.data.get(key, {})
-        if not isinstance(value, dict):
-            raise self.fail(key, "must be a table")
-        return value
-
-    def string(self, key: str, default: str) -> str:
-        value = self.data.get(key, default)
-        if not isinstance(value, str):
-            raise self.fail(key, "must be a string")
-        return value
-
-    def strings(self, key: str, default: list[str]) -> list[str]:
-        value = self.data.get(key, default)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "must be a list of strings")
-        return value
+class _Reader(TableReader):
+    """The [adjudication] table's values: the shared kinds, and counts, amounts, fractions and dates."""
 
     def ints(self, key: str, default: Any) -> Any:
         value = self.data.get(key, default)

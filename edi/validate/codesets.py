@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
 
-from edi._data import mappings_dir
+from edi._data import mappings_dir, table_day
 from edi.errors import MappingError
 
 __all__ = ["CodeEntry", "CodeSet", "CodeStatus", "carc", "codes_dir", "countries", "known_codes", "known_table",
@@ -94,15 +94,6 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[str, list[dict[st
     return version, list(reader)
 
 
-def _date(raw: str, path: Path, key: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise MappingError(f"{raw!r} is not a date (YYYY-MM-DD)", str(path), key) from None
-
-
 @functools.cache
 def place_of_service() -> CodeSet:
     """The CMS place-of-service codes (837P CLM05-1, SV105) with effective and end dates."""
@@ -110,8 +101,8 @@ def place_of_service() -> CodeSet:
     version, rows = _read_table(path, ("code", "name", "effective_date", "end_date"))
     entries = {}
     for n, row in enumerate(rows, start=1):
-        end = _date(row["end_date"], path, f"row {n} end_date")
-        entries[row["code"]] = CodeEntry(row["code"], row["name"], _date(row["effective_date"], path,
+        end = table_day(row["end_date"], path, f"row {n} end_date")
+        entries[row["code"]] = CodeEntry(row["code"], row["name"], table_day(row["effective_date"], path,
                                          f"row {n} effective_date"), end + timedelta(days=1) if end else None)
     return CodeSet("Place of Service", version or "CMS POS code set", entries)
 
@@ -123,8 +114,8 @@ def _x12_list(file: str, name: str) -> CodeSet:
     for n, row in enumerate(rows, start=1):
         if row["status"] not in ("current", "deactivated"):
             raise MappingError(f"status {row['status']!r} must be current or deactivated", str(path), f"row {n} status")
-        entries[row["code"]] = CodeEntry(row["code"], "", _date(row["start_date"], path, f"row {n} start_date"),
-                                         _date(row["stop_date"], path, f"row {n} stop_date"),
+        entries[row["code"]] = CodeEntry(row["code"], "", table_day(row["start_date"], path, f"row {n} start_date"),
+                                         table_day(row["stop_date"], path, f"row {n} stop_date"),
                                          row["status"] == "deactivated")
     return CodeSet(name, version or f"X12 {name} list", entries)
 
@@ -150,8 +141,8 @@ def _named_list(file: str, name: str, columns: tuple[str, ...]) -> CodeSet:
         if row["status"] not in ("current", "retired", "withdrawn"):
             raise MappingError(f"status {row['status']!r} must be current, retired or withdrawn", str(path),
                                f"row {n} status")
-        entries[row["code"]] = CodeEntry(row["code"], row["name"], _date(row["start_date"], path, f"row {n} start_date"),
-                                         _date(row["stop_date"], path, f"row {n} stop_date"), row["status"] != "current")
+        entries[row["code"]] = CodeEntry(row["code"], row["name"], table_day(row["start_date"], path, f"row {n} start_date"),
+                                         table_day(row["stop_date"], path, f"row {n} stop_date"), row["status"] != "current")
     return CodeSet(name, version or name, entries)
 
 

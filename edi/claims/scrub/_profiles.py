@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edi._data import read_toml
+from edi._data import TableReader, read_toml
 from edi.errors import MappingError
 from edi.validate import Severity
 
@@ -83,7 +83,7 @@ def parse_scrub(doc: dict[str, Any], source: str, edit_codes: Iterable[str]) -> 
     for key in table:
         if key not in KEYS:
             raise MappingError(f"unknown key; the [scrub] keys are {', '.join(KEYS)}", source, f"scrub.{key}")
-    get = _Reader(table, source)
+    get = _Reader(table, source, "scrub")
     off = get.strings("off")
     for n, code in enumerate(off):
         if code not in known:
@@ -149,35 +149,13 @@ def _key(code: str) -> str:
     return f'"{code}"' if "." in code else code
 
 
-class _Reader:
-    def __init__(self, table: dict[str, Any], source: str) -> None:
-        self.table, self.source = table, source
-
-    def _fail(self, key: str, message: str) -> MappingError:
-        return MappingError(message, self.source, f"scrub.{key}")
-
-    def strings(self, key: str, default: tuple[str, ...] = ()) -> list[str]:
-        value = self.table.get(key, list(default))
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self._fail(key, "must be a list of strings")
-        return value
-
-    def string(self, key: str) -> str:
-        value = self.table.get(key, "")
-        if not isinstance(value, str):
-            raise self._fail(key, "must be a string")
-        return value
-
-    def boolean(self, key: str) -> bool:
-        value = self.table.get(key, False)
-        if not isinstance(value, bool):
-            raise self._fail(key, "must be true or false")
-        return value
+class _Reader(TableReader):
+    """The [scrub] table's values: the shared kinds, and whole numbers above 0."""
 
     def positive(self, key: str) -> int | None:
-        value = self.table.get(key)
+        value = self.data.get(key)
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise self._fail(key, f"must be a whole number above 0, got {value!r}")
+            raise self.fail(key, f"must be a whole number above 0, got {value!r}")
         return value
