@@ -259,15 +259,18 @@ def redact(file: Path, out: Path | None, key: str | None, providers: bool, fmt: 
     if out is not None and file != Path("-") and out.resolve() == file.resolve():
         raise click.BadParameter("the output would overwrite the input; name another file", param_hint="--out")
     secret = key.encode() if key else secrets.token_bytes(32)
+    partial = out.with_name(out.name + ".part") if out is not None else None   # renamed once whole
     with _opened(file) as (stream, name):
-        target = out.open("wb") if out is not None else sys.stdout.buffer
-        try:
-            counts = redact_file(stream, target, key=secret, name=name, providers=providers)
-        finally:
-            if out is not None:
-                target.close()
-            else:
-                target.flush()
+        if partial is None:
+            counts = redact_file(stream, sys.stdout.buffer, key=secret, name=name, providers=providers)
+            sys.stdout.buffer.flush()
+        else:
+            try:
+                with partial.open("wb") as target:
+                    counts = redact_file(stream, target, key=secret, name=name, providers=providers)
+                partial.replace(out)   # type: ignore[arg-type]
+            finally:
+                partial.unlink(missing_ok=True)   # a file that could not be read to its end leaves no output
     report = {"file": name, "replaced": dict(sorted(counts.items())), "key": "given" if key else "random"}
     if fmt == "json":
         click.echo(json.dumps(report), err=True)

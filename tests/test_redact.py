@@ -138,6 +138,11 @@ def test_command(tmp_path: Path) -> None:
     same = CliRunner().invoke(cli, ["redact", str(copy), "-o", str(copy)])
     assert same.exit_code == 2 and "would overwrite the input" in same.output
     assert copy.read_bytes() == P837.read_bytes()
+    truncated = tmp_path / "truncated.x12"
+    truncated.write_bytes(P837.read_bytes()[:1500])
+    cut = CliRunner().invoke(cli, ["redact", str(truncated), "-o", str(tmp_path / "t.x12")])
+    assert cut.exit_code == 2 and "file ends inside a segment" in cut.output
+    assert not list(tmp_path.glob("t.x12*"))      # no half-redacted file left behind
 
 
 def _no_name_id_or_street_left(original: bytes, redacted: bytes, path: Path) -> None:
