@@ -41,6 +41,7 @@ def test_a_version_nobody_published_is_still_flagged() -> None:
     assert ("snip2.element.code", "GS08", "005010X222A9") in _version_findings(made_up)
 
 
+@pytest.mark.corpus
 def test_the_eligibility_errata_x279a1_is_accepted_in_gs08() -> None:
     """pyx12 has no 5010 270/271 map; its envelope map lists 005010X279, which X279A1 amends: the transaction
     gets the "no guide" warning, GS08 no error."""
