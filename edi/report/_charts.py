@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-WIDTH = 600
-LABEL = 230          # room for the labels left of the bars
-VALUE = 120          # room for the value right of a bar
+WIDTH = 560
+LABEL = 215          # room for the labels left of the bars
+VALUE = 115          # room for the value right of a bar
 ROW = 24
 PALETTE = ("#2f6f9f", "#59a14f", "#edc948", "#f28e2b", "#e15759", "#76b7b2", "#b07aa1")
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= 34 else label[:33] + "…"
+    return label if len(label) <= 29 else label[:28] + "…"
 
 
 def _frame(name: str, title: str, height: int, body: str, width: int = WIDTH) -> str:

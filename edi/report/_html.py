@@ -129,7 +129,8 @@ def _denials(k: Kpis) -> str:
                     _count("denials.initial", d.initial, "claims remitted were denied (claim or a line)"))
             + _tile(_kpi("denials.amount_rate", d.amount_rate, percent(d.amount_rate)), "initial denial rate ($)",
                     f"{_kpi('denials.initial_amount', d.initial_amount, money(d.initial_amount))} of "
-                    f"{_kpi('denials.charges_remitted', d.charges_remitted, money(d.charges_remitted))} charges")
+                    f"{_kpi('denials.charges_remitted', d.charges_remitted, money(d.charges_remitted))} charged "
+                    "on the claims remitted")
             + f'</div><div class="grid">{"".join(charts)}</div>'
             + "<h3>Top denial reasons and their fix</h3><table><tr><th>group-CARC RARC</th><th>root cause</th>"
             "<th>next action</th><th class='n'>items</th><th class='n'>amount</th><th>fix (the work queue's)</th></tr>"
@@ -175,6 +176,9 @@ def _collections(k: Kpis) -> str:
             + _tile(_kpi("collections.contractual", c.contractual, money(c.contractual)),
                     "contractual adjustments (CO-45, CO-253)")
             + _tile(_kpi("collections.payments", c.payments, money(c.payments)), "insurance payments")
+            + _tile(_kpi("collections.patient_responsibility", c.patient_responsibility,
+                         money(c.patient_responsibility)), "left to the patient by the primary payer",
+                    "patient payments are not recorded yet")
             + "</div></section>")
 
 

@@ -291,7 +291,7 @@ def _denials(chains: Iterable[_Chain], names: dict[str, str]) -> Denials:
         remitted += 1
         denied += is_denied
         charges += first.charge
-        denied_amount += sum((d.amount or ZERO for d in on_first), ZERO)
+        denied_amount += first.charge if is_denied else ZERO
         by_payer[payer][0] += 1
         by_payer[payer][1] += is_denied
         items.extend((chain, d) for d in chain.denials)
@@ -378,16 +378,17 @@ def _primary_billed(chains: dict[tuple[str, int], _Chain]) -> list[_Chain]:
 
 
 def _collections(chains: dict[tuple[str, int], _Chain], as_of: date) -> Collections:
-    gross = contractual = payments = ZERO
+    gross = contractual = payments = patient = ZERO
     for chain in _primary_billed(chains):
         gross += chain.newest.total_charge
         contractual += chain.contractual()
+        patient += chain.total("patient")
         order = 1
         while (chain_n := chains.get((chain.clm01, order))) is not None:
             payments += chain_n.total("payment")
             order += 1
     net = gross - contractual
-    return Collections(gross, contractual, net, payments, _ratio(payments, gross), _ratio(payments, net))
+    return Collections(gross, contractual, net, payments, patient, _ratio(payments, gross), _ratio(payments, net))
 
 
 def _underpayments(data: _Data, contract: dict[str, Contract]) -> Underpayments:

@@ -41,7 +41,7 @@ class DenialReason(msgspec.Struct, frozen=True):
 
 class Denials(msgspec.Struct, frozen=True):
     initial: Rate              # claims (CLM01 + payer) whose first remittance denied the claim or a line
-    initial_amount: Decimal    # Σ denial amounts on first remittances
+    initial_amount: Decimal    # Σ CLP03 (charges) of the claims initially denied (HFMA: denied claims' charges)
     charges_remitted: Decimal  # Σ CLP03 of first remittances
     amount_rate: float | None  # initial_amount / charges_remitted
     by_root_cause: list[DenialGroup]
@@ -74,6 +74,8 @@ class Collections(msgspec.Struct, frozen=True):
     contractual: Decimal               # CO-45 and CO-253 adjustments
     net_revenue: Decimal               # gross_charges − contractual
     payments: Decimal                  # insurance payments (every payer of the claims), net of reversals
+    patient_responsibility: Decimal    # what the primary payers left the patient (PR); patient payments are
+                                       # not in the ledger, so they are not in payments
     gross_collection_rate: float | None
     net_collection_rate: float | None
 

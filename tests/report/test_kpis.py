@@ -52,7 +52,7 @@ def test_denial_rates_by_root_cause_payer_and_carc(kpis: Kpis) -> None:
     d = kpis.denials
     # C3 (claim denied) and C8 (a line paid 0) of the 4 remitted: 2 of 4
     assert (2, 4, 0.5) == (d.initial.numerator, d.initial.denominator, d.initial.rate)
-    # amounts: CO-16 100 + CO-97 100 = 200 of CLP03 100 + 150 + 100 + 100 = 450 → 0.4444…
+    # charges of the denied claims: C3 100 + C8 100 = 200 of CLP03 100 + 150 + 100 + 100 = 450 → 0.4444…
     assert (D("200"), D("450"), 0.4444) == (d.initial_amount, d.charges_remitted, d.amount_rate)
     # CO-16 (no RARC) routes to billing, CO-97 to coding (mappings/posting/denials.toml); equal counts and
     # amounts sort by name
@@ -87,6 +87,7 @@ def test_collection_rates(kpis: Kpis) -> None:
     # billed to the payer: C1-C5, C8-C10 = 100+150+100+150+100+100+200+200 = 1100; contractual CO-45 20+40 = 60
     assert (D("1100"), D("60"), D("1040"), D("162")) == (c.gross_charges, c.contractual, c.net_revenue, c.payments)
     assert (0.1473, 0.1558) == (c.gross_collection_rate, c.net_collection_rate)   # 162/1100, 162/1040
+    assert D("18") == c.patient_responsibility                  # C1 PR-3 8 + C2 PR-2 10
 
 
 def test_underpayments_against_the_fee_schedule(kpis: Kpis) -> None:
