@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, select
 from edi.ledger import Ledger
 from edi.ledger import _schema as t
 from edi.ledger._queries import current_status
+from edi.logging import get_logger
 from edi.report._model import (
     AgingRow,
     Collections,
@@ -91,7 +92,10 @@ def compute(ledger: Ledger, as_of: date, *, payers: Path | None = None, benchmar
     ``payers`` (a folder of payer profiles) and ``benchmark_file`` default to those in ``mappings/``."""
     with ledger.engine.connect() as conn:
         data = _Data.read(conn, as_of)
-    return _compute(data, as_of, ledger.url, contracts(payers), benchmark(benchmark_file))
+    kpis = _compute(data, as_of, ledger.url, contracts(payers), benchmark(benchmark_file))
+    get_logger(__name__).info("report.computed", as_of=str(as_of), claims=kpis.claims, chains=len(data.chains),
+                              denials=kpis.denials.initial.numerator, open_claims=kpis.receivables.claims_open)
+    return kpis
 
 
 # ---------------------------------------------------------------- reading

@@ -17,6 +17,7 @@ filing 90 days), one NPI (1234567893):
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,3 +120,17 @@ def test_headline_has_the_numbers(kpis: Kpis) -> None:
     assert 5 <= len(lines) <= 8
     assert lines[0].startswith("Clean-claim rate 90.0% (9 of 10 encounters")
     assert "Days in A/R 62.2" in "\n".join(lines)
+
+
+def test_as_of_leaves_out_later_services_and_remittances(ledger: Ledger, tmp_path: Path) -> None:
+    """As of 2025-02-28 the ERA (paid 2025-03-01) and the services after that day are not counted yet."""
+    payers, bench = build(ledger, tmp_path)
+    kpis = compute(ledger, date(2025, 2, 28), payers=payers, benchmark_file=bench)
+    assert 6 == kpis.claims                                           # C1-C6 were served by then
+    assert (0, 0, None) == (kpis.first_pass_payment.numerator, kpis.first_pass_payment.denominator,
+                            kpis.first_pass_payment.rate)
+    assert kpis.denials.initial.rate is None
+    # nothing paid yet: C1 100 (49 days), C2 150 (44), C3 100 (39) in 31-60; C4 150 (8) in 0-30; C5 100 (105) in
+    # 91-120; C6 is held
+    assert [D("150"), D("350"), D("0"), D("100"), D("0")] == kpis.receivables.aging[-1].buckets
+    assert D("600") == kpis.receivables.total
