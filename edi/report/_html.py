@@ -6,7 +6,6 @@ check the page and the JSON agree."""
 from __future__ import annotations
 
 import os
-import tempfile
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}ul.headline{margin:
 def write_html(kpis: Kpis, path: Path) -> Path:
     """Write the page (under a temporary name, renamed when whole); returns the path."""
     path = Path(path)
-    text = render(kpis)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as stream:
-        stream.write(text)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")      # created with the umask's mode, as any file
+    tmp.write_text(render(kpis), encoding="utf-8")
     os.replace(tmp, path)
     return path
 
