@@ -99,95 +99,129 @@ def compute(ledger: Ledger, as_of: date, *, payers: Path | None = None, benchmar
 
 
 # ---------------------------------------------------------------- reading
+Sums = dict[tuple[str, str | None, str | None], Decimal]      # (account, group, CARC) → Σ amount
+LineKey = tuple[tuple[str, int], int]                          # (chain, line number)
+
+
 @dataclass
 class _Data:
     chains: dict[tuple[str, int], _Chain]
-    claim_chain: dict[int, tuple[str, int]]
+    claim_chain: dict[int, tuple[str, int]]              # claim id → its chain
     acks: dict[int, dict[str, int]]                      # claim id → status → events (held, accepted, rejected)
-    encounters: dict[str, list[Any]]                     # encounter key → its rows, oldest first
+    first_encounters: dict[str, Any]                     # encounter key → its first row (with the run's kind)
     lines: dict[int, list[Any]]                          # claim id → its lines
-    line_sums: dict[tuple[tuple[str, int], int], dict[tuple[str, str | None, str | None], Decimal]]
+    line_sums: dict[LineKey, Sums]
     payer_names: dict[str, str]
     taxonomies: dict[str, str | None]                    # NPI → taxonomy (from an encounter as given)
 
     @classmethod
     def read(cls, conn: Connection, as_of: date) -> _Data:
-        c, cv = t.claims.c, t.coverages.c
-        chains: dict[tuple[str, int], _Chain] = {}
-        claim_chain: dict[int, tuple[str, int]] = {}
-        payer_names: dict[str, str] = {}
-        for row in conn.execute(
-                select(c.id, c.encounter_id, c.payer_id, c.payer_order, c.patient_control_number, c.frequency_code,
-                       c.total_charge, c.service_from, c.service_to, current_status(c.id).label("status"),
-                       cv.payer_name)
-                .outerjoin(t.coverages, cv.id == c.coverage_id)
-                .where(c.service_from <= as_of).order_by(c.id)):
-            key = (row.patient_control_number, row.payer_order)
-            chains.setdefault(key, _Chain(*key)).claims.append(row)
-            claim_chain[row.id] = key
-            if row.payer_name:
-                payer_names.setdefault(row.payer_id, row.payer_name)
+        chains, claim_chain, payer_names = _read_claims(conn, as_of)
+        paid_by = _read_payments(conn, as_of, chains, claim_chain)
+        lines, line_number = _read_lines(conn, claim_chain)
+        line_sums = _read_postings(conn, chains, paid_by, line_number)
+        _read_denials(conn, chains, paid_by)
+        return cls(chains, claim_chain, _read_acks(conn), _read_first_encounters(conn, as_of), lines, line_sums,
+                   payer_names, _taxonomies(conn, chains.values(), lines))
 
-        e = t.claim_status_events.c
-        acks: dict[int, dict[str, int]] = defaultdict(dict)
-        for claim_id, status, n in conn.execute(
-                select(e.claim_id, e.status, func.count()).where(e.status.in_(("held", "accepted", "rejected")))
-                .group_by(e.claim_id, e.status)):
-            acks[claim_id][status] = n
 
-        en, runs = t.encounters.c, t.runs.c
-        encounters: dict[str, list[Any]] = defaultdict(list)
-        for row in conn.execute(select(en.id, en.encounter_key, runs.kind)
-                                .outerjoin(t.runs, runs.id == en.run_id)
-                                .where(en.service_from <= as_of).order_by(en.id)):
-            encounters[row.encounter_key].append(row)
+def _read_claims(conn: Connection, as_of: date) -> tuple[dict[tuple[str, int], _Chain], dict[int, tuple[str, int]],
+                                                          dict[str, str]]:
+    """Claims served by as_of, into their chains (oldest first), with their current status and payer name."""
+    c, cv = t.claims.c, t.coverages.c
+    chains: dict[tuple[str, int], _Chain] = {}
+    claim_chain: dict[int, tuple[str, int]] = {}
+    payer_names: dict[str, str] = {}
+    for row in conn.execute(
+            select(c.id, c.encounter_id, c.payer_id, c.payer_order, c.patient_control_number, c.frequency_code,
+                   c.total_charge, c.service_from, c.service_to, current_status(c.id).label("status"), cv.payer_name)
+            .outerjoin(t.coverages, cv.id == c.coverage_id).where(c.service_from <= as_of).order_by(c.id)):
+        key = (row.patient_control_number, row.payer_order)
+        chains.setdefault(key, _Chain(*key)).claims.append(row)
+        claim_chain[row.id] = key
+        if row.payer_name:
+            payer_names.setdefault(row.payer_id, row.payer_name)
+    return chains, claim_chain, payer_names
 
-        cp, era = t.claim_payments.c, t.eras.c
-        paid_by: dict[int, tuple[str, int]] = {}
-        for row in conn.execute(select(cp.id, cp.claim_id, cp.status_code, cp.charge, cp.paid, era.payment_date,
-                                       era.recorded_at, era.payer_id)
-                                .join(t.eras, era.id == cp.era_id).where(cp.claim_id.is_not(None)).order_by(cp.id)):
-            when = row.payment_date or row.recorded_at.date()
-            if when <= as_of and row.claim_id in claim_chain:
-                chains[claim_chain[row.claim_id]].payments.append(row)
-                paid_by[row.id] = claim_chain[row.claim_id]
 
-        ln = t.claim_lines.c
-        lines: dict[int, list[Any]] = defaultdict(list)
-        line_number: dict[int, int] = {}
-        for row in conn.execute(select(ln.id, ln.claim_id, ln.line_number, ln.procedure_code, ln.units, ln.charge,
-                                       ln.revenue_code, ln.provider_npi).order_by(ln.claim_id, ln.line_number)):
-            if row.claim_id in claim_chain:
-                lines[row.claim_id].append(row)
-                line_number[row.id] = row.line_number
+def _read_acks(conn: Connection) -> dict[int, dict[str, int]]:
+    e = t.claim_status_events.c
+    acks: dict[int, dict[str, int]] = defaultdict(dict)
+    for claim_id, status, n in conn.execute(
+            select(e.claim_id, e.status, func.count()).where(e.status.in_(("held", "accepted", "rejected")))
+            .group_by(e.claim_id, e.status)):
+        acks[claim_id][status] = n
+    return acks
 
-        p = t.postings.c
-        line_sums: dict[tuple[tuple[str, int], int], dict[tuple[str, str | None, str | None], Decimal]] = \
-            defaultdict(lambda: defaultdict(lambda: ZERO))
-        for row in conn.execute(select(p.claim_payment_id, p.claim_line_id, p.account, p.group_code, p.reason_code,
-                                       func.sum(p.amount).label("amount"))
-                                .where(p.claim_payment_id.is_not(None), p.claim_id.is_not(None))
-                                .group_by(p.claim_payment_id, p.claim_line_id, p.account, p.group_code,
-                                          p.reason_code)):
-            key = paid_by.get(row.claim_payment_id)
-            if key is None:
-                continue
-            what = (row.account, row.group_code, row.reason_code)
-            sums = chains[key].sums
-            sums[what] = sums.get(what, ZERO) + row.amount
-            if row.claim_line_id in line_number:
-                line_sums[key, line_number[row.claim_line_id]][what] += row.amount
 
-        w = t.work_items.c
-        for row in conn.execute(select(w.id, w.claim_id, w.claim_payment_id, w.root_cause, w.action, w.group_code,
-                                       w.reason_code, w.remark_code, w.amount, w.note)
-                                .where(w.queue == "denial", w.claim_id.is_not(None)).order_by(w.id)):
-            key = paid_by.get(row.claim_payment_id)
-            if key is not None and row.group_code != "PR":     # a patient's share is not a denial
-                chains[key].denials.append(row)
+def _read_first_encounters(conn: Connection, as_of: date) -> dict[str, Any]:
+    en, runs = t.encounters.c, t.runs.c
+    first: dict[str, Any] = {}
+    for row in conn.execute(select(en.id, en.encounter_key, runs.kind).outerjoin(t.runs, runs.id == en.run_id)
+                            .where(en.service_from <= as_of).order_by(en.id)):
+        first.setdefault(row.encounter_key, row)
+    return first
 
-        return cls(chains, claim_chain, acks, encounters, lines, line_sums, payer_names,
-                   _taxonomies(conn, chains.values(), lines))
+
+def _read_payments(conn: Connection, as_of: date, chains: dict[tuple[str, int], _Chain],
+                   claim_chain: dict[int, tuple[str, int]]) -> dict[int, tuple[str, int]]:
+    """Claim payments paid by as_of (BPR16, else the day posted) onto their chains; claim payment id → chain."""
+    cp, era = t.claim_payments.c, t.eras.c
+    paid_by: dict[int, tuple[str, int]] = {}
+    for row in conn.execute(select(cp.id, cp.claim_id, cp.status_code, cp.charge, cp.paid, era.payment_date,
+                                   era.recorded_at)
+                            .join(t.eras, era.id == cp.era_id).where(cp.claim_id.is_not(None)).order_by(cp.id)):
+        if (row.payment_date or row.recorded_at.date()) <= as_of and row.claim_id in claim_chain:
+            chains[claim_chain[row.claim_id]].payments.append(row)
+            paid_by[row.id] = claim_chain[row.claim_id]
+    return paid_by
+
+
+def _read_lines(conn: Connection, claim_chain: dict[int, tuple[str, int]]) -> tuple[dict[int, list[Any]],
+                                                                                     dict[int, int]]:
+    ln = t.claim_lines.c
+    lines: dict[int, list[Any]] = defaultdict(list)
+    line_number: dict[int, int] = {}
+    for row in conn.execute(select(ln.id, ln.claim_id, ln.line_number, ln.procedure_code, ln.units, ln.charge,
+                                   ln.revenue_code, ln.provider_npi).order_by(ln.claim_id, ln.line_number)):
+        if row.claim_id in claim_chain:
+            lines[row.claim_id].append(row)
+            line_number[row.id] = row.line_number
+    return lines, line_number
+
+
+def _read_postings(conn: Connection, chains: dict[tuple[str, int], _Chain], paid_by: dict[int, tuple[str, int]],
+                   line_number: dict[int, int]) -> dict[LineKey, Sums]:
+    """Σ entries per account, group and CARC into each chain, and per chain line (by line number, so a replacement's
+    line nets with the original's)."""
+    p = t.postings.c
+    keys: dict[tuple[str, str | None, str | None], tuple[str, str | None, str | None]] = {}
+    line_sums: dict[LineKey, Sums] = defaultdict(dict)
+    for row in conn.execute(select(p.claim_payment_id, p.claim_line_id, p.account, p.group_code, p.reason_code,
+                                   func.sum(p.amount).label("amount"))
+                            .where(p.claim_payment_id.is_not(None), p.claim_id.is_not(None))
+                            .group_by(p.claim_payment_id, p.claim_line_id, p.account, p.group_code, p.reason_code)):
+        key = paid_by.get(row.claim_payment_id)
+        if key is None:
+            continue
+        what = keys.setdefault((row.account, row.group_code, row.reason_code),
+                               (row.account, row.group_code, row.reason_code))
+        sums = chains[key].sums
+        sums[what] = sums.get(what, ZERO) + row.amount
+        if row.claim_line_id in line_number:
+            line = line_sums[key, line_number[row.claim_line_id]]
+            line[what] = line.get(what, ZERO) + row.amount
+    return line_sums
+
+
+def _read_denials(conn: Connection, chains: dict[tuple[str, int], _Chain], paid_by: dict[int, tuple[str, int]]) -> None:
+    w = t.work_items.c
+    for row in conn.execute(select(w.id, w.claim_id, w.claim_payment_id, w.root_cause, w.action, w.group_code,
+                                   w.reason_code, w.remark_code, w.amount, w.note)
+                            .where(w.queue == "denial", w.claim_id.is_not(None)).order_by(w.id)):
+        key = paid_by.get(row.claim_payment_id)
+        if key is not None and row.group_code != "PR":     # a patient's share is not a denial
+            chains[key].denials.append(row)
 
 
 def _taxonomies(conn: Connection, chains: Iterable[_Chain], lines: dict[int, list[Any]]) -> dict[str, str | None]:
@@ -246,8 +280,7 @@ def _clean_claims(data: _Data) -> Rate:
     scrubbed = clean = 0
     held_encounters = {row.encounter_id for chain in data.chains.values() for row in chain.claims
                        if data.acks.get(row.id, {}).get("held")}
-    for rows in data.encounters.values():
-        first = rows[0]
+    for first in data.first_encounters.values():
         if first.kind != "claims build":
             continue
         scrubbed += 1
