@@ -43,7 +43,7 @@ def headline(kpis: Kpis) -> list[str]:
         f"Days in A/R {days}: {money(r.total)} open on {r.claims_open} claims, "
         f"{percent(r.aged_over_90_rate)} over 90 days",
         f"Underpaid {u.lines} of {u.lines_checked} lines by {money(u.amount)}; "
-        f"{len(kpis.timely_filing)} claims at risk of timely filing",
+        f"{len(kpis.timely_filing)} claim{'' if len(kpis.timely_filing) == 1 else 's'} at risk of timely filing",
         f"E/M levels: {len(flagged)} flagged" + (f" ({'; '.join(flagged[:4])})" if flagged else "")
         + f" of {len(kpis.em_levels)} provider categories",
     ]
