@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.report import _charts
-from edi.report._model import DenialGroup, Kpis, Rate
+from edi.report._model import Group, Kpis, Rate
 from edi.report._text import headline, money, percent
 
 CSS = """
@@ -92,7 +92,7 @@ def _front_end(k: Kpis) -> str:
             + "</div></section>")
 
 
-def _groups_table(groups: list[DenialGroup], path: str, head: str, rate: bool = False) -> str:
+def _groups_table(groups: list[Group], path: str, head: str, rate: bool = False) -> str:
     rows = []
     for n, g in enumerate(groups):
         p = f"{path}[{n}]"

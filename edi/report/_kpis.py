@@ -28,7 +28,7 @@ from edi.logging import get_logger
 from edi.report._model import (
     AgingRow,
     Collections,
-    DenialGroup,
+    Group,
     DenialReason,
     Denials,
     EmProvider,
@@ -333,17 +333,17 @@ def _denials(chains: Iterable[_Chain], names: dict[str, str]) -> Denials:
         by_payer[payer][1] += is_denied
         items.extend((chain, d) for d in chain.denials)
 
-    def grouped(key_of: Any) -> list[DenialGroup]:
+    def grouped(key_of: Any) -> list[Group]:
         groups: dict[str, tuple[int, set[tuple[str, int]], Decimal]] = {}
         for chain, d in items:
             key = key_of(chain, d)
             n, claims, amount = groups.get(key, (0, set(), ZERO))
             groups[key] = (n + 1, claims | {(chain.clm01, chain.order)}, amount + (d.amount or ZERO))
-        return sorted((DenialGroup(k, n, len(c), a) for k, (n, c, a) in groups.items()),
+        return sorted((Group(k, n, len(c), a) for k, (n, c, a) in groups.items()),
                       key=lambda g: (-g.items, -g.amount, g.key))
 
     payer_groups = {g.key: g for g in grouped(lambda c, d: c.newest.payer_id)}
-    per_payer = [DenialGroup(_payer(p, names), g.items if g else 0, g.claims if g else 0, g.amount if g else ZERO,
+    per_payer = [Group(_payer(p, names), g.items if g else 0, g.claims if g else 0, g.amount if g else ZERO,
                              _rate(n_denied, n).rate)
                  for p, (n, n_denied) in sorted(by_payer.items()) for g in [payer_groups.get(p)]]
     reasons: dict[tuple[str, str, str | None], list[Any]] = defaultdict(list)
@@ -451,7 +451,7 @@ def _underpayments(data: _Data, contract: dict[str, Contract]) -> Underpayments:
     by_payer: dict[str, list[Underpayment]] = defaultdict(list)
     for payer, u in found:
         by_payer[payer].append(u)
-    groups = [DenialGroup(_payer(p, data.payer_names), len(us), len({u.claim for u in us}),
+    groups = [Group(_payer(p, data.payer_names), len(us), len({u.claim for u in us}),
                           sum((u.short for u in us), ZERO)) for p, us in sorted(by_payer.items())]
     top = sorted((u for _, u in found), key=lambda u: (-u.short, u.claim, u.line))[:TOP * 2]
     return Underpayments(checked, len(found), sum((u.short for _, u in found), ZERO), groups, top)

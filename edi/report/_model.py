@@ -18,11 +18,11 @@ class Rate(msgspec.Struct, frozen=True):
     rate: float | None
 
 
-class DenialGroup(msgspec.Struct, frozen=True):
-    """Denials sharing a key: a root cause, a payer, or a group-CARC."""
+class Group(msgspec.Struct, frozen=True):
+    """Denials (or underpaid lines) sharing a key: a root cause, a payer, or a group-CARC."""
 
     key: str
-    items: int                 # denial work items (one per CAS of a denied claim or zero-paid line)
+    items: int                 # denial work items (one per CAS of a denied claim or zero-paid line), or lines
     claims: int                # distinct claims
     amount: Decimal            # Σ the work items' amounts
     rate: float | None = None  # by payer: its claims first denied / its claims remitted
@@ -44,9 +44,9 @@ class Denials(msgspec.Struct, frozen=True):
     initial_amount: Decimal    # Σ CLP03 (charges) of the claims initially denied (HFMA: denied claims' charges)
     charges_remitted: Decimal  # Σ CLP03 of first remittances
     amount_rate: float | None  # initial_amount / charges_remitted
-    by_root_cause: list[DenialGroup]
-    by_payer: list[DenialGroup]
-    by_carc: list[DenialGroup]
+    by_root_cause: list[Group]
+    by_payer: list[Group]
+    by_carc: list[Group]
     top_reasons: list[DenialReason]
 
 
@@ -95,7 +95,7 @@ class Underpayments(msgspec.Struct, frozen=True):
     lines_checked: int
     lines: int
     amount: Decimal
-    by_payer: list[DenialGroup]
+    by_payer: list[Group]
     top: list[Underpayment]
 
 
