@@ -1036,6 +1036,42 @@ def payer_simulate(files: tuple[Path, ...], out_dir: Path, payer_name: str | Non
     click.echo(summary.text())
 
 
+# ---------------------------------------------------------------- edi report (issue 12 §3)
+@cli.command("report")
+@DB_OPTION
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML page (required for html); with --format json, the JSON file (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html", show_default=True)
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Count claims served and ERAs paid up to this day; age A/R from it (default: today).")
+def report_command(db: str | None, out: Path | None, fmt: str, as_of: Any) -> None:
+    """The billing manager's KPI report from the ledger: clean-claim rate, first-pass acceptance and payment,
+    denials by root cause, payer and CARC with their fix, days in A/R and aging by payer, collection rates,
+    underpayments, timely-filing risk, E/M levels against a benchmark (docs/kpis.md). One self-contained HTML
+    page (no network) and its headline lines, or the same numbers as JSON.
+
+    Example: edi report --db edi.db --out report.html --as-of 2026-12-05
+    """
+    from edi.ledger import open_ledger
+    from edi.report import compute, headline, to_json, write_html
+
+    if fmt == "html" and out is None:
+        raise click.UsageError("--out is required for the HTML report (--format json writes to stdout)")
+    with open_ledger(db) as opened:
+        kpis = compute(opened, as_of.date() if as_of else date.today())
+    if fmt == "json":
+        if out is None:
+            click.echo(to_json(kpis), nl=False)
+        else:
+            out.write_text(to_json(kpis), encoding="utf-8")
+            click.echo(f"wrote {out}", err=True)
+        return
+    write_html(kpis, out)
+    click.echo(f"wrote {out}")
+    for line in headline(kpis):
+        click.echo(line)
+
+
 def parse_snips(text: str) -> tuple[int, ...]:
     """"1-5,7" → (1, 2, 3, 4, 5, 7)."""
     chosen: set[int] = set()

@@ -1,0 +1,3 @@
+"""The report tests run on SQLite and PostgreSQL, with the ledger tests' fixtures (tests/ledger/conftest.py)."""
+
+from tests.ledger.conftest import db_url, ledger, postgres_server, postgres_url  # noqa: F401
