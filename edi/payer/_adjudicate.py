@@ -206,7 +206,8 @@ def _claim(enc: Encounter, services: list[ServicePayment], number: str, received
            remarks: tuple[str, ...], crossover: tuple[str, str] | None, denied: bool) -> ClaimPayment:
     paid = sum((s.paid_amount or ZERO for s in services), ZERO)
     patient = sum((_pr(s) for s in services), ZERO)
-    status = "4" if denied else ("19" if crossover and patient > 0 else "1")
+    order = min(max(enc.billed_coverage, 1), 3)     # processed as primary, secondary or tertiary (CLP02 1/2/3)
+    status = "4" if denied else (("19", "20", "21")[order - 1] if crossover and patient > 0 else str(order))
     days = [s.service_date for s in services if s.service_date]
     coverage = enc.billed
     subscriber = coverage.subscriber
@@ -227,7 +228,7 @@ def _claim(enc: Encounter, services: list[ServicePayment], number: str, received
         facility_type_code=(enc.facility_type if institutional else enc.place_of_service) or kind,
         frequency_code=enc.frequency, patient=patient_party, insured=insured, service_provider=rendered,
         crossover_carrier=Party(entity="TT", entity_type="2", last_name=crossover[0], id_qualifier="PI",
-                                id=crossover[1]) if status == "19" and crossover else None,
+                                id=crossover[1]) if status in ("19", "20", "21") and crossover else None,
         outpatient=OutpatientAdjudication(remark_codes=remarks) if remarks else None,
         statement_from=min(days) if days else None, statement_to=max(days) if days else None,
         received_date=received, services=tuple(services))
