@@ -189,6 +189,8 @@ def _status(cp: ClaimPayment) -> str:
         return "denied"
     if cp.is_forwarded:
         return "forwarded"
-    if any((s.paid_amount or ZERO) == ZERO and (s.charge or ZERO) > ZERO for s in cp.services):
+    # a line paid nothing is denied unless the patient owes it (all to the deductible: processed, the patient pays)
+    if any((s.paid_amount or ZERO) == ZERO and (s.charge or ZERO) > ZERO and
+           not any(a.group == "PR" for a in s.adjustments) for s in cp.services):
         return "partially_paid" if (cp.paid_amount or ZERO) > ZERO else "denied"
     return "paid"
