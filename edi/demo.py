@@ -1,6 +1,6 @@
 """`bin/demo`: the main job on the bundled samples — what each file holds, one claim's loop tree, a lossless round
 trip of each file, the claims and payments read as typed models, and each file validated and acknowledged (999,
-277CA), clean and with one defect put into a claim."""
+277CA), clean and with one defect put into a claim; then the whole revenue cycle on samples/cycle (`edi cycle`)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def main(folder: str) -> int:
     failures += show_validation(files, claim_file)
     failures += show_batch(Path(folder))
     failures += show_posting(Path(folder))
+    failures += show_cycle(Path(folder))
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
 
@@ -193,6 +194,40 @@ def show_posting(folder: Path) -> int:
             print(f"  {line}")
     paid = [p["paid"] for c in history for p in c["payments"]]
     return 0 if rows and all(r["balanced"] for r in rows) and [str(x) for x in paid] == ["125.22"] else 1
+
+
+def show_cycle(folder: Path) -> int:
+    """`edi cycle` on samples/cycle (320 coded encounters, four simulated payers) into a temporary SQLite ledger:
+    the summary per week and in total. 1 when an encounter ends unsettled (pending) or an ERA does not balance."""
+    from edi.cycle import CycleOptions, run_cycle
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import era_report
+
+    samples = folder / "cycle"
+    if not (samples / "encounters.jsonl").exists():
+        return 0
+    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "cycle.db")) as ledger:
+        out = Path(tmp) / "cycle"
+        print(f"\nThe revenue cycle (`edi cycle --encounters {samples}/encounters.jsonl --db cycle.db --out cycle/ "
+              "--seed 1`: encounters due each simulated week scrubbed and built, split by payer, answered by the "
+              "payer simulator, 999/277CA and 835s posted as their payment dates come, corrections by rule resent, "
+              "secondary claims, patient statements):")
+        summary = run_cycle([samples / "encounters.jsonl"], ledger,
+                            CycleOptions(out, seed=1, roster=samples / "roster.csv",
+                                         authorizations=samples / "authorizations.csv"))
+        for line in summary.text():
+            print(f"  {line.replace(tmp + '/', '')}")
+        _report(ledger, out, summary.as_of)
+        with ledger._read() as conn:
+            balanced = all(row["balanced"] for row in era_report(conn))
+    return 0 if balanced and summary.weeks and "pending" not in summary.outcomes.values() else 1
+
+
+def _report(ledger: object, out_dir: Path, as_of: date) -> None:
+    """The revenue-cycle KPIs of the cycle's ledger as of its last simulated day, written beside its files."""
+    # TODO report: edi.report (issue 12 §3) — compute(ledger, as_of), write_html(kpis, out_dir / "report.html"),
+    # then print the report's path and headline(kpis)
+    return None
 
 
 if __name__ == "__main__":

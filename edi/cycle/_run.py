@@ -94,6 +94,8 @@ class _Cycle:
         self.fixed: list[Encounter] = []          # held claims corrected: sent as new claims next week
         self.replacements: list[Encounter] = []   # denied claims corrected: sent as frequency 7 next week
         self.posted: set[Path] = set()
+        self.tried: set[tuple[str, str]] = set()     # (held | denied, CLM01) corrected once: a fix that did not take
+                                                     # is not tried again (the claim stays held or denied)
         self.summary = CycleSummary(str(self.out), self.start)
 
     def run(self) -> CycleSummary:
@@ -232,8 +234,9 @@ class _Cycle:
         refs = References.for_run(week.today, ledger=self.ledger)
         held = _held(built)
         for enc in _encounters_of(built):
-            if enc.id not in held:
+            if enc.id not in held or ("held", enc.id) in self.tried:
                 continue
+            self.tried.add(("held", enc.id))
             errors = [f for f in scrub_one(enc, refs) if f.is_error]
             done = correct(enc, errors, self.rules, self.auths)
             if done is not None:
@@ -244,13 +247,16 @@ class _Cycle:
         with self.ledger._read() as conn:
             denials = open_denials(conn)
         for denial in denials:
+            if ("denied", denial.clm01) in self.tried:
+                continue
+            self.tried.add(("denied", denial.clm01))
             payer = self.payers.get(denial.payer_id)
             enc = msgspec.json.decode(denial.document, type=Encounter)
             if payer is not None:
                 payer_refs.profiles[denial.payer_id] = payer.payer.scrub
             explaining = [f for f in scrub_one(enc, payer_refs) if f.is_error and f.prevents in denial.denials]
             done = correct(enc, explaining, self.rules, self.auths)
-            if done is None or any(r.id == enc.id for r in self.replacements):
+            if done is None:
                 continue
             self.replacements.append(msgspec.structs.replace(
                 done[0], frequency="7", original_claim_number=denial.payer_claim_number))
