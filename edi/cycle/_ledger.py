@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
+from edi.claims.encounter import Encounter
 from edi.ledger import _schema as t
 from edi.ledger._queue import WorkItem, work_items
 
@@ -83,11 +84,13 @@ def open_denials(conn: Connection) -> list[Denial]:
     return out
 
 
-def submitted(conn: Connection) -> set[str]:
-    """The CLM01s of every claim ever sent (a submitted event)."""
-    c, ev = t.claims.c, t.claim_status_events.c
-    return set(conn.execute(select(c.patient_control_number).join(t.claim_status_events, ev.claim_id == c.id)
-                            .where(ev.status == "submitted").distinct()).scalars())
+def recorded(conn: Connection, encounters: Iterable[Encounter]) -> set[str]:
+    """The ids of the encounters whose claim (CLM01) the ledger already holds, sent or held by an earlier run."""
+    ids, column = sorted({e.id for e in encounters}), t.claims.c.patient_control_number
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(conn.execute(select(column).where(column.in_(ids[start:start + 500])).distinct()).scalars())
+    return found
 
 
 def outcomes(conn: Connection, encounter_ids: Iterable[str]) -> dict[str, str]:

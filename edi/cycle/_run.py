@@ -21,7 +21,7 @@ from edi.claims._receivers import load_receiver
 from edi.claims.encounter import Encounter
 from edi.claims.scrub import References, scrub_one
 from edi.cycle._corrections import Authorizations, correct, load_rules
-from edi.cycle._ledger import era_totals, open_denials, outcomes, submitted
+from edi.cycle._ledger import era_totals, open_denials, outcomes, recorded
 from edi.cycle._payers import SimulatedPayer, load_payers, seed_deductibles
 from edi.cycle._summary import ZERO, CycleSummary, Week
 from edi.errors import EdiError
@@ -101,7 +101,7 @@ class _Cycle:
     def run(self) -> CycleSummary:
         self.out.mkdir(parents=True, exist_ok=True)
         with self.ledger._read() as conn:
-            self.billed = submitted(conn)
+            self.recorded = recorded(conn, self.waiting)
         for payer in self.payers.values():
             seed_deductibles(payer, self.waiting, self.out, self.options.seed)
         if self.options.roster is not None:
@@ -133,8 +133,8 @@ class _Cycle:
         due = [e for e in self.waiting if _last_day(e) <= week.today]
         self.waiting = self.waiting[len(due):]
         week.encounters = len(due)
-        week.billed_before = sum(e.id in self.billed for e in due)
-        due = [e for e in due if e.id not in self.billed]      # a run again: what was sent is not sent again
+        week.recorded_before = sum(e.id in self.recorded for e in due)
+        due = [e for e in due if e.id not in self.recorded]    # a run again: nothing is built twice
         fresh, self.fixed = [*due, *self.fixed], []
         replacements, self.replacements = self.replacements, []
         built = [self._build(fresh, folder / "claims", week, replace=False),

@@ -41,7 +41,7 @@ class Week:
     adjusted: Decimal = ZERO
     patient: Decimal = ZERO
     files_posted: int = 0
-    billed_before: int = 0        # encounters due that an earlier run already sent (a run again sends nothing twice)
+    recorded_before: int = 0      # encounters due whose claim an earlier run recorded (sent or held): not rebuilt
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: (str(v) if isinstance(v, Decimal | date) else v)
@@ -95,8 +95,8 @@ class CycleSummary:
         if self.corrections:
             lines.append("corrected by rule: " + ", ".join(f"{code} {n}" for code, n in
                                                              sorted(self.corrections.items())))
-        before = sum(w.billed_before for w in self.weeks)
+        before = sum(w.recorded_before for w in self.weeks)
         if before:
-            lines.append(f"already sent by an earlier run into this ledger (not sent again): {before} encounter(s)")
+            lines.append(f"recorded by an earlier run into this ledger (not built again): {before} encounter(s)")
         lines.append(f"owed by patients (statements): {self.owed_by_patients}")
         return lines
