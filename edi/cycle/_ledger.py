@@ -39,7 +39,8 @@ def era_totals(conn: Connection, era_keys: Iterable[str]) -> EraTotals:
     for status, amount in conn.execute(select(cp.status_code, cp.paid).where(cp.era_id.in_(ids))):
         denied += status == "4"
         paid += status != "22" and amount > ZERO
-    sums = dict(conn.execute(select(p.account, func.sum(p.amount)).where(p.era_id.in_(ids)).group_by(p.account)).all())
+    sums = dict(conn.execute(select(p.account, func.sum(p.amount)).where(p.era_id.in_(ids))
+                             .group_by(p.account)).all())
     return EraTotals(paid, denied, sum((sums.get(a) or ZERO for a in PAID_ACCOUNTS), ZERO),
                      sums.get("adjustment") or ZERO, sums.get("patient") or ZERO)
 
@@ -61,12 +62,11 @@ class Denial:
 
 def open_denials(conn: Connection) -> list[Denial]:
     """Claims with open denial work items, oldest first, with what a replacement needs."""
-    by_claim: dict[int, tuple[str, set[str], int | None]] = {}
+    by_claim: dict[int, tuple[str, set[str]]] = {}
     for item in work_items(conn):
         if not _open_denial(item) or item.claim_id is None or item.clm01 is None:
             continue
-        _, codes, payment = by_claim.setdefault(item.claim_id, (item.clm01, set(), None))
-        codes.add(f"{item.group}-{item.reason}")
+        by_claim.setdefault(item.claim_id, (item.clm01, set()))[1].add(f"{item.group}-{item.reason}")
     if not by_claim:
         return []
     c, enc, cp = t.claims.c, t.encounters.c, t.claim_payments.c
@@ -77,7 +77,7 @@ def open_denials(conn: Connection) -> list[Denial]:
         .order_by(cp.id))}
     out = []
     for claim_id, payer_id, document in sorted(rows):
-        clm01, codes, _ = by_claim[claim_id]
+        clm01, codes = by_claim[claim_id]
         if document and numbers.get(claim_id):
             out.append(Denial(clm01, claim_id, payer_id, frozenset(codes), numbers[claim_id],
                               document.encode() if isinstance(document, str) else document))
@@ -96,7 +96,8 @@ def recorded(conn: Connection, encounters: Iterable[Encounter]) -> set[str]:
 def outcomes(conn: Connection, encounter_ids: Iterable[str]) -> dict[str, str]:
     """How each encounter (by its id, CLM01) ended, the first that holds: ``paid`` (insurance paid something, net
     of reversals), ``patient-responsible`` (processed, nothing paid, the patient owes), ``denied`` (nothing paid or
-    owed, an open denial work item), ``held`` (never sent: held with findings), ``pending`` (sent, no answer that settles it)."""
+    owed, an open denial work item), ``held`` (never sent: held with findings), ``pending`` (sent, no answer that
+    settles it)."""
     c, p, ev = t.claims.c, t.postings.c, t.claim_status_events.c
     wanted = set(encounter_ids)
     sent: set[str] = set()

@@ -33,7 +33,8 @@ from edi.validate.profiles import parse_profile, payers_dir
 from edi.x12 import Party as IdParty
 
 log = get_logger(__name__)
-PAID = ("1", "2", "3", "19", "20", "21")      # CLP02 of a claim processed (and not reversed): what a replacement or void undoes
+# CLP02 of a claim processed (and not reversed): what a replacement or void undoes
+PAID = ("1", "2", "3", "19", "20", "21")
 
 
 @dataclass

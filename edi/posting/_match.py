@@ -2,7 +2,8 @@
 each match says how (method) and how sure (score, 1 exact … 0 none).
 
 Claims: CLP01 = CLM01 (score 1; several claims with that CLM01: the payer order CLP02 names and an equal charge
-decide, else ambiguous; a reversal, CLP02 22, goes to the claim whose earlier payment its CLP07 names); CLP07 = the payer claim number of an earlier payment of the claim (0.95, for later
+decide, else ambiguous; a reversal, CLP02 22, goes to the claim whose earlier payment its CLP07 names; a denial,
+CLP02 4, to the claim sent last); CLP07 = the payer claim number of an earlier payment of the claim (0.95, for later
 ERAs on the same claim: reversals, corrections); CLP01 a prefix of one CLM01 (0.8: the payer cut it short).
 Lines: REF*6R = the line's control number (1); else procedure (SVC06's, the code as billed, when the payer
 changed it) + modifiers in any order + date of service + charge (0.9), tolerant of one dropped modifier (0.8);
