@@ -197,8 +197,12 @@ def show_posting(folder: Path) -> int:
 
 
 def show_cycle(folder: Path) -> int:
-    """`edi cycle` on samples/cycle (320 coded encounters, four simulated payers) into a temporary SQLite ledger:
-    the summary per week and in total. 1 when an encounter ends unsettled (pending) or an ERA does not balance."""
+    """`edi cycle` on samples/cycle (320 coded encounters, four simulated payers) into a new SQLite ledger in
+    <temp>/edi-demo-cycle/ (emptied first, kept afterwards so every number printed can be traced in the ledger and
+    the week folders): the summary per week and in total. 1 when an encounter ends unsettled (pending) or an ERA
+    does not balance."""
+    import shutil
+
     from edi.cycle import CycleOptions, run_cycle
     from edi.ledger import open_ledger
     from edi.ledger._posting import era_report
@@ -206,17 +210,20 @@ def show_cycle(folder: Path) -> int:
     samples = folder / "cycle"
     if not (samples / "encounters.jsonl").exists():
         return 0
-    with tempfile.TemporaryDirectory() as tmp, open_ledger(str(Path(tmp) / "cycle.db")) as ledger:
-        out = Path(tmp) / "cycle"
-        print(f"\nThe revenue cycle (`edi cycle --encounters {samples}/encounters.jsonl --db cycle.db --out cycle/ "
-              "--seed 1`: encounters due each simulated week scrubbed and built, split by payer, answered by the "
-              "payer simulator, 999/277CA and 835s posted as their payment dates come, corrections by rule resent, "
-              "secondary claims, patient statements):")
+    home = Path(tempfile.gettempdir()) / "edi-demo-cycle"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    out, db = home / "cycle", home / "cycle.db"
+    print(f"\nThe revenue cycle (`edi cycle --encounters {samples}/encounters.jsonl --db {db} --out {out} --seed 1`: "
+          "encounters due each simulated week scrubbed and built, split by payer, answered by the payer simulator, "
+          "999/277CA and 835s posted as their payment dates come, corrections by rule resent, secondary claims, "
+          "patient statements):")
+    with open_ledger(str(db)) as ledger:
         summary = run_cycle([samples / "encounters.jsonl"], ledger,
                             CycleOptions(out, seed=1, roster=samples / "roster.csv",
                                          authorizations=samples / "authorizations.csv"))
         for line in summary.text():
-            print(f"  {line.replace(tmp + '/', '')}")
+            print(f"  {line}")
         _report(ledger, out, summary.as_of)
         with ledger._read() as conn:
             balanced = all(row["balanced"] for row in era_report(conn))
@@ -224,7 +231,8 @@ def show_cycle(folder: Path) -> int:
 
 
 def _report(ledger: object, out_dir: Path, as_of: date) -> None:
-    """The revenue-cycle KPIs of the cycle's ledger as of its last simulated day, written beside its files."""
+    """The revenue-cycle KPIs of the cycle's ledger as of its last simulated day (``as_of``), written beside its
+    files (``out_dir``, kept after the demo)."""
     # TODO report: edi.report (issue 12 §3) — compute(ledger, as_of), write_html(kpis, out_dir / "report.html"),
     # then print the report's path and headline(kpis)
     return None
