@@ -107,3 +107,21 @@ def test_a_bad_rule_is_a_located_error(tmp_path: Path) -> None:
     bad.write_text('[[rule]]\nfinding = "coding.mue"\nfix = "guess"\n', encoding="utf-8")
     with pytest.raises(MappingError, match=r"rule\[0\]\.fix.*'guess' is no fix"):
         load_rules(bad)
+
+
+def test_a_flagged_diagnosis_pointer_is_recoded() -> None:
+    """E000020000126 (one 99213, diagnoses L72.3 and R73.03, pointers 1, 2) with its line pointing also to a third
+    diagnosis it does not have, or only to the second: each is held (coding.dx_pointer.range / .principal) and
+    fixed by its rule, the principal first."""
+    (enc,) = sample("E000020000126")
+    refs, rules = References.for_run(date(2025, 10, 1)), load_rules()
+    assert len(enc.diagnoses) == 2 and enc.lines[0].diagnosis_pointers == (1, 2)
+    for code, pointers, fixed in (("coding.dx_pointer.range", (1, 2, 3), (1, 2)),
+                                  ("coding.dx_pointer.principal", (2,), (1, 2))):
+        wrong = msgspec.structs.replace(enc, lines=(msgspec.structs.replace(enc.lines[0],
+                                                                            diagnosis_pointers=pointers),))
+        errors = [f for f in scrub_one(wrong, refs) if f.is_error]
+        assert [f.code for f in errors] == [code]
+        done = correct(wrong, errors, rules, Authorizations())
+        assert done is not None and done[1] == (code,) and done[0].lines[0].diagnosis_pointers == fixed
+        assert not [f for f in scrub_one(done[0], refs) if f.is_error], code
