@@ -501,9 +501,12 @@ def _write_raw(text: str) -> None:
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="encounters: the day dates of service count back "
               "from (default: today); the same seed and day give the same encounters.")
 @click.option("--roster-out", "roster", type=click.Path(dir_okay=False, path_type=Path), help="encounters: also write the "
-              "providers' payer enrollments as CSV (npi,payer_id,effective_date).")
+              "providers' payer enrollments as CSV (npi,payer_id,effective_from), as `edi ledger roster` loads it.")
+@click.option("--authorizations-out", "authorizations", type=click.Path(dir_okay=False, path_type=Path),
+              help="encounters: also write the prior authorizations the payers issued as CSV (payer_id,member_id,"
+              "procedure_code,authorization,valid_from,valid_to), as `edi cycle --authorizations` reads it.")
 def synth(kind: str, claims: int, seed: int, out_file: Path | None, error_rate: float, as_of: Any,
-          roster: Path | None) -> None:
+          roster: Path | None, authorizations: Path | None) -> None:
     """Write a deterministic, guide-valid synthetic interchange with fake people (no PHI), or coded encounters
     as JSON Lines (docs/encounters.md).
 
@@ -511,14 +514,16 @@ def synth(kind: str, claims: int, seed: int, out_file: Path | None, error_rate: 
 
     Example: edi synth encounters --count 1000 --seed 7 --error-rate 0.1 --out encounters.jsonl
     """
-    if kind != "encounters" and (error_rate or as_of or roster):
-        raise click.UsageError("--error-rate, --as-of and --roster-out are for `edi synth encounters`")
+    if kind != "encounters" and (error_rate or as_of or roster or authorizations):
+        raise click.UsageError("--error-rate, --as-of, --roster-out and --authorizations-out are for "
+                               "`edi synth encounters`")
     if kind == "encounters":
         from edi.synth import write_encounters
 
         day = as_of.date() if as_of else date.today()
         with _output(out_file) as stream:
-            write_encounters(claims, seed, stream, as_of=day, error_rate=error_rate, roster=roster)
+            write_encounters(claims, seed, stream, as_of=day, error_rate=error_rate, roster=roster,
+                             authorizations=authorizations)
         return
     from edi.synth import write_synth
 
@@ -1070,6 +1075,56 @@ def report_command(db: str | None, out: Path | None, fmt: str, as_of: Any) -> No
     click.echo(f"wrote {out}")
     for line in headline(kpis):
         click.echo(line)
+
+
+# ---------------------------------------------------------------------------------------------------------- edi cycle
+@cli.command("cycle")
+@click.option("--encounters", "inputs", multiple=True, required=True, type=FILE,
+              help="Coded encounters (JSON Lines or JSON); repeat for several files.")
+@DB_OPTION
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for each week's files (week-NN/), the payers' mailboxes and states (payers/), statements.")
+@click.option("--weeks", type=click.IntRange(1, 520), help="Simulated weeks (default: until every encounter is "
+              "settled and every 835 posted).")
+@click.option("--seed", type=int, default=0, show_default=True, help="The payers' seed: same inputs, same seed, same "
+              "ledger and files.")
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="The first simulated day (default: the Monday after "
+              "the first visit of the last 90 days of care).")
+@click.option("--roster", type=FILE, help="Provider enrollments to load first (edi ledger roster's CSV; default: "
+              "roster.csv beside the first encounters file, when there is one).")
+@click.option("--authorizations", type=FILE, help="The payers' prior authorizations (CSV) the correction rule "
+              "attaches (default: authorizations.csv beside the first encounters file, when there is one).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def cycle_command(inputs: tuple[Path, ...], db: str | None, out_dir: Path, weeks: int | None, seed: int, start: Any,
+                  roster: Path | None, authorizations: Path | None, fmt: str) -> None:
+    """Run the revenue cycle week by week on simulated payers: encounters due → scrub → build → split by payer →
+    payer simulator → 999/277CA and 835s posted as their payment dates come → corrections by rule
+    (mappings/cycle/corrections.toml), resent as new claims or replacements (frequency 7) → secondary claims →
+    patient statements. Everything lands in the ledger; the summary counts per week and in total (docs/cycle.md),
+    and DIR/report.html holds the KPI report as of the last simulated day (`edi report`, docs/kpis.md).
+
+    Example: edi cycle --encounters samples/cycle/encounters.jsonl --db cycle.db --out cycle/
+    """
+    from edi.cycle import CycleOptions, run_cycle, write_report
+    from edi.ledger import open_ledger
+    from edi.report import headline
+
+    beside = inputs[0].parent
+    roster = roster or next((p for p in [beside / "roster.csv"] if p.is_file()), None)
+    authorizations = authorizations or next((p for p in [beside / "authorizations.csv"] if p.is_file()), None)
+    options = CycleOptions(out_dir, weeks, seed, start.date() if start else None, roster, authorizations)
+    with open_ledger(db) as opened:
+        summary = run_cycle(list(inputs), opened, options)
+        page, kpis = write_report(opened, out_dir, summary.as_of)
+    if fmt == "json":
+        click.echo(json.dumps({**summary.as_dict(), "report": str(page)}, indent=1))
+    else:
+        for line in summary.text():
+            click.echo(line)
+        click.echo(f"report: {page} (as of {summary.as_of})")
+        for line in headline(kpis):
+            click.echo(f"  {line}")
+# ------------------------------------------------------------------------------------------------------ end edi cycle
 
 
 def parse_snips(text: str) -> tuple[int, ...]:

@@ -1,6 +1,6 @@
 """`bin/demo`: the main job on the bundled samples — what each file holds, one claim's loop tree, a lossless round
 trip of each file, the claims and payments read as typed models, and each file validated and acknowledged (999,
-277CA), clean and with one defect put into a claim."""
+277CA), clean and with one defect put into a claim; then the whole revenue cycle on samples/cycle (`edi cycle`)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from edi.errors import EdiError
 from edi.inspect import file_info, from_json, inspect_lines, render_info, to_json
 from edi.x12 import tokenize, write
+
+if TYPE_CHECKING:
+    from edi.ledger import Ledger
 
 
 def main(folder: str) -> int:
@@ -44,6 +48,7 @@ def main(folder: str) -> int:
     failures += show_validation(files, claim_file)
     failures += show_batch(Path(folder))
     failures += show_posting(Path(folder))
+    failures += show_cycle(Path(folder))
     print(f"\n{len(files)} files, {failures} problem(s)")
     return 1 if failures else 0
 
@@ -194,6 +199,53 @@ def show_posting(folder: Path) -> int:
     paid = [p["paid"] for c in history for p in c["payments"]]
     return 0 if rows and all(r["balanced"] for r in rows) and [str(x) for x in paid] == ["125.22"] else 1
 
+
+def show_cycle(folder: Path) -> int:
+    """`edi cycle` on samples/cycle (320 coded encounters, four simulated payers) into a new SQLite ledger in
+    <temp>/edi-demo-cycle/ (emptied first, kept afterwards so every number printed can be traced in the ledger and
+    the week folders): the summary per week and in total. 1 when an encounter ends unsettled (pending) or an ERA
+    does not balance."""
+    import shutil
+
+    from edi.cycle import CycleOptions, run_cycle
+    from edi.ledger import open_ledger
+    from edi.ledger._posting import era_report
+
+    samples = folder / "cycle"
+    if not (samples / "encounters.jsonl").exists():
+        return 0
+    home = Path(tempfile.gettempdir()) / "edi-demo-cycle"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
+    out, db = home / "cycle", home / "cycle.db"
+    print(f"\nThe revenue cycle (`edi cycle --encounters {samples}/encounters.jsonl --db {db} --out {out} --seed 1`: "
+          "encounters due each simulated week scrubbed and built, split by payer, answered by the payer simulator, "
+          "999/277CA and 835s posted as their payment dates come, corrections by rule resent, secondary claims, "
+          "patient statements):")
+    with open_ledger(str(db)) as ledger:
+        summary = run_cycle([samples / "encounters.jsonl"], ledger,
+                            CycleOptions(out, seed=1, roster=samples / "roster.csv",
+                                         authorizations=samples / "authorizations.csv"))
+        for line in summary.text():
+            print(f"  {line}")
+        _report(ledger, out, summary.as_of)
+        with ledger._read() as conn:
+            balanced = all(row["balanced"] for row in era_report(conn))
+    return 0 if balanced and summary.weeks and "pending" not in summary.outcomes.values() else 1
+
+
+def _report(ledger: Ledger, out_dir: Path, as_of: date) -> None:
+    """The revenue-cycle KPIs of the cycle's ledger as of its last simulated day (``as_of``), written beside its
+    files (``out_dir``, kept after the demo): the page's path and its headline lines."""
+    from edi.cycle import write_report
+    from edi.report import headline
+
+    page, kpis = write_report(ledger, out_dir, as_of)
+    print(f"\nThe KPI report (`edi report --db {out_dir.parent / 'cycle.db'} --out {page} --as-of {as_of}`; "
+          "formulas in docs/kpis.md):")
+    for line in headline(kpis):
+        print(f"  {line}")
+    print(f"  open it: {page}")
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "samples"))

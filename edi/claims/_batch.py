@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -63,6 +63,7 @@ class BuildOptions:
     mapping: str | None = None        # the column map of CSV inputs
     replace: bool = False             # send claims already sent as replacements (frequency 7)
     mappings: dict[str, str] = field(default_factory=dict)   # input path → its column map (overrides ``mapping``)
+    created: datetime | None = None   # when the files are made (ISA09/ISA10, GS04/GS05, BHT, name); None: now
 
 
 @dataclass
@@ -162,7 +163,7 @@ class _Build:
         self.out, self.ledger, self.options, self.progress = out_dir, ledger, options, progress
         self.receiver = options.receiver
         self.summary = BuildSummary(str(out_dir), self.receiver.key)
-        self.created = created_now()
+        self.created = options.created or created_now()
         self.sent: set[str] = set()          # CLM01s batched (or on their way) in this build
         self.pending: dict[str, Spooled] = {}
         self.sources: dict[str, Source] = {}
@@ -330,9 +331,12 @@ class _Build:
                 claim_id = done.claims[0].claim_id if done.claims else None
                 journal.record_findings(done.encounter_id, (_finding_record(f, record, claim_id) for f in findings))
                 if claim_id is not None:
+                    # the reason code is the denial the first error prevents (a CARC, as other events carry; the
+                    # edit's code, up to 35 characters, is longer than the column and is in scrub_findings anyway)
+                    first = next((f for f in findings if f.is_error), findings[0]) if findings else None
                     events.append(StatusEvent(claim_id, ClaimStatus.HELD, f"held:{self.run_id}:{claim_id}",
-                                              reason_code=findings[0].code if findings else None,
-                                              reason=findings[0].message if findings else None))
+                                              reason_code=first.prevents or None if first else None,
+                                              reason=f"{first.code}: {first.message}" if first else None))
             journal.record_status(events)
 
     # ------------------------------------------------------------ writing, checking, recording

@@ -3,6 +3,9 @@ finds, the payer's "unexplained" rate), then each line's allowed amount from the
 charge and fee × units), the contractual write-off CO-45 = charge − allowed, and the patient's share in order:
 copay (PR-3, once per claim), deductible (PR-1, from the member's plan-year accumulator), coinsurance (PR-2).
 
+A line billed after earlier payers (a secondary claim's 2430) is paid no more than the patient's share they left:
+see :func:`_after_earlier_payers`.
+
 Every CLP balances by construction: all adjustments are at line level, each line's SVC02 = SVC03 + Σ CAS, and
 CLP03 = Σ SVC02, CLP04 = Σ SVC03, CLP05 = Σ PR."""
 
@@ -130,8 +133,14 @@ def adjudicate(enc: Encounter, findings: tuple[ScrubFinding, ...], profile: Adju
         # it (X12 lists it as current): CLP07's suffix tells the parts apart instead
         remarks = (whole[0].remark,) if whole and whole[0].remark else ()
         outcome.payments.append(_claim(enc, part, number, received, institutional, remarks, crossover,
-                                       denied=bool(whole) or all((s.paid_amount or ZERO) == 0 and not _pr(s) for s in part)))
+                                       denied=bool(whole) or all((s.paid_amount or ZERO) == 0 and not _pr(s) and
+                                                              not _after_earlier(s) for s in part)))
     return outcome
+
+
+def _after_earlier(service: ServicePayment) -> bool:
+    """The earlier payers' adjudication (OA-23) took the line: processed, not denied."""
+    return any((a.group, a.reason) == ("OA", "23") for a in service.adjustments)
 
 
 def _pr(service: ServicePayment) -> Decimal:
@@ -194,7 +203,10 @@ def _pay_line(enc: Encounter, n: int, line: Line, profile: Adjudication, benefit
     left -= deductible
     coinsurance = money(left * profile.coinsurance)
     left -= coinsurance
-    for reason, value in (("1", deductible), ("2", coinsurance), ("3", copay)):
+    after = _after_earlier_payers(line, charge, left, (("3", copay), ("1", deductible), ("2", coinsurance)), benefits)
+    if after is not None:
+        adjustments, left = after
+    for reason, value in (("1", deductible), ("2", coinsurance), ("3", copay)) if after is None else ():
         if value:
             adjustments.append(Adjustment("PR", reason, value))
     return ServicePayment(procedure=_procedure(line, paid_code), paid_amount=left, adjustments=tuple(adjustments),
@@ -202,11 +214,41 @@ def _pay_line(enc: Encounter, n: int, line: Line, profile: Adjudication, benefit
                           amounts=(Amount("B6", allowed),), **_base(enc, n, line))
 
 
+def _after_earlier_payers(line: Line, charge: Decimal, normal: Decimal, shares: tuple[tuple[str, Decimal], ...],
+                          benefits: Benefits) -> tuple[list[Adjustment], Decimal] | None:
+    """A line the earlier payers adjudicated (its 2430s, as a secondary claim carries them): this payer pays what it
+    would pay as primary (``normal``), but no more than the patient's share they left (their PR); the patient keeps
+    the rest of that share, as this payer's own copay, deductible and coinsurance say (in that order) and, past
+    them, as the earlier payer said; what the earlier payers paid and wrote off is OA-23 (the impact of prior
+    payers' adjudication). The deductible this payer does not apply goes back to the member. None: a line no
+    earlier payer adjudicated."""
+    if not line.prior_payments:
+        return None
+    earlier = [a for p in line.prior_payments for a in p.adjustments if a.group == "PR"]
+    owed = sum((a.amount for a in earlier), ZERO)
+    paid = min(normal, owed)
+    remaining = owed - paid
+    patient: list[Adjustment] = []
+    for reason, value in shares:
+        take = min(value, remaining)
+        remaining -= take
+        if reason == "1":                  # the deductible not applied stays for the member's next claims
+            benefits.deductible_left += value - take
+            benefits.deductible_used -= value - take
+        if take:
+            patient.append(Adjustment("PR", reason, take))
+    if remaining:
+        patient.append(Adjustment("PR", max(earlier, key=lambda a: a.amount).reason, remaining))
+    adjustments = [Adjustment("OA", "23", charge - owed)] if charge - owed else []
+    return adjustments + patient, paid
+
+
 def _claim(enc: Encounter, services: list[ServicePayment], number: str, received: date, institutional: bool,
            remarks: tuple[str, ...], crossover: tuple[str, str] | None, denied: bool) -> ClaimPayment:
     paid = sum((s.paid_amount or ZERO for s in services), ZERO)
     patient = sum((_pr(s) for s in services), ZERO)
-    status = "4" if denied else ("19" if crossover and patient > 0 else "1")
+    order = min(max(enc.billed_coverage, 1), 3)     # processed as primary, secondary or tertiary (CLP02 1/2/3)
+    status = "4" if denied else (("19", "20", "21")[order - 1] if crossover and patient > 0 else str(order))
     days = [s.service_date for s in services if s.service_date]
     coverage = enc.billed
     subscriber = coverage.subscriber
@@ -227,7 +269,7 @@ def _claim(enc: Encounter, services: list[ServicePayment], number: str, received
         facility_type_code=(enc.facility_type if institutional else enc.place_of_service) or kind,
         frequency_code=enc.frequency, patient=patient_party, insured=insured, service_provider=rendered,
         crossover_carrier=Party(entity="TT", entity_type="2", last_name=crossover[0], id_qualifier="PI",
-                                id=crossover[1]) if status == "19" and crossover else None,
+                                id=crossover[1]) if status in ("19", "20", "21") and crossover else None,
         outpatient=OutpatientAdjudication(remark_codes=remarks) if remarks else None,
         statement_from=min(days) if days else None, statement_to=max(days) if days else None,
         received_date=received, services=tuple(services))

@@ -33,7 +33,8 @@ from edi.validate.profiles import parse_profile, payers_dir
 from edi.x12 import Party as IdParty
 
 log = get_logger(__name__)
-PAID = ("1", "2", "3", "19")      # CLP02 of a claim processed (and not reversed): what a replacement or void undoes
+# CLP02 of a claim processed (and not reversed): what a replacement or void undoes
+PAID = ("1", "2", "3", "19", "20", "21")
 
 
 @dataclass
@@ -304,8 +305,11 @@ def _write(out_dir: Path, profile: Adjudication, payer_key: str, batches: dict, 
     by_file: dict[tuple[IdParty, date], list] = {}
     for (receiver, paid_on, _), batch in sorted(batches.items(), key=lambda kv: (kv[0][1], kv[0][0].id, kv[0][2])):
         by_file.setdefault((receiver, paid_on), []).append(batch)
-    for n, ((receiver, paid_on), items) in enumerate(by_file.items(), 1):
-        models = [remittance(profile, payer_key, paid_on, batch, n * 100 + k) for k, batch in enumerate(items, 1)]
+    for (receiver, paid_on), items in by_file.items():
+        # trace numbers (TRN02) from the ISA13 the file will get: unique across runs into one folder, so two runs
+        # paying on the same day never reuse one (posting refuses a trace used twice)
+        isa13 = counter.peek().interchange
+        models = [remittance(profile, payer_key, paid_on, batch, isa13 * 100 + k) for k, batch in enumerate(items, 1)]
         sender = IdParty("ZZ", _prefix(payer_key) + "PAYER")
         name = f"{_prefix(payer_key).lower()}-{paid_on:%Y%m%d}"
         summary.written.append(write_835(out_dir, name, models, sender, receiver, paid_on, counter))

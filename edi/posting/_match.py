@@ -2,7 +2,8 @@
 each match says how (method) and how sure (score, 1 exact … 0 none).
 
 Claims: CLP01 = CLM01 (score 1; several claims with that CLM01: the payer order CLP02 names and an equal charge
-decide, else ambiguous); CLP07 = the payer claim number of an earlier payment of the claim (0.95, for later
+decide, else ambiguous; a reversal, CLP02 22, goes to the claim whose earlier payment its CLP07 names; a denial,
+CLP02 4, to the claim sent last); CLP07 = the payer claim number of an earlier payment of the claim (0.95, for later
 ERAs on the same claim: reversals, corrections); CLP01 a prefix of one CLM01 (0.8: the payer cut it short).
 Lines: REF*6R = the line's control number (1); else procedure (SVC06's, the code as billed, when the payer
 changed it) + modifiers in any order + date of service + charge (0.9), tolerant of one dropped modifier (0.8);
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from edi.ledger._posting import KnownClaim, KnownLine
     from edi.models import ClaimPayment, ServicePayment
 
+REVERSAL = "22"
+DENIED = "4"
 PAYER_ORDER = {"1": 1, "19": 1, "2": 2, "20": 2, "3": 3, "21": 3}   # CLP02 → which payer adjudicated
 
 
@@ -47,6 +50,10 @@ NONE = ClaimMatch(None, "none", Decimal(0), "no claim with this CLM01 or payer c
 
 def match_claim(cp: ClaimPayment, exact: list[KnownClaim], by_payer_number: int | None,
                 prefixed: list[KnownClaim]) -> ClaimMatch:
+    if exact and cp.status_code == REVERSAL and by_payer_number is not None and \
+            any(k.claim_id == by_payer_number for k in exact):
+        # a reversal takes back the payment its CLP07 names: that claim's, not the newest resubmission's
+        return ClaimMatch(by_payer_number, "payer-claim-number", Decimal("0.95"))
     if exact:
         chosen = _choose(cp, exact)
         if chosen is not None:
@@ -73,6 +80,10 @@ def _choose(cp: ClaimPayment, candidates: list[KnownClaim]) -> KnownClaim | None
     narrowed = [k for k in candidates if order is None or k.payer_order == order] or candidates
     if len(narrowed) > 1 and cp.total_charge is not None:
         narrowed = [k for k in narrowed if k.total_charge == cp.total_charge] or narrowed
+    if len(narrowed) > 1 and order is None and cp.status_code == DENIED:
+        # a denial does not say which payer in the order denied: the claim sent last (a next payer's claim is
+        # sent only after the earlier payer's answer) is the one answered
+        return narrowed[-1]
     if len(narrowed) > 1:   # resubmissions of one claim (same CLM01, e.g. frequency 7): the newest
         if len({(k.payer_order, k.total_charge) for k in narrowed}) == 1:
             return narrowed[-1]

@@ -189,6 +189,10 @@ def _status(cp: ClaimPayment) -> str:
         return "denied"
     if cp.is_forwarded:
         return "forwarded"
-    if any((s.paid_amount or ZERO) == ZERO and (s.charge or ZERO) > ZERO for s in cp.services):
+    # a line paid nothing is denied unless the patient owes it (all to the deductible: processed, the patient pays)
+    # or an earlier payer's adjudication took it (OA-23, a secondary claim)
+    if any((s.paid_amount or ZERO) == ZERO and (s.charge or ZERO) > ZERO and
+           not any(a.group == "PR" or (a.group, a.reason) == ("OA", "23") for a in s.adjustments)
+           for s in cp.services):
         return "partially_paid" if (cp.paid_amount or ZERO) > ZERO else "denied"
     return "paid"

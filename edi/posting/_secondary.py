@@ -15,7 +15,6 @@ the ledger's counters). A claim that cannot be billed this way is skipped with i
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -58,10 +57,10 @@ def build_secondaries(ledger: Ledger, out_dir: Path, options: BuildOptions) -> S
     if not encounters:
         return result
     encoder = msgspec.json.Encoder(decimal_format="string")
-    with tempfile.TemporaryDirectory(prefix="edi-secondary-") as tmp:
-        path = Path(tmp) / "secondary-encounters.jsonl"
-        path.write_bytes(b"".join(encoder.encode(enc) + b"\n" for enc in encounters))
-        result.build = build([path], out_dir, ledger, options)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "secondary-encounters.jsonl"     # kept beside the 837s: what was billed, as encounters
+    path.write_bytes(b"".join(encoder.encode(enc) + b"\n" for enc in encounters))
+    result.build = build([path], out_dir, ledger, options)
     return result
 
 
@@ -106,7 +105,7 @@ def secondary_encounter(adj: Adjudication, as_of: date) -> Encounter | str | Non
             amounts, cas = lines[n]
             line = msgspec.structs.replace(line, prior_payments=(*line.prior_payments, LinePayment(
                 payer_id=prior.payer.id, paid=sum(amounts, ZERO), units=line.units, adjustments=tuple(cas),
-                date=when)))
+                date=when, revenue_code=line.revenue_code)))       # SVD04: required on an 837I
         new_lines.append(line)
     coverages = list(enc.coverages)
     coverages[order - 1] = msgspec.structs.replace(prior, prior_payment=PriorPayment(

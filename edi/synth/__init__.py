@@ -59,15 +59,21 @@ def write_synth(kind: str, claims: int, seed: int, stream: BinaryIO, *, payer_co
 
 
 def write_encounters(count: int, seed: int, stream: BinaryIO, *, as_of: date, error_rate: float = 0.0,
-                     roster: Path | None = None) -> int:
+                     roster: Path | None = None, authorizations: Path | None = None) -> int:
     """Write ``count`` synthetic coded encounters as JSON Lines (``edi synth encounters``); ``roster`` also gets
-    the providers' payer enrollments as CSV. Returns the number written."""
+    the providers' payer enrollments as CSV (the columns ``edi ledger roster`` loads), ``authorizations`` the prior
+    authorizations the payers issued for these encounters (``authorization_list``). Returns the number written."""
     from edi.claims._json import encode_lines
-    from edi.synth._encounters import enrollment_roster, synth_encounters
+    from edi.synth._encounters import authorization_list, enrollment_roster, synth_encounters
 
     if roster is not None:
         with roster.open("w", encoding="utf-8", newline="") as out:
-            out.write("npi,payer_id,effective_date\n")
+            out.write("npi,payer_id,effective_from\n")
             for npi, payer, since in enrollment_roster(seed, as_of):
                 out.write(f"{npi},{payer},{since.isoformat()}\n")
+    if authorizations is not None:
+        with authorizations.open("w", encoding="utf-8", newline="") as out:
+            out.write("payer_id,member_id,procedure_code,authorization,valid_from,valid_to\n")
+            for row in authorization_list(count, seed, as_of, error_rate):
+                out.write(",".join(row) + "\n")
     return encode_lines(synth_encounters(count, seed, as_of=as_of, error_rate=error_rate), stream)

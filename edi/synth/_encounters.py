@@ -216,6 +216,25 @@ def encounter(seed: int, index: int, as_of: date, error_rate: float = 0.0) -> En
     return clean
 
 
+def authorization_list(count: int, seed: int, as_of: date, error_rate: float = 0.0) -> Iterator[tuple[str, ...]]:
+    """The prior authorizations the payers issued for the encounters of ``seed``, as the payer's portal lists them:
+    (payer id, member id, procedure code — empty for an authorization of the visit as a whole, as Medicaid's every
+    claim —, number, valid from, valid to). A ``coverage.prior_auth.missing`` encounter's authorization is here
+    too: it was issued, only not put on the claim (what ``edi cycle``'s correction rule attaches)."""
+    for index in range(count):
+        enc = encounter(seed, index, as_of, error_rate)
+        number = enc.prior_authorization
+        if enc.expected_edit == "coverage.prior_auth.missing":
+            number = "PA" + fake.digits(random.Random(f"{seed}/authorization/{index}"), 9)
+        period = enc.service_period
+        if not number or period is None:
+            continue
+        codes = sorted({line.procedure_code for line in enc.lines if line.procedure_code in PRIOR_AUTH_CODES})
+        valid = ((period[0] - timedelta(days=30)).isoformat(), (period[1] + timedelta(days=60)).isoformat())
+        for code in codes or [""]:
+            yield (enc.billed.payer.id, enc.billed.member_id, code, number, *valid)
+
+
 def _drawn_edit(seed: int, index: int, error_rate: float) -> str | None:
     if error_rate <= 0:
         return None

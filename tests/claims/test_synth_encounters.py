@@ -192,6 +192,6 @@ def test_the_command_writes_encounters_the_reader_takes(tmp_path: Path) -> None:
     labels = [json.loads(line).get("expected_edit", "") for line in out.read_text().splitlines()]
     assert 10 < sum(bool(label) for label in labels) < 30
     rows = roster.read_text().splitlines()
-    assert "npi,payer_id,effective_date" == rows[0] and len(rows) == 1 + len(ROSTER)
+    assert "npi,payer_id,effective_from" == rows[0] and len(rows) == 1 + len(ROSTER)
     refused = CliRunner().invoke(cli, ["synth", "837p", "--error-rate", "0.1"])
     assert 2 == refused.exit_code and "are for `edi synth encounters`" in refused.output

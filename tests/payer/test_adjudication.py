@@ -93,13 +93,13 @@ def test_split_claim(tmp_path: Path) -> None:
 
 
 def test_crossover(tmp_path: Path) -> None:
-    """PCN1003 lists another payer (2320): with a crossover payer in the profile it is processed as primary and
-    forwarded (CLP02 19, NM1*TT)."""
+    """PCN1003 lists another payer (2320): with a crossover payer in the profile it is processed and forwarded
+    (NM1*TT); it is billed to its second coverage (SBR01 S), so processed as secondary: CLP02 20, not 19."""
     payer = profile(tmp_path, crossover='{ name = "EXAMPLE SUPPLEMENT", id = "EXSUP" }')
     covered = variant(tmp_path, "covered", ("MI*FAKE00000003", "MI*FAKE00000033"))   # not the roster's ended one
     run([covered], tmp_path / "out", payer)
     segs = claim(tmp_path / "out", "PCN1003")
-    assert segs[0][2] == "19"
+    assert segs[0][2] == "20"
     assert ["NM1", "TT", "2", "EXAMPLE SUPPLEMENT", "", "", "", "", "PI", "EXSUP"] in segs
 
 
