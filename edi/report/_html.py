@@ -27,8 +27,8 @@ h2{font-size:17px;margin:0 0 10px}.tiles{display:flex;flex-wrap:wrap;gap:12px}
 svg text{font-size:12px;fill:#1d2733}svg text.small{font-size:11px}
 table{border-collapse:collapse;width:100%;margin-top:8px}th,td{text-align:left;padding:4px 8px;
 border-bottom:1px solid #e7ebf0;vertical-align:top}th{background:#f0f3f7;font-weight:600}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}ul.headline{margin:0;padding-left:18px}tr.sum td{font-weight:600}
-.flag-over{color:#b3261e;font-weight:600}.flag-under{color:#9a6700;font-weight:600}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}ul.headline{margin:0;padding-left:18px}
+tr.sum td{font-weight:600}.flag-over{color:#b3261e;font-weight:600}.flag-under{color:#9a6700;font-weight:600}
 """
 
 
