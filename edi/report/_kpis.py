@@ -90,6 +90,9 @@ class _Chain:
     def first_remittance(self) -> Any | None:
         return next((p for p in self.payments if p.status_code != REVERSAL), None)
 
+    def last_remittance(self) -> Any | None:
+        return next((p for p in reversed(self.payments) if p.status_code != REVERSAL), None)
+
 
 def compute(ledger: Ledger, as_of: date, *, payers: Path | None = None, benchmark_file: Path | None = None) -> Kpis:
     """The KPIs of the ledger as of a day: claims with a service date on or before it, ERAs paid on or before it.
@@ -407,7 +410,8 @@ def _receivables(chains: dict[tuple[str, int], _Chain], as_of: date, names: dict
         balance = _balance(chain, chains)
         if chain.newest.status not in NOT_BILLED and balance > ZERO:
             add(payer_row(_payer(chain.newest.payer_id, names)), balance, chain.first.service_to)
-    for group in _first_billed(chains):
+    billed = _first_billed(chains)
+    for group in billed:
         last, share, waiting = _patient_share(group)
         if share <= ZERO or (waiting and last is not group[-1]):    # nothing owed, or the next payer's claim is out
             continue
@@ -420,7 +424,7 @@ def _receivables(chains: dict[tuple[str, int], _Chain], as_of: date, names: dict
     patient_row = AgingRow(PATIENT, patient[0], patient[1], sum(patient[0], ZERO))
     total = AgingRow(TOTAL, *_column_sums([insured, patient_row]))
     start = as_of - timedelta(days=REVENUE_DAYS)
-    net = sum((group[0].newest.total_charge - group[0].contractual() for group in _first_billed(chains)
+    net = sum((group[0].newest.total_charge - group[0].contractual() for group in billed
                if start < group[0].first.service_to <= as_of), ZERO)
     days = round(float(total.total * REVENUE_DAYS / net), 1) if net > ZERO else None
     aged = total.buckets[3] + total.buckets[4]
@@ -454,18 +458,18 @@ def _patient_share(group: list[_Chain]) -> tuple[_Chain, Decimal, bool]:
     """What the claim's last payer left the patient (Σ its PR), the chain of that payer, and whether the claim
     still waits on a next payer: a claim to it was built, or the payer crossed the claim over to it (CLP02
     19-23). None remitted yet: (the first chain, 0, False)."""
-    remitted = [chain for chain in group if chain.first_remittance() is not None]
+    remitted = [chain for chain in group if chain.last_remittance() is not None]
     if not remitted:
         return group[0], ZERO, False
     last = remitted[-1]
-    newest = next(p for p in reversed(last.payments) if p.status_code != REVERSAL)
+    newest: Any = last.last_remittance()
     waiting = last is not group[-1] or newest.status_code in CROSSED_OVER
     return last, last.total("patient"), waiting
 
 
 def _left_to_patient_on(chain: _Chain) -> date:
     """The day the last payer's remittance left the balance to the patient (BPR16, else the day posted)."""
-    newest = next(p for p in reversed(chain.payments) if p.status_code != REVERSAL)
+    newest: Any = chain.last_remittance()
     return newest.payment_date or newest.recorded_at.date()
 
 
