@@ -14,7 +14,7 @@ from edi.ledger import _schema as t
 from edi.ledger._queue import WorkItem, work_items
 
 ZERO = Decimal("0.00")
-PAID_ACCOUNTS = ("payment", "interest")
+PAID_ACCOUNTS = ("payment", "interest")     # an encounter insurance paid something for
 BILL_PATIENT = "bill-patient"
 
 
@@ -25,11 +25,13 @@ class EraTotals:
     paid: Decimal = ZERO
     adjusted: Decimal = ZERO
     patient: Decimal = ZERO
+    interest_plb: Decimal = ZERO
 
 
 def era_totals(conn: Connection, era_keys: Iterable[str]) -> EraTotals:
     """The claim payments and entries of the ERAs with these keys: claims paid (CLP04 > 0, not a reversal) and
-    denied (CLP02 4); payments and interest, adjustments, patient responsibility (net of reversals)."""
+    denied (CLP02 4); payments (for services, net of reversals), adjustments, patient responsibility, and
+    interest with the provider-level adjustments (PLB: L6 interest, WO recoupments …)."""
     keys = sorted(set(era_keys))
     if not keys:
         return EraTotals()
@@ -41,8 +43,8 @@ def era_totals(conn: Connection, era_keys: Iterable[str]) -> EraTotals:
         paid += status != "22" and amount > ZERO
     sums = dict(conn.execute(select(p.account, func.sum(p.amount)).where(p.era_id.in_(ids))
                              .group_by(p.account)).all())
-    return EraTotals(paid, denied, sum((sums.get(a) or ZERO for a in PAID_ACCOUNTS), ZERO),
-                     sums.get("adjustment") or ZERO, sums.get("patient") or ZERO)
+    return EraTotals(paid, denied, sums.get("payment") or ZERO, sums.get("adjustment") or ZERO,
+                     sums.get("patient") or ZERO, (sums.get("interest") or ZERO) + (sums.get("plb") or ZERO))
 
 
 def _open_denial(item: WorkItem) -> bool:

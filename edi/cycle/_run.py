@@ -213,6 +213,7 @@ class _Cycle:
         week.paid_amount += totals.paid
         week.adjusted += totals.adjusted
         week.patient += totals.patient
+        week.interest_plb += totals.interest_plb
 
     def _post(self, path: Path, folder: Path, week: Week) -> list[str]:
         """Post one file from a payer (a copy kept in the week's folder); the keys of the ERAs it newly posted."""

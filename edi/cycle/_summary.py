@@ -11,7 +11,8 @@ from typing import Any
 ZERO = Decimal("0.00")
 COUNTS = ("encounters", "held", "batched", "accepted", "rejected", "paid", "denied", "corrected", "secondaries",
           "statements")
-DOLLARS = ("charged", "paid_amount", "adjusted", "patient")
+DOLLARS = ("charged", "paid_amount", "adjusted", "patient")      # the table's money columns
+NOT_SHOWN = ("interest_plb",)                                    # summed, printed below the table
 OUTCOMES = ("paid", "denied", "held", "patient-responsible", "pending")
 
 
@@ -21,8 +22,12 @@ class Week:
     the week's claims build (corrections included); ``accepted``/``rejected`` the claims the week's 999/277CA
     answered; ``paid``/``denied`` the claim payments of the ERAs posted (CLP02 4: denied; paying more than 0: paid);
     ``corrected`` the encounters fixed by rule and sent again; ``secondaries`` the claims to a next payer;
-    dollars: ``charged`` the first-time claims' charges, the rest from the ERAs posted (payments and interest,
-    adjustments CO/OA/PI/CR, patient responsibility PR)."""
+    dollars: ``charged`` the first-time claims' charges (the report's gross charges), the rest the ledger's
+    postings of the ERAs posted: ``paid_amount`` payments for services, net of reversals (the report's payments);
+    ``adjusted`` every adjustment (CO/OA/PI/CR) of every payer: contractual, denials written off, a secondary's
+    OA-23; ``patient`` the patient responsibility (PR) as each payer posted it, a secondary restating what the
+    primary left (statements, and the report's patient A/R, count the last payer's); ``interest_plb`` interest
+    and provider-level adjustments (PLB: L6 interest, WO recoupments), which are not payments for services."""
 
     number: int
     today: date
@@ -40,6 +45,7 @@ class Week:
     paid_amount: Decimal = ZERO
     adjusted: Decimal = ZERO
     patient: Decimal = ZERO
+    interest_plb: Decimal = ZERO
     files_posted: int = 0
     recorded_before: int = 0      # encounters due whose claim an earlier run recorded (sent or held): not rebuilt
 
@@ -64,7 +70,7 @@ class CycleSummary:
 
     def total(self) -> dict[str, Any]:
         sums: dict[str, Any] = {name: sum(getattr(w, name) for w in self.weeks) for name in COUNTS}
-        sums.update({name: sum((getattr(w, name) for w in self.weeks), ZERO) for name in DOLLARS})
+        sums.update({name: sum((getattr(w, name) for w in self.weeks), ZERO) for name in (*DOLLARS, *NOT_SHOWN)})
         return sums
 
     def outcome_counts(self) -> dict[str, int]:
@@ -81,7 +87,7 @@ class CycleSummary:
     def text(self) -> list[str]:
         head = (f"{'week':<4} {'today':<10} {'enc':>4} {'held':>4} {'sent':>4} {'acc':>4} {'rej':>4} {'paid':>4} "
                 f"{'den':>4} {'corr':>4} {'2nd':>4} {'stmt':>4} {'charged':>10} {'paid $':>10} {'adjusted':>10} "
-                f"{'patient':>10}")
+                f"{'PR posted':>10}")
         lines = [f"edi cycle: {len(self.weeks)} week(s) from {self.start} to {self.as_of}, files in {self.out}", head]
 
         def row(label: str, day: str, values: dict[str, Any]) -> str:
@@ -89,7 +95,13 @@ class CycleSummary:
             return f"{label:<4} {day:<10} {counts} " + " ".join(f"{values[name]:>10}" for name in DOLLARS)
         for w in self.weeks:
             lines.append(row(str(w.number), str(w.today), {n: getattr(w, n) for n in (*COUNTS, *DOLLARS)}))
-        lines.append(row("all", "", self.total()))
+        total = self.total()
+        lines.append(row("all", "", total))
+        lines.append("paid $: insurance payments for services, net of reversals; adjusted: every payer's "
+                     "adjustments (contractual, denials, a secondary's OA-23);")
+        lines.append("PR posted: patient responsibility as each payer posted it (a secondary restates the primary's; "
+                     "statements bill the last payer's)")
+        lines.append(f"interest and provider-level adjustments (PLB), not in paid $: {total['interest_plb']}")
         outcomes = ", ".join(f"{n} {name}" for name, n in self.outcome_counts().items())
         lines.append(f"encounters ended: {outcomes}")
         if self.corrections:
@@ -98,5 +110,5 @@ class CycleSummary:
         before = sum(w.recorded_before for w in self.weeks)
         if before:
             lines.append(f"recorded by an earlier run into this ledger (not built again): {before} encounter(s)")
-        lines.append(f"owed by patients (statements): {self.owed_by_patients}")
+        lines.append(f"owed by patients (statements: the PR of each claim's last payer): {self.owed_by_patients}")
         return lines

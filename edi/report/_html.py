@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from edi.report import _charts
-from edi.report._model import Group, Kpis, Rate
+from edi.report._model import ALL_PAYERS, PATIENT, TOTAL, Group, Kpis, Rate
 from edi.report._text import headline, money, percent
 
 CSS = """
@@ -28,7 +28,7 @@ svg text{font-size:12px;fill:#1d2733}svg text.small{font-size:11px}
 table{border-collapse:collapse;width:100%;margin-top:8px}th,td{text-align:left;padding:4px 8px;
 border-bottom:1px solid #e7ebf0;vertical-align:top}th{background:#f0f3f7;font-weight:600}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}ul.headline{margin:0;padding-left:18px}
-.flag-over{color:#b3261e;font-weight:600}.flag-under{color:#9a6700;font-weight:600}
+tr.sum td{font-weight:600}.flag-over{color:#b3261e;font-weight:600}.flag-under{color:#9a6700;font-weight:600}
 """
 
 
@@ -140,12 +140,13 @@ def _denials(k: Kpis) -> str:
 
 def _receivables(k: Kpis) -> str:
     r = k.receivables
-    payers = [row for row in r.aging if row.payer != "all payers"]
-    chart = _charts.stacked("ar-aging-by-payer", "A/R aging by payer (days from the last date of service)",
-                            r.bucket_names, [(row.payer, [float(b) for b in row.buckets]) for row in payers])
+    owed = [row for row in r.aging if row.payer not in (ALL_PAYERS, TOTAL) and row.total]   # payers, the patient
+    chart = _charts.stacked("ar-aging-by-payer", "A/R aging by payer and patient (days from the last date of "
+                            "service; the patient's from the last payer's remittance)",
+                            r.bucket_names, [(row.payer, [float(b) for b in row.buckets]) for row in owed])
     head = "".join(f"<th class='n'>{escape(b)}</th>" for b in r.bucket_names)
     rows = "".join(
-        f"<tr><td>{escape(row.payer)}</td>"
+        f"<tr{' class=sum' if row.payer in (ALL_PAYERS, TOTAL) else ''}><td>{escape(_row_name(row.payer))}</td>"
         + "".join(f"<td class='n'>{_kpi(f'receivables.aging[{n}].buckets[{b}]', v, money(v))}</td>"
                   for b, v in enumerate(row.buckets))
         + f"<td class='n'>{_kpi(f'receivables.aging[{n}].total', row.total, money(row.total))}</td></tr>"
@@ -153,13 +154,22 @@ def _receivables(k: Kpis) -> str:
     days = "n/a" if r.days_in_ar is None else f"{r.days_in_ar:.1f}"
     return ('<section id="receivables"><h2>Accounts receivable</h2><div class="tiles">'
             + _tile(_kpi("receivables.days_in_ar", r.days_in_ar, days), "days in A/R",
-                    f"{_kpi('receivables.total', r.total, money(r.total))} ÷ "
+                    f"total A/R {_kpi('receivables.total', r.total, money(r.total))} ÷ "
                     f"{_kpi('receivables.average_daily_net_revenue', r.average_daily_net_revenue, money(r.average_daily_net_revenue))}"
                     " a day (net revenue of the last 90 days ÷ 90)")
             + _tile(_kpi("receivables.aged_over_90_rate", r.aged_over_90_rate, percent(r.aged_over_90_rate)),
                     "A/R over 90 days", f"{_kpi('receivables.aged_over_90', r.aged_over_90, money(r.aged_over_90))}")
-            + _tile(_kpi("receivables.claims_open", r.claims_open, str(r.claims_open)), "claims open at a payer")
+            + _tile(_kpi("receivables.insurance", r.insurance, money(r.insurance)), "insurance A/R",
+                    f"{_kpi('receivables.insurance_claims', r.insurance_claims, str(r.insurance_claims))} claims open "
+                    "at a payer")
+            + _tile(_kpi("receivables.patient", r.patient, money(r.patient)), "patient A/R",
+                    f"{_kpi('receivables.patient_claims', r.patient_claims, str(r.patient_claims))} claims left to "
+                    "the patient (patient payments are not recorded yet)")
             + f"</div>{chart}<table><tr><th>payer</th>{head}<th class='n'>total</th></tr>{rows}</table></section>")
+
+
+def _row_name(name: str) -> str:
+    return {ALL_PAYERS: "insurance (all payers)", PATIENT: "patient", TOTAL: "total A/R"}.get(name, name)
 
 
 def _collections(k: Kpis) -> str:
@@ -174,8 +184,8 @@ def _collections(k: Kpis) -> str:
                     "contractual adjustments (CO-45, CO-253)")
             + _tile(_kpi("collections.payments", c.payments, money(c.payments)), "insurance payments")
             + _tile(_kpi("collections.patient_responsibility", c.patient_responsibility,
-                         money(c.patient_responsibility)), "left to the patient by the primary payer",
-                    "patient payments are not recorded yet")
+                         money(c.patient_responsibility)), "left to the patient by the last payer",
+                    "patient payments are not recorded yet: this is patient A/R")
             + "</div></section>")
 
 

@@ -26,6 +26,9 @@ from edi.ledger import _schema as t
 from edi.ledger._queries import current_status
 from edi.logging import get_logger
 from edi.report._model import (
+    ALL_PAYERS,
+    PATIENT,
+    TOTAL,
     AgingRow,
     Collections,
     Group,
@@ -45,6 +48,7 @@ ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 REVERSAL = "22"
 PROCESSED = frozenset({"1", "2", "3", "19", "20", "21", "23"})      # CLP02: processed as primary … / forwarded
+CROSSED_OVER = frozenset({"19", "20", "21", "23"})                  # CLP02: processed and forwarded to a next payer
 NOT_BILLED = frozenset({None, "built", "held", "rejected", "replaced", "voided"})   # not (or no longer) at a payer
 NEEDS_FILING = frozenset({"built", "held", "rejected"})             # the payer has no acceptable claim yet
 CONTRACTUAL = frozenset({("CO", "45"), ("CO", "253")})               # fee schedule, sequestration
@@ -85,6 +89,9 @@ class _Chain:
 
     def first_remittance(self) -> Any | None:
         return next((p for p in self.payments if p.status_code != REVERSAL), None)
+
+    def last_remittance(self) -> Any | None:
+        return next((p for p in reversed(self.payments) if p.status_code != REVERSAL), None)
 
 
 def compute(ledger: Ledger, as_of: date, *, payers: Path | None = None, benchmark_file: Path | None = None) -> Kpis:
@@ -267,7 +274,7 @@ def _compute(data: _Data, as_of: date, url: str, contract: dict[str, Contract], 
         first_pass_payment=_first_pass_payment(chains.values()),
         denials=_denials(chains.values(), data.payer_names),
         receivables=_receivables(chains, as_of, data.payer_names),
-        collections=_collections(chains, as_of),
+        collections=_collections(chains),
         underpayments=_underpayments(data, contract),
         timely_filing=_timely_filing(chains.values(), as_of, contract, data.payer_names),
         em_levels=_em_levels(data, bench),
@@ -385,45 +392,95 @@ def _bucket(days: int) -> int:
 
 
 def _receivables(chains: dict[tuple[str, int], _Chain], as_of: date, names: dict[str, str]) -> Receivables:
-    per_payer: dict[str, tuple[list[Decimal], list[int]]] = {}
+    """Insurance A/R (each billed chain's open balance, aged from its last date of service, per payer; a claim
+    crossed over to a next payer that has not answered, by the payer that forwarded it) and patient A/R (what each
+    claim's last payer left the patient, aged from that remittance's payment date)."""
+    insurance: dict[str, tuple[list[Decimal], list[int]]] = {}
+    patient: tuple[list[Decimal], list[int]] = ([ZERO] * 5, [0] * 5)
+
+    def add(into: tuple[list[Decimal], list[int]], balance: Decimal, since: date) -> None:
+        n = _bucket((as_of - since).days)
+        into[0][n] += balance
+        into[1][n] += 1
+
+    def payer_row(label: str) -> tuple[list[Decimal], list[int]]:
+        return insurance.setdefault(label, ([ZERO] * 5, [0] * 5))
+
     for chain in chains.values():
-        if chain.newest.status in NOT_BILLED:
-            continue
         balance = _balance(chain, chains)
-        if balance <= ZERO:
+        if chain.newest.status not in NOT_BILLED and balance > ZERO:
+            add(payer_row(_payer(chain.newest.payer_id, names)), balance, chain.first.service_to)
+    billed = _first_billed(chains)
+    for group in billed:
+        last, share, waiting = _patient_share(group)
+        if share <= ZERO or (waiting and last is not group[-1]):    # nothing owed, or the next payer's claim is out
             continue
-        amounts, counts = per_payer.setdefault(chain.newest.payer_id, ([ZERO] * 5, [0] * 5))
-        n = _bucket((as_of - chain.first.service_to).days)
-        amounts[n] += balance
-        counts[n] += 1
-    rows = [AgingRow(_payer(p, names), a, c, sum(a, ZERO)) for p, (a, c) in sorted(per_payer.items())]
-    totals = [sum((r.buckets[n] for r in rows), ZERO) for n in range(5)]
-    counts = [sum(r.claims[n] for r in rows) for n in range(5)]
-    total = sum(totals, ZERO)
+        if waiting:
+            add(payer_row(f"crossed over by {_payer(last.newest.payer_id, names)}"), share, last.first.service_to)
+        else:
+            add(patient, share, _left_to_patient_on(last))
+    payer_rows = [AgingRow(p, a, c, sum(a, ZERO)) for p, (a, c) in sorted(insurance.items())]
+    insured = AgingRow(ALL_PAYERS, *_column_sums(payer_rows))
+    patient_row = AgingRow(PATIENT, patient[0], patient[1], sum(patient[0], ZERO))
+    total = AgingRow(TOTAL, *_column_sums([insured, patient_row]))
     start = as_of - timedelta(days=REVENUE_DAYS)
-    net = sum((c.newest.total_charge - c.contractual() for c in _primary_billed(chains)
-               if start < c.first.service_to <= as_of), ZERO)
-    days = round(float(total * REVENUE_DAYS / net), 1) if net > ZERO else None
-    aged = totals[3] + totals[4]
-    return Receivables(total, sum(counts), net, (net / REVENUE_DAYS).quantize(CENT), days, aged,
-                       _ratio(aged, total), list(BUCKETS),
-                       [*rows, AgingRow("all payers", totals, counts, total)] if rows else [])
+    net = sum((group[0].newest.total_charge - group[0].contractual() for group in billed
+               if start < group[0].first.service_to <= as_of), ZERO)
+    days = round(float(total.total * REVENUE_DAYS / net), 1) if net > ZERO else None
+    aged = total.buckets[3] + total.buckets[4]
+    return Receivables(total.total, sum(total.claims), insured.total, sum(insured.claims), patient_row.total,
+                       sum(patient_row.claims), net, (net / REVENUE_DAYS).quantize(CENT), days, aged,
+                       _ratio(aged, total.total), list(BUCKETS),
+                       [*payer_rows, insured, patient_row, total] if total.total else [])
 
 
-def _primary_billed(chains: dict[tuple[str, int], _Chain]) -> list[_Chain]:
-    return [c for c in chains.values() if c.order == 1 and c.newest.status not in NOT_BILLED]
+def _column_sums(rows: list[AgingRow]) -> tuple[list[Decimal], list[int], Decimal]:
+    amounts = [sum((r.buckets[n] for r in rows), ZERO) for n in range(len(BUCKETS))]
+    return amounts, [sum(r.claims[n] for r in rows) for n in range(len(BUCKETS))], sum(amounts, ZERO)
 
 
-def _collections(chains: dict[tuple[str, int], _Chain], as_of: date) -> Collections:
+def _by_claim(chains: dict[tuple[str, int], _Chain]) -> dict[str, list[_Chain]]:
+    """Each CLM01's chains, lowest payer order first."""
+    grouped: dict[str, list[_Chain]] = defaultdict(list)
+    for key in sorted(chains):
+        grouped[key[0]].append(chains[key])
+    return grouped
+
+
+def _first_billed(chains: dict[tuple[str, int], _Chain]) -> list[list[_Chain]]:
+    """The chains of each CLM01 whose first chain (its lowest payer order in the ledger) is billed. That is the
+    primary claim, or the secondary claim of an encounter billed straight to its secondary payer (the primary
+    paid outside the ledger: its payment is in the encounter, not in the ledger)."""
+    return [group for group in _by_claim(chains).values() if group[0].newest.status not in NOT_BILLED]
+
+
+def _patient_share(group: list[_Chain]) -> tuple[_Chain, Decimal, bool]:
+    """What the claim's last payer left the patient (Σ its PR), the chain of that payer, and whether the claim
+    still waits on a next payer: a claim to it was built, or the payer crossed the claim over to it (CLP02
+    19-23). None remitted yet: (the first chain, 0, False)."""
+    remitted = [chain for chain in group if chain.last_remittance() is not None]
+    if not remitted:
+        return group[0], ZERO, False
+    last = remitted[-1]
+    newest: Any = last.last_remittance()
+    waiting = last is not group[-1] or newest.status_code in CROSSED_OVER
+    return last, last.total("patient"), waiting
+
+
+def _left_to_patient_on(chain: _Chain) -> date:
+    """The day the last payer's remittance left the balance to the patient (BPR16, else the day posted)."""
+    newest: Any = chain.last_remittance()
+    return newest.payment_date or newest.recorded_at.date()
+
+
+def _collections(chains: dict[tuple[str, int], _Chain]) -> Collections:
     gross = contractual = payments = patient = ZERO
-    for chain in _primary_billed(chains):
-        gross += chain.newest.total_charge
-        contractual += chain.contractual()
-        patient += chain.total("patient")
-        order = 1
-        while (chain_n := chains.get((chain.clm01, order))) is not None:
-            payments += chain_n.total("payment")
-            order += 1
+    for group in _first_billed(chains):
+        gross += group[0].newest.total_charge
+        contractual += group[0].contractual()
+        payments += sum((chain.total("payment") for chain in group), ZERO)
+        _, share, waiting = _patient_share(group)
+        patient += ZERO if waiting else share
     net = gross - contractual
     return Collections(gross, contractual, net, payments, patient, _ratio(payments, gross), _ratio(payments, net))
 

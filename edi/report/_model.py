@@ -50,23 +50,31 @@ class Denials(msgspec.Struct, frozen=True):
     top_reasons: list[DenialReason]
 
 
+ALL_PAYERS, PATIENT, TOTAL = "all payers", "patient", "total"      # the aging table's summary rows
+
+
 class AgingRow(msgspec.Struct, frozen=True):
-    payer: str
-    buckets: list[Decimal]     # balances aged 0–30, 31–60, 61–90, 91–120, 120+ days from the last date of service
+    payer: str                 # a payer; "all payers" (insurance A/R), "patient" (patient A/R), "total"
+    buckets: list[Decimal]     # balances aged 0–30, 31–60, 61–90, 91–120, 120+ days: a payer's from the last date
+                               # of service, the patient's from the day the last payer's remittance left it to them
     claims: list[int]          # open claims per bucket
     total: Decimal
 
 
 class Receivables(msgspec.Struct, frozen=True):
-    total: Decimal                     # open insurance A/R at as_of
-    claims_open: int
+    total: Decimal                     # total A/R at as_of: insurance + patient
+    claims_open: int                   # claims with an open balance (a claim owed by a payer and its patient: 2)
+    insurance: Decimal                 # open balances at payers
+    insurance_claims: int
+    patient: Decimal                   # what the claims' last payers left patients (patient payments: not recorded)
+    patient_claims: int
     net_revenue_90_days: Decimal       # gross charges − contractual adjustments, services in the last 90 days
     average_daily_net_revenue: Decimal
     days_in_ar: float | None
     aged_over_90: Decimal              # A/R in the 91–120 and 120+ buckets
     aged_over_90_rate: float | None    # aged_over_90 / total
     bucket_names: list[str]
-    aging: list[AgingRow]              # per payer, then "all payers"
+    aging: list[AgingRow]              # per payer, then "all payers", "patient", "total" ([] when nothing is open)
 
 
 class Collections(msgspec.Struct, frozen=True):
@@ -74,8 +82,8 @@ class Collections(msgspec.Struct, frozen=True):
     contractual: Decimal               # CO-45 and CO-253 adjustments
     net_revenue: Decimal               # gross_charges − contractual
     payments: Decimal                  # insurance payments (every payer of the claims), net of reversals
-    patient_responsibility: Decimal    # what the primary payers left the patient (PR); patient payments are
-                                       # not in the ledger, so they are not in payments
+    patient_responsibility: Decimal    # what each claim's last payer left the patient (Σ its PR): patient A/R,
+                                       # since patient payments are not in the ledger (nor in payments)
     gross_collection_rate: float | None
     net_collection_rate: float | None
 

@@ -24,7 +24,7 @@ def of(rate: Rate, what: str) -> str:
 
 
 def headline(kpis: Kpis) -> list[str]:
-    """Seven lines a billing manager reads first."""
+    """Eight lines a billing manager reads first."""
     d, r, c, u = kpis.denials, kpis.receivables, kpis.collections, kpis.underpayments
     target = "" if kpis.clean_claim.rate is None else \
         (" - meets the 98% target" if kpis.clean_claim.rate >= CLEAN_CLAIM_TARGET else " - below the 98% target")
@@ -39,9 +39,11 @@ def headline(kpis: Kpis) -> list[str]:
         f"Denial rate {of(d.initial, 'claims remitted')}, {money(d.initial_amount)} "
         f"({percent(d.amount_rate)} of charges){top}",
         f"Net collection rate {percent(c.net_collection_rate)} (gross {percent(c.gross_collection_rate)}): "
-        f"{money(c.payments)} paid on {money(c.net_revenue)} net of contractual adjustments",
-        f"Days in A/R {days}: {money(r.total)} open on {r.claims_open} claims, "
-        f"{percent(r.aged_over_90_rate)} over 90 days",
+        f"{money(c.payments)} paid by payers of {money(c.gross_charges)} charged, {money(c.net_revenue)} net of "
+        f"contractual adjustments",
+        f"Days in A/R {days}{'' if r.days_in_ar is not None else ' (no net revenue in the last 90 days)'}: "
+        f"{money(r.total)} total A/R - insurance {money(r.insurance)} on {r.insurance_claims} claims, patient "
+        f"{money(r.patient)} on {r.patient_claims} claims; {percent(r.aged_over_90_rate)} over 90 days",
         f"Underpaid {u.lines} of {u.lines_checked} lines by {money(u.amount)}; "
         f"{len(kpis.timely_filing)} claim{'' if len(kpis.timely_filing) == 1 else 's'} at risk of timely filing",
         f"E/M levels: {len(flagged)} flagged" + (f" ({'; '.join(flagged[:4])})" if flagged else "")

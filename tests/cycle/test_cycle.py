@@ -123,23 +123,15 @@ def test_every_era_balances(cycle: Run) -> None:
 
 
 def test_the_summary_adds_up_to_the_ledger(cycle: Run) -> None:
+    """The weeks add up to the total; its dollars are reconciled with the ledger and the report below
+    (test_the_summary_the_ledger_and_the_report_agree)."""
     summary = cycle.summary
     total = summary.total()
     for name in ("encounters", "batched", "held", "paid", "denied", "corrected", "secondaries"):
         assert total[name] == sum(getattr(w, name) for w in summary.weeks)
+    for name in ("charged", "paid_amount", "adjusted", "patient", "interest_plb"):
+        assert total[name] == sum((getattr(w, name) for w in summary.weeks), ZERO)
     assert total["encounters"] == 320
-    with open_ledger(cycle.url) as ledger:
-        sums = sums_by_account(ledger)
-        with ledger._read() as conn:
-            c, ev = t.claims.c, t.claim_status_events.c
-            first = select(func.min(c.id)).join(t.claim_status_events, ev.claim_id == c.id) \
-                .where(ev.status == "submitted").group_by(c.patient_control_number)
-            first_claims = conn.execute(select(func.sum(c.total_charge)).where(c.id.in_(first))).scalar_one()
-    assert total["paid_amount"] == sums["payment"] + sums.get("interest", ZERO)
-    assert total["adjusted"] == sums["adjustment"]
-    assert total["patient"] == sums["patient"]
-    # charged: the first claim sent for each encounter (not its replacement, nor its claim to a next payer)
-    assert total["charged"] == first_claims
     assert summary.weeks[-1].statements > 0 and summary.owed_by_patients > ZERO
     assert summary.as_of == summary.weeks[-1].today
 
@@ -186,3 +178,73 @@ def test_a_run_again_posts_nothing_twice(cycle: Run) -> None:
     assert sum(w.recorded_before for w in again.weeks) == 320        # sent or held before: none is built again
     assert again.outcomes == cycle.summary.outcomes
     assert not any(era.status == "posted" for r in results for era in r.eras)
+
+
+def test_the_summary_the_ledger_and_the_report_agree(cycle: Run) -> None:
+    """Every dollar the cycle prints, the report's money (as of the cycle's last day) and the ledger's postings
+    (SQL sums) reconciled. On SQLite with seed 1 the numbers are: charged 177,163.00 = the report's gross charges;
+    paid 56,075.52 = Σ payment postings = the report's payments (every payer, net of reversals, the claims billed
+    straight to a secondary included); adjusted 84,135.00 = Σ adjustment postings = contractual CO-45 of each
+    claim's first payer 80,458.73 + that payer's other adjustments (denials) + the later payers' adjustments (OA-23,
+    their denials); PR posted 40,755.48 = Σ PR postings = patient A/R 38,021.44 (= owed on the statements, each
+    claim's last payer's PR) + 1,761.31 waiting on the payer a claim was crossed over to (the report's insurance
+    A/R) + the primaries' PR a secondary's adjudication replaced; interest and PLB 23.81 are not payments."""
+    from edi.report import compute
+
+    total = cycle.summary.total()
+    c, p, cp, ev = t.claims.c, t.postings.c, t.claim_payments.c, t.claim_status_events.c
+    with open_ledger(cycle.url) as ledger:
+        kpis = compute(ledger, cycle.summary.as_of)
+        with ledger._read() as conn:
+            sums = sums_by_account(ledger)
+            # charged: the first claim sent for each encounter (not its replacement, nor its claim to a next payer)
+            first = select(func.min(c.id)).join(t.claim_status_events, ev.claim_id == c.id) \
+                .where(ev.status == "submitted").group_by(c.patient_control_number)
+            charged = conn.execute(select(func.sum(c.total_charge)).where(c.id.in_(first))).scalar_one()
+            claims = {row.id: row for row in conn.execute(select(c.id, c.patient_control_number, c.payer_order))}
+            payments = conn.execute(select(cp.claim_id, cp.status_code).where(cp.claim_id.is_not(None))
+                                    .order_by(cp.id)).all()
+            entries = conn.execute(select(p.claim_id, p.account, p.group_code, p.reason_code, func.sum(p.amount))
+                                   .where(p.account.in_(("adjustment", "patient")))
+                                   .group_by(p.claim_id, p.account, p.group_code, p.reason_code)).all()
+    # each CLM01: its payer orders, those that remitted (a claim payment other than a reversal), and the status of
+    # the newest remittance of each order
+    orders: dict[str, set[int]] = {}
+    remitted: dict[str, dict[int, str]] = {}
+    for claim in claims.values():
+        orders.setdefault(claim.patient_control_number, set()).add(claim.payer_order)
+    for claim_id, status in payments:
+        if status != "22":
+            claim = claims[claim_id]
+            remitted.setdefault(claim.patient_control_number, {})[claim.payer_order] = status
+    adjusted = dict.fromkeys(("contractual", "first payer's other", "later payers'"), ZERO)
+    pr = dict.fromkeys(("patient", "crossed over", "superseded", "next payer billed"), ZERO)
+    for claim_id, account, group, reason, amount in entries:
+        clm01, order = claims[claim_id].patient_control_number, claims[claim_id].payer_order
+        if account == "adjustment":
+            kind = "later payers'" if order > min(orders[clm01]) else \
+                "contractual" if (group, reason) in {("CO", "45"), ("CO", "253")} else "first payer's other"
+            adjusted[kind] += amount
+            continue
+        last = max(remitted[clm01])
+        if order < last:
+            pr["superseded"] += amount               # a later payer adjudicated the claim again: its PR counts
+        elif max(orders[clm01]) > order:
+            pr["next payer billed"] += amount        # the next payer's claim is out: the report's insurance A/R
+        elif remitted[clm01][order] in {"19", "20", "21", "23"}:
+            pr["crossed over"] += amount             # forwarded by the payer to one that has not answered
+        else:
+            pr["patient"] += amount
+    col, ar = kpis.collections, kpis.receivables
+    assert total["charged"] == charged == col.gross_charges
+    assert total["paid_amount"] == sums["payment"] == col.payments
+    assert total["interest_plb"] == sums.get("interest", ZERO) + sums.get("plb", ZERO) > ZERO
+    assert total["adjusted"] == sums["adjustment"] == sum(adjusted.values(), ZERO)
+    assert adjusted["contractual"] == col.contractual and adjusted["later payers'"] > ZERO
+    assert total["patient"] == sums["patient"] == sum(pr.values(), ZERO)
+    assert cycle.summary.owed_by_patients == pr["patient"] == ar.patient == col.patient_responsibility
+    # at the cycle's end no claim is open at a payer but those crossed over to a payer the simulator never answers
+    assert pr["next payer billed"] == ZERO and pr["crossed over"] == ar.insurance > ZERO
+    assert ar.total == ar.insurance + ar.patient
+    assert all(row.payer.startswith("crossed over by ") for row in ar.aging[:-3])
+    assert pr["superseded"] > ZERO

@@ -28,15 +28,28 @@ def test_reversals_split_claims_and_crossovers_net_out(ledger: Ledger, tmp_path:
     _post(ledger, tmp_path / "a.835", ERA_A)
     _post(ledger, tmp_path / "b.835", ERA_B, control="000000102")
     kpis = compute(ledger, AS_OF)
-    # every claim is settled: GOLD1 120 = 95 + CO-45 15 + PR 10; GOLD2 150 = 100 + 50 (its 2.50 is interest);
-    # GOLD3 80 denied CO-16; GOLD5 200 = 160 − 160 + 170 paid + 40 − 40 + 30 CO-45 (reversed and corrected);
-    # GOLD6 100 = 50 + CO-45 10 + CO-97 40 (split over both ERAs); GOLD7 100 = 70 + CO-45 10 + PR-1 20
-    assert (D("0"), 0) == (kpis.receivables.total, kpis.receivables.claims_open)
+    # every claim is settled with its payer: GOLD1 120 = 95 + CO-45 15 + PR 10; GOLD2 150 = 100 + 50 (its 2.50 is
+    # interest); GOLD3 80 denied CO-16; GOLD5 200 = 160 − 160 + 170 paid + 40 − 40 + 30 CO-45 (reversed and
+    # corrected); GOLD6 100 = 50 + CO-45 10 + CO-97 40 (split over both ERAs); GOLD7 100 = 70 + CO-45 10 + PR-1 20.
+    # Left open: GOLD1's PR 10 to the patient (patient A/R), aged from the ERA's payment date 2025-03-01: 30 days
+    # to 2025-03-31 → 0-30; GOLD7's PR 20 waits on the payer TESTHP crossed it over to (insurance A/R, by the
+    # payer that forwarded it), aged from its service date 2025-01-10: 21 + 28 + 31 = 80 days → 61-90
+    r = kpis.receivables
+    assert (D("30"), 2, D("20"), 1, D("10"), 1) == \
+        (r.total, r.claims_open, r.insurance, r.insurance_claims, r.patient, r.patient_claims)
+    assert [("crossed over by TEST HEALTH PLAN (TESTHP)", [D("0"), D("0"), D("20"), D("0"), D("0")]),
+            ("all payers", [D("0"), D("0"), D("20"), D("0"), D("0")]),
+            ("patient", [D("10"), D("0"), D("0"), D("0"), D("0")]),
+            ("total", [D("10"), D("0"), D("20"), D("0"), D("0")])] == [(row.payer, row.buckets) for row in r.aging]
+    # days in A/R: 30 open × 90 ÷ net revenue of the last 90 days (every service on 2025-01-10: charges 750 −
+    # CO-45 115 = 635, below) = 4.25… → 4.3
+    assert (D("635"), 4.3) == (r.net_revenue_90_days, r.days_in_ar)
     c = kpis.collections
     # charges 120 + 150 + 80 + 200 + 100 + 100 = 750; CO-45 15 + 50 + 30 + 10 + 10 = 115; paid 95 + 100 + 170
     # + 50 + 70 = 485 (interest and PLB are not payments for services)
     assert (D("750"), D("115"), D("485")) == (c.gross_charges, c.contractual, c.payments)
     assert (0.6467, 0.7638) == (c.gross_collection_rate, c.net_collection_rate)    # 485/750, 485/635
+    assert D("10") == c.patient_responsibility       # GOLD1's PR-3 10; GOLD7's 20 waits on the crossover payer
     # first remittances: GOLD1 2 3 5 6 (ERA A) and GOLD7 (ERA B, crossover CLP02 19): only GOLD3 denied; GOLD6's
     # CO-97 came on its second remittance (not an initial denial) but is a denial by root cause
     assert (1, 6) == (kpis.denials.initial.numerator, kpis.denials.initial.denominator)
@@ -64,9 +77,11 @@ def test_a_secondary_claim_asks_what_the_primary_left_the_patient(ledger: Ledger
         "SVC*HC:99213*100*70", "DTM*472*20250110", "CAS*CO*45*10", "CAS*PR*1*20", "REF*6R*X1L1"])
     before = compute(ledger, AS_OF).receivables
     # the primary is settled (100 − 70 − 10 − 20 = 0); the secondary is asked for the patient's 20, aged 80 days
-    # (2025-01-10 to 2025-03-31: 21 + 28 + 31) → 61-90, under its payer
+    # (2025-01-10 to 2025-03-31: 21 + 28 + 31) → 61-90, under its payer; the patient owes nothing yet (the
+    # secondary has not answered)
     assert [("MEDIGAP PLAN (MGAP)", [D("0"), D("0"), D("20"), D("0"), D("0")])] == \
-        [(row.payer, row.buckets) for row in before.aging[:-1]]
+        [(row.payer, row.buckets) for row in before.aging[:-3]]
+    assert (D("20"), D("20"), D("0")) == (before.total, before.insurance, before.patient)
     # the secondary pays the 20: 100 = 20 paid + OA-23 80 (the prior payer's impact, not subtracted again)
     _post(ledger, tmp_path / "s.835", header("20", "TRACES") + [
         "CLP*X1*2*100*20**12*SX1*11*1", "NM1*QC*1*TESTPATIENT*PAT****MI*M123",

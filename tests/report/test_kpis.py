@@ -68,19 +68,23 @@ def test_denial_rates_by_root_cause_payer_and_carc(kpis: Kpis) -> None:
 
 def test_receivables_days_in_ar_and_aging(kpis: Kpis) -> None:
     r = kpis.receivables
-    # open: C4 150 (39 days from 2025-02-20 to 2025-03-31: 31-60), C5 100 (136 days: 120+), C9 and C10 200 each
-    # (6 days: 0-30). C1 100-72-20-8 = 0, C2 150-90-40-10-10 = 0, C3 100-100 = 0, C8 100-100 = 0 are closed;
-    # C6 (held) and C7 (rejected) are not at a payer.
-    assert (D("650"), 4) == (r.total, r.claims_open)
-    assert [D("400"), D("150"), D("0"), D("0"), D("100")] == r.aging[-1].buckets
-    assert [2, 1, 0, 0, 1] == r.aging[-1].claims
-    assert [PAYER, "all payers"] == [row.payer for row in r.aging]
+    # insurance: C4 150 (39 days from 2025-02-20 to 2025-03-31: 31-60), C5 100 (136 days: 120+), C9 and C10 200
+    # each (6 days: 0-30). C1 100-72-20-8 = 0, C2 150-90-40-10-10 = 0, C3 100-100 = 0, C8 100-100 = 0 are closed
+    # with the payer; C6 (held) and C7 (rejected) are not at a payer.
+    # patient: C1's PR-3 8 and C2's PR-2 10, left to the patient by the ERA paid 2025-03-01 (30 days: 0-30).
+    assert (D("650"), 4, D("18"), 2) == (r.insurance, r.insurance_claims, r.patient, r.patient_claims)
+    assert (D("668"), 6) == (r.total, r.claims_open)                 # 650 + 18, 4 + 2
+    assert [PAYER, "all payers", "patient", "total"] == [row.payer for row in r.aging]
+    assert [D("400"), D("150"), D("0"), D("0"), D("100")] == r.aging[1].buckets
+    assert [D("18"), D("0"), D("0"), D("0"), D("0")] == r.aging[2].buckets
+    assert [D("418"), D("150"), D("0"), D("0"), D("100")] == r.aging[3].buckets    # 400 + 18 in 0-30
+    assert [4, 1, 0, 0, 1] == r.aging[3].claims
     # net revenue of services after 2024-12-31: C1 100-20, C2 150-40, C3 100, C4 150, C8 100, C9 200, C10 200
     # = 80 + 110 + 100 + 150 + 100 + 200 + 200 = 940 (C5 is older; CO-45 is the contractual adjustment)
     assert D("940") == r.net_revenue_90_days
     assert D("10.44") == r.average_daily_net_revenue                 # 940 / 90 = 10.444…
-    assert 62.2 == r.days_in_ar                                      # 650 × 90 / 940 = 62.23…
-    assert (D("100"), 0.1538) == (r.aged_over_90, r.aged_over_90_rate)   # C5; 100 / 650 = 0.15384…
+    assert 64.0 == r.days_in_ar                                      # 668 × 90 / 940 = 63.957…
+    assert (D("100"), 0.1497) == (r.aged_over_90, r.aged_over_90_rate)   # C5; 100 / 668 = 0.14970…
 
 
 def test_collection_rates(kpis: Kpis) -> None:
@@ -88,7 +92,7 @@ def test_collection_rates(kpis: Kpis) -> None:
     # billed to the payer: C1-C5, C8-C10 = 100+150+100+150+100+100+200+200 = 1100; contractual CO-45 20+40 = 60
     assert (D("1100"), D("60"), D("1040"), D("162")) == (c.gross_charges, c.contractual, c.net_revenue, c.payments)
     assert (0.1473, 0.1558) == (c.gross_collection_rate, c.net_collection_rate)   # 162/1100, 162/1040
-    assert D("18") == c.patient_responsibility                  # C1 PR-3 8 + C2 PR-2 10
+    assert D("18") == c.patient_responsibility      # C1 PR-3 8 + C2 PR-2 10 (the last payer's: the only one)
 
 
 def test_underpayments_against_the_fee_schedule(kpis: Kpis) -> None:
@@ -119,7 +123,8 @@ def test_headline_has_the_numbers(kpis: Kpis) -> None:
     lines = headline(kpis)
     assert 5 <= len(lines) <= 8
     assert lines[0].startswith("Clean-claim rate 90.0% (9 of 10 encounters")
-    assert "Days in A/R 62.2" in "\n".join(lines)
+    assert "Days in A/R 64.0: $668.00 total A/R - insurance $650.00 on 4 claims, patient $18.00 on 2 claims; " \
+        "15.0% over 90 days" in lines
 
 
 def test_as_of_leaves_out_later_services_and_remittances(ledger: Ledger, tmp_path: Path) -> None:
@@ -131,6 +136,7 @@ def test_as_of_leaves_out_later_services_and_remittances(ledger: Ledger, tmp_pat
                             kpis.first_pass_payment.rate)
     assert kpis.denials.initial.rate is None
     # nothing paid yet: C1 100 (49 days), C2 150 (44), C3 100 (39) in 31-60; C4 150 (8) in 0-30; C5 100 (105) in
-    # 91-120; C6 is held
+    # 91-120; C6 is held; no patient A/R yet
     assert [D("150"), D("350"), D("0"), D("100"), D("0")] == kpis.receivables.aging[-1].buckets
+    assert D("0") == kpis.receivables.patient
     assert D("600") == kpis.receivables.total

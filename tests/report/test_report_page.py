@@ -78,10 +78,10 @@ def test_json_gives_the_numbers_the_page_shows(ledger_files: tuple[str, Path, Pa
         assert ("" if expected is None else str(expected)) == value, path
     shown = {path: text for path, _, text in parser.found}
     # spot checks of how numbers read: the values are the hand-checked ones of test_kpis.py
-    assert ("90.0%", "62.2", "$650.00", "15.6%") == (shown["clean_claim.rate"], shown["receivables.days_in_ar"],
-                                                     shown["receivables.total"],
-                                                     shown["collections.net_collection_rate"])
-    assert "0.9" == str(doc["clean_claim"]["rate"]) and "650.00" == doc["receivables"]["total"]
+    assert ("90.0%", "64.0", "$668.00", "$650.00", "$18.00", "15.6%") == \
+        (shown["clean_claim.rate"], shown["receivables.days_in_ar"], shown["receivables.total"],
+         shown["receivables.insurance"], shown["receivables.patient"], shown["collections.net_collection_rate"])
+    assert "0.9" == str(doc["clean_claim"]["rate"]) and "668.00" == doc["receivables"]["total"]
 
 
 def _mappings(tmp_path: Path, payers: Path, bench: Path) -> Path:
@@ -131,9 +131,9 @@ def test_the_page_renders_every_chart_with_data_in_chromium(ledger_files: tuple[
     names = {c["name"] for c in charts}
     assert {"denials-by-root-cause", "denials-by-payer", "denials-by-carc", "ar-aging-by-payer",
             "underpayments-by-payer", "em-levels-1234567893-established"} == names
-    # each chart's drawn data points: 2 root causes, 1 payer, 2 CARCs, 3 aging buckets with money, 1 payer short,
-    # 5 E/M levels (a zero share is still drawn, 1 px wide)
-    assert {"denials-by-root-cause": 2, "denials-by-payer": 1, "denials-by-carc": 2, "ar-aging-by-payer": 3,
+    # each chart's drawn data points: 2 root causes, 1 payer, 2 CARCs, 3 aging buckets with money at the payer
+    # and 1 of the patient, 1 payer short, 5 E/M levels (a zero share is still drawn, 1 px wide)
+    assert {"denials-by-root-cause": 2, "denials-by-payer": 1, "denials-by-carc": 2, "ar-aging-by-payer": 4,
             "underpayments-by-payer": 1, "em-levels-1234567893-established": 5} == \
         {c["name"]: c["points"] for c in charts}
     assert [] == errors and [] == requests
