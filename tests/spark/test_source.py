@@ -1,0 +1,194 @@
+"""The x12 data source in Spark local mode: its DataFrames hold what edi.models reads from the shared corpus's
+837 and 835 files, and its findings what edi validate finds. One local[2] SparkSession serves them all (starting
+one takes ~10 s); they are skipped, with the reason shown, when PySpark (pip install -e '.[spark]') or Java 17 is
+missing — bin/test installs the extra."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import CORPUS, SAMPLES, corpus_files
+from edi.models import read
+from edi.models.claim import ClaimTransaction
+from edi.models.remittance import Remittance
+
+def _missing() -> str | None:
+    if importlib.util.find_spec("pyspark") is None:
+        return "PySpark is not installed (pip install -e '.[spark]'): the Spark tests are SKIPPED"
+    if shutil.which("java") is None:
+        return "no java on the PATH (Spark needs Java 17: apt-get install openjdk-17-jre-headless): SKIPPED"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        pytest.skip(missing)
+    from edi import spark as edi_spark
+
+    session = edi_spark.session("local[2]", "edi-tests", **{"spark.sql.shuffle.partitions": "2"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+CLAIM_FILES = corpus_files("837p", "837i")
+REMITTANCE_FILES = corpus_files("835")
+MULTIPLE = CORPUS / "835" / "X12Parser__835_WithMultipleInterchanges.txt"
+
+
+def load(spark: Any, table: str, *paths: Path, **options: str) -> Any:
+    reader = spark.read.format("x12").option("table", table)
+    for key, value in options.items():
+        reader = reader.option(key, value)
+    return reader.load(",".join(str(p) for p in paths))
+
+
+def rows(df: Any, *columns: str) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in df.select(*columns).collect())
+
+
+def models(paths: list[Path], kind: type) -> list[tuple[str, Any]]:
+    return [(str(p), m) for p in paths for m in read(p) if isinstance(m, kind)]
+
+
+def test_remittance_sample_by_hand(spark: Any) -> None:
+    df = load(spark, "claim_payments", SAMPLES / "835-remittance.x12")
+    # the file's four CLP segments (lines 20, 44, 51, 63): CLP01, CLP02, CLP04, and ST02 0001 of ISA13 000003001
+    assert rows(df, "isa13", "st02", "patient_control_number", "status_code", "paid_amount") == Counter({
+        ("000003001", "0001", "PCN1001", "1", Decimal("125.22")): 1, ("000003001", "0001", "PCN0987", "4", 0): 1,
+        ("000003001", "0001", "PCN0950", "22", Decimal("-76")): 1, ("000003001", "0001", "PCN1003", "2", 18): 1})
+    # 125.22 + 0 - 76 + 18 = 67.22
+    assert df.groupBy().sum("paid_amount").first()[0] == Decimal("67.22")
+    plb = load(spark, "plb", SAMPLES / "835-remittance.x12")
+    # line 81: PLB*1234567893*20251231*WO:OVERPAY20241105*25*L6:PCN1003*-0.42
+    assert rows(plb, "provider_id", "position", "reason", "reference", "amount") == Counter({
+        ("1234567893", 1, "WO", "OVERPAY20241105", 25): 1, ("1234567893", 2, "L6", "PCN1003", Decimal("-0.42")): 1})
+
+
+@pytest.mark.corpus
+def test_claim_counts_are_the_manifests(spark: Any) -> None:
+    manifest = {}
+    for line in (CORPUS / "MANIFEST.tsv").read_text().splitlines()[1:]:
+        cells = line.split("\t")
+        manifest[str(CORPUS / cells[0])] = int(cells[7])
+    claims = load(spark, "claims", *CLAIM_FILES).groupBy("file").count().collect()
+    payments = load(spark, "claim_payments", *REMITTANCE_FILES).groupBy("file").count().collect()
+    counted = {row["file"]: row["count"] for row in [*claims, *payments]}
+    expected = {str(p): manifest[str(p)] for p in [*CLAIM_FILES, *REMITTANCE_FILES] if manifest.get(str(p))}
+    assert counted == expected
+
+
+@pytest.mark.corpus
+def test_837_tables_hold_what_the_models_read(spark: Any) -> None:
+    transactions = models(CLAIM_FILES, ClaimTransaction)
+    claims = [(f, m, c) for f, m in transactions for c in m.claims]
+    assert rows(load(spark, "claims", *CLAIM_FILES), "file", "st02", "segment_index", "kind", "patient_control_number",
+                "total_charge", "facility_code", "payer.id", "billing_provider.provider.id", "subscriber.member.name.id") \
+        == Counter((f, m.envelope.control, c.source.segment, "837I" if c.INSTITUTIONAL else "837P",
+                    c.patient_control_number, c.total_charge, c.facility_code, c.payer.id if c.payer else None,
+                    c.billing_provider.provider.id if c.billing_provider.provider else None,
+                    c.subscriber.member.name.id if c.subscriber.member else None) for f, m, c in claims)
+    assert rows(load(spark, "claim_lines", *CLAIM_FILES), "file", "patient_control_number", "position",
+                "procedure_code", "procedure_modifiers", "charge", "units", "revenue_code") \
+        == Counter((f, c.patient_control_number, n, line.procedure_code, line.procedure_modifiers, line.charge,
+                    line.units, line.revenue_code) for f, _, c in claims for n, line in enumerate(c.lines, 1))
+    assert rows(load(spark, "diagnoses", *CLAIM_FILES), "file", "patient_control_number", "position", "qualifier",
+                "code") \
+        == Counter((f, c.patient_control_number, n, h.qualifier, h.code)
+                   for f, _, c in claims for n, h in enumerate(c.health_care_codes, 1))
+
+
+@pytest.mark.corpus
+def test_835_tables_hold_what_the_models_read(spark: Any) -> None:
+    remittances = models(REMITTANCE_FILES, Remittance)
+    claims = [(f, m, c) for f, m in remittances for c in m.claims]
+    assert rows(load(spark, "claim_payments", *REMITTANCE_FILES), "file", "st02", "segment_index", "payer_name",
+                "trace_number", "patient_control_number", "status_code", "total_charge", "paid_amount") \
+        == Counter((f, m.envelope.control, c.source.segment, m.payer.last_name if m.payer else None, m.trace_number,
+                    c.patient_control_number, c.status_code, c.total_charge, c.paid_amount) for f, m, c in claims)
+    assert rows(load(spark, "service_payments", *REMITTANCE_FILES), "file", "patient_control_number", "position",
+                "procedure.code", "charge", "paid_amount") \
+        == Counter((f, c.patient_control_number, n, s.procedure.code if s.procedure else None, s.charge, s.paid_amount)
+                   for f, _, c in claims for n, s in enumerate(c.services, 1))
+    expected = Counter()
+    for f, _, c in claims:
+        expected.update((f, c.patient_control_number, "claim", None, a.group, a.reason, a.amount)
+                        for a in c.adjustments)
+        expected.update((f, c.patient_control_number, "service", n, a.group, a.reason, a.amount)
+                        for n, s in enumerate(c.services, 1) for a in s.adjustments)
+    assert rows(load(spark, "adjustments", *REMITTANCE_FILES), "file", "patient_control_number", "level",
+                "service_position", "group", "reason", "amount") == expected
+    assert rows(load(spark, "plb", *REMITTANCE_FILES), "file", "provider_id", "reason", "amount") \
+        == Counter((f, p.provider_id, i.reason, i.amount) for f, m, _ in {(f, m, 0) for f, m in remittances}
+                   for p in m.provider_adjustments for i in p.items)
+
+
+@pytest.mark.corpus
+def test_a_file_is_split_across_tasks_by_transaction(spark: Any) -> None:
+    whole = load(spark, "claim_payments", MULTIPLE)
+    split = load(spark, "claim_payments", MULTIPLE, split_bytes="4000")
+    size = MULTIPLE.stat().st_size
+    assert split.rdd.getNumPartitions() == 1 + size // 4000 > 1 and whole.rdd.getNumPartitions() == 1
+    columns = ("isa13", "st02", "segment_index", "patient_control_number", "paid_amount")
+    assert rows(split, *columns) == rows(whole, *columns)
+    assert whole.count() == 56   # the manifest: 56 CLP in its 3 interchanges
+
+
+@pytest.mark.corpus
+def test_envelope_tables(spark: Any) -> None:
+    # the manifest: 3 ISA / 3 GS / 3 ST, no ST03
+    assert load(spark, "interchanges", MULTIPLE).count() == 3
+    assert load(spark, "groups", MULTIPLE).select("functional_id").distinct().collect()[0][0] == "HP"
+    transactions = load(spark, "transactions", MULTIPLE).collect()
+    assert [(t["set_id"], t["guide"]) for t in transactions] == [("835", "")] * 3
+    assert all(t["st02"] == t["control"] for t in transactions)
+
+
+@pytest.mark.corpus
+def test_findings_are_edi_validates(spark: Any) -> None:
+    from edi.validate import validate
+
+    paths = [*CLAIM_FILES, *REMITTANCE_FILES, *corpus_files("bad")]
+    expected = Counter()
+    for path in paths:
+        for finding in validate(path, jobs=1).findings:
+            d = finding.as_dict()
+            expected[(str(path), d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])] += 1
+    found = rows(load(spark, "findings", *paths), "file", "code", "snip", "severity", "segment_index", "element",
+                 "message")
+    assert found == expected and sum(expected.values()) > 0
+
+
+def test_table_option_is_checked(spark: Any) -> None:
+    with pytest.raises(Exception, match="no table of the x12 data source"):
+        load(spark, "claimz", SAMPLES / "835-remittance.x12").schema  # noqa: B018
+    with pytest.raises(Exception, match="no file there"):
+        load(spark, "claims", SAMPLES / "nothing-here.x12").collect()
+
+
+def test_columns_are_unique_and_typed_from_the_models() -> None:
+    pytest.importorskip("pyspark")
+    from pyspark.sql import types as T
+
+    from edi.spark import TABLES
+
+    for table in TABLES.values():
+        names = [f.name for f in table.schema.fields]
+        assert len(names) == len(set(names)), table.name
+    claims = {f.name: f.dataType for f in TABLES["claims"].schema.fields}
+    assert claims["total_charge"] == T.DecimalType(38, 18)      # Claim.total_charge: Decimal | None
+    assert claims["admission_type"] == T.StringType()           # InstitutionalClaim's own field
+    assert claims["related_causes"] == T.ArrayType(T.StringType())   # ProfessionalClaim: tuple[str, ...]
+    assert isinstance(claims["payer"], T.StructType)
+    assert "extra" not in claims and "unheld" not in claims and "lines" not in claims
