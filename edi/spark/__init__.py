@@ -4,6 +4,7 @@
     session = edi_spark.session("local[2]")      # or your own SparkSession
     edi_spark.register(session)
     claims = session.read.format("x12").option("table", "claims").load("incoming/")
+    edi_spark.write_837(session.read.text("encounters.jsonl"), "out/", ledger="edi.db")   # 837s by payer
 
 Tables (``TABLES``): interchanges, groups, transactions, claims, claim_lines, diagnoses, claim_payments,
 service_payments, adjustments, plb, findings — every row with its file, ISA13, GS06, ST02 and segment index, the
@@ -25,11 +26,12 @@ except ImportError as exc:  # pragma: no cover - the message is the point
 
 from edi.spark._source import NAME, SparkSourceError, X12DataSource
 from edi.spark._tables import TABLES
+from edi.spark._write import PayerFile, write_837
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-__all__ = ["NAME", "TABLES", "SparkSourceError", "X12DataSource", "register", "session"]
+__all__ = ["NAME", "TABLES", "PayerFile", "SparkSourceError", "X12DataSource", "register", "session", "write_837"]
 
 
 def register(spark: SparkSession) -> None:

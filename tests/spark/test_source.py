@@ -192,3 +192,21 @@ def test_columns_are_unique_and_typed_from_the_models() -> None:
     assert claims["related_causes"] == T.ArrayType(T.StringType())   # ProfessionalClaim: tuple[str, ...]
     assert isinstance(claims["payer"], T.StructType)
     assert "extra" not in claims and "unheld" not in claims and "lines" not in claims
+
+
+def test_encounters_are_written_back_as_837s_by_payer(spark: Any, tmp_path: Path) -> None:
+    from edi import spark as edi_spark
+
+    encounters = spark.read.text(str(SAMPLES / "encounters" / "encounters.jsonl"))
+    ledger = str(tmp_path / "edi.db")
+    first = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
+    again = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
+    # the file's two encounters: J20250110A billed to EXHP1 (its first coverage), J20250110B to EXBLUE
+    assert [(f.payer, f.claims, f.transactions) for f in first] == [("EXBLUE", 1, 1), ("EXHP1", 1, 1)]
+    # ISA13s from the ledger's counter: 1 and 2 in the first run, 3 and 4 in the second, never one twice
+    assert sorted(int(f.isa13) for f in [*first, *again]) == [1, 2, 3, 4]
+    claims = load(spark, "claims", tmp_path / "out").collect()
+    assert Counter((Path(c["file"]).parent.name, c["patient_control_number"], c["payer"]["id"]) for c in claims) \
+        == Counter({("payer=EXHP1", "J20250110A", "EXHP1"): 2, ("payer=EXBLUE", "J20250110B", "EXBLUE"): 2})
+    findings = load(spark, "findings", tmp_path / "out").where("severity = 'error'").count()
+    assert findings == 0
