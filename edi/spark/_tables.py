@@ -27,6 +27,7 @@ from edi.models.envelope import Envelope, GroupEnvelope, InterchangeEnvelope, gr
 from edi.models.remittance import (ClaimPayment, HeaderNumber, ProviderAdjustment, ProviderAdjustmentItem, Remittance,
                                    ServicePayment)
 from edi.spark._schema import Column, fields_of, path_column, schema_of, union_fields
+from edi.validate._engine import _Share
 from edi.x12 import Framer, Role, Transaction, tokenize
 
 Part = tuple[str, int, int]          # (path, k, n)
@@ -67,27 +68,25 @@ class Table:
 
 # -- reading a part of a file ---------------------------------------------------------------------------------
 class _PartFramer(Framer):
-    """The envelope events of the transactions of part k of n (and of no other transaction)."""
+    """The envelope events of the transactions of part k of n (and of no other transaction): the share
+    ``edi validate`` gives a process of a big file (edi.validate._engine._Share)."""
 
     def __init__(self, path: Path, k: int, n: int) -> None:
-        self._answers: dict[int, bool] = {}
-        self.k, self.n = k, n
-        super().__init__(tokenize(path, keep=self.mine if n > 1 else None))
-
-    def mine(self, st: Any) -> bool:
-        answer = self._answers.get(st.index)
-        if answer is None:
-            answer = self._answers[st.index] = len(self._answers) % self.n == self.k
-        return answer
+        self.share = _Share(k, n) if n > 1 else None
+        super().__init__(tokenize(path, keep=self.share))
 
     def events(self) -> Iterator[Any]:
+        share = self.share
+        if share is None:
+            yield from super().events()
+            return
         skipped: Transaction | None = None
         for event in super().events():
             transaction = event[2]
-            if transaction is not None and event[0] is not Role.STRAY and self.n > 1:
+            if transaction is not None and event[0] is not Role.STRAY:
                 if transaction is skipped:
                     continue
-                if not self.mine(transaction.header):
+                if not share(transaction.header):
                     skipped = transaction
                     continue
             yield event

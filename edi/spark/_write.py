@@ -11,7 +11,6 @@ The encounters are not scrubbed and the files are not recorded as submissions: t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +20,7 @@ from typing import Any
 import msgspec
 
 from edi.errors import EdiError
+from edi.split import _safe   # a payer id as a file name, as edi split names its files by payer
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,3 @@ def _write_payer(payer: str, texts: Iterable[str], out: str, ledger_url: str, re
     partial.write_bytes(write(models, receiver.header(usage, created), numbers))
     partial.replace(path)
     return PayerFile(payer, str(path), isa13, len(models), len(claims))
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "none"
