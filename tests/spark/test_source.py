@@ -210,3 +210,21 @@ def test_encounters_are_written_back_as_837s_by_payer(spark: Any, tmp_path: Path
         == Counter({("payer=EXHP1", "J20250110A", "EXHP1"): 2, ("payer=EXBLUE", "J20250110B", "EXBLUE"): 2})
     findings = load(spark, "findings", tmp_path / "out").where("severity = 'error'").count()
     assert findings == 0
+
+
+@pytest.mark.corpus
+def test_the_denials_example(spark: Any) -> None:
+    import importlib.util as loader
+
+    spec = loader.spec_from_file_location("denials_by_payer", Path(__file__).parents[2] / "examples" /
+                                          "denials_by_payer.py")
+    assert spec is not None and spec.loader is not None
+    example = loader.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    rates = {r["payer"]: (r["claims"], r["denied"], r["denial_rate"])
+             for r in example.denial_rates(spark, str(MULTIPLE)).collect()}
+    # the manifest: 56 CLP, CLP02 1 x39, 2 x1, 4 x16 (masked payer name); 16 / 56 = 0.2857…
+    assert rates == {"XXXXXXXX XXXXXXXX": (56, 16, 0.286)}
+    causes = example.denied_adjustments(spark, str(MULTIPLE)).collect()
+    assert sum(r["adjustments"] for r in causes) == load(spark, "adjustments", MULTIPLE).where("status_code = '4'").count()
+    assert {r["root_cause"] for r in causes} <= {"coding", "billing", "credentialing", "coverage"}
