@@ -228,3 +228,30 @@ def test_the_denials_example(spark: Any) -> None:
     causes = example.denied_adjustments(spark, str(MULTIPLE)).collect()
     assert sum(r["adjustments"] for r in causes) == load(spark, "adjustments", MULTIPLE).where("status_code = '4'").count()
     assert {r["root_cause"] for r in causes} <= {"coding", "billing", "credentialing", "coverage"}
+
+
+def test_sixty_encounters_of_four_payers_and_both_claim_types(spark: Any, tmp_path: Path) -> None:
+    from datetime import date
+
+    from edi import spark as edi_spark
+    from edi.synth import write_encounters
+
+    source = tmp_path / "encounters.jsonl"
+    with source.open("wb") as stream:
+        write_encounters(60, 1, stream, as_of=date(2025, 2, 3))
+    files = edi_spark.write_837(spark.read.text(str(source)), tmp_path / "out", ledger=str(tmp_path / "edi.db"))
+    # the billed payers of `edi synth encounters --count 60 --seed 1` (professional + institutional):
+    # EXBLUE 12 + 2, EXHP1 16 + 6, EXMCD 6 + 2, EXMCR 16 + 0; 60 in all
+    assert [(f.payer, f.claims) for f in files] == [("EXBLUE", 14), ("EXHP1", 22), ("EXMCD", 8), ("EXMCR", 16)]
+    assert sorted(int(f.isa13) for f in files) == [1, 2, 3, 4]
+    kinds = Counter((Path(r["file"]).parent.name, r["kind"], r["payer"]["id"])
+                    for r in load(spark, "claims", tmp_path / "out").collect())
+    assert kinds == Counter({("payer=EXBLUE", "837P", "EXBLUE"): 12, ("payer=EXBLUE", "837I", "EXBLUE"): 2,
+                             ("payer=EXHP1", "837P", "EXHP1"): 16, ("payer=EXHP1", "837I", "EXHP1"): 6,
+                             ("payer=EXMCD", "837P", "EXMCD"): 6, ("payer=EXMCD", "837I", "EXMCD"): 2,
+                             ("payer=EXMCR", "837P", "EXMCR"): 16})
+    # one GS per claim type in a file: 2 + 2 + 2 + 1 groups, GS06 1–7 from the ledger
+    groups = load(spark, "groups", tmp_path / "out").collect()
+    assert sorted(int(g["control"]) for g in groups) == list(range(1, 8))
+    errors = load(spark, "findings", tmp_path / "out").where("severity = 'error'").select("code").collect()
+    assert errors == []
