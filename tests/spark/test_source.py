@@ -255,3 +255,26 @@ def test_sixty_encounters_of_four_payers_and_both_claim_types(spark: Any, tmp_pa
     assert sorted(int(g["control"]) for g in groups) == list(range(1, 8))
     errors = load(spark, "findings", tmp_path / "out").where("severity = 'error'").select("code").collect()
     assert errors == []
+
+
+def test_paths_and_partitions(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from edi.spark import TABLES
+    from edi.spark._source import files_of, plan
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / ".hidden").write_bytes(b"x")
+    for name, size in (("a/1.x12", 300), ("a/2.x12", 300), ("b.x12", 900), ("c.txt", 50)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    d = str(tmp_path)
+    assert files_of(f"{d}/a") == [f"{d}/a/1.x12", f"{d}/a/2.x12"]            # hidden files left out
+    assert files_of(f"{d}/*.x12,{d}/a") == [f"{d}/b.x12", f"{d}/a/1.x12", f"{d}/a/2.x12"]
+    files = files_of(f"{d}/a,{d}/b.x12,{d}/c.txt")
+    # split at 500 bytes: 300 + 300 > 500, so a/1 and a/2 do not share a task; b.x12 (900 bytes) is read in
+    # 1 + 900 // 500 = 2 parts, a task each; a/2 and c.txt share one (300 + 50 ≤ 500)
+    assert plan(TABLES["claims"], files, 500) == [
+        [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)],
+        [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
+    # the findings read a file whole: b.x12 is one part of its own (900 > 500 closes the task before it)
+    assert plan(TABLES["findings"], files, 500) == [
+        [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
