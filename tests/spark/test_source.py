@@ -278,3 +278,30 @@ def test_paths_and_partitions(tmp_path: Path) -> None:
     # the findings read a file whole: b.x12 is one part of its own (900 > 500 closes the task before it)
     assert plan(TABLES["findings"], files, 500) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
+
+
+@pytest.mark.corpus
+def test_findings_rows_are_the_edi_validate_commands_json(spark: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from edi.cli import cli
+
+    compared = 0
+    for path in [MULTIPLE, *corpus_files("bad")[:4]]:
+        result = CliRunner().invoke(cli, ["validate", "--format", "json", "--jobs", "1", str(path)])
+        (report,) = json.loads(result.output)
+        expected = Counter((f["interchange"], f["group"], f["transaction"], f["segment"] - 1, f["snip"], f["code"],
+                            f["severity"], f["message"], f["claim"], f["line"], f["offset"], f["segment_id"],
+                            f["loop"], f["element"], f["element_name"], f["segment_text"], f["value"], f["ik304"],
+                            f["ik403"], f["ta1_note"],
+                            json.dumps(f["details"], sort_keys=True) if "details" in f else None)
+                           for f in report["findings"])
+        df = load(spark, "findings", path)
+        found = rows(df, "isa13", "gs06", "st02", "segment_index", "snip", "code", "severity", "message", "claim",
+                     "line", "offset", "segment_id", "loop", "element", "element_name", "segment_text", "value",
+                     "ik304", "ik403", "ta1_note", "details")
+        assert found == expected, path.name
+        compared += sum(expected.values())
+    assert compared > 5
