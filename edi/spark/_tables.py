@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,22 @@ def _at(model: Any) -> int:
     return source.segment if source is not None else -1
 
 
+def _on(owner: Callable[[Any], Any], column: Column, name: str = "") -> Column:
+    """A model's column read from the object ``owner`` finds in a row's item (None where there is none)."""
+    get = column.get
+
+    def value(item: Any) -> Any:
+        obj = owner(item)
+        return None if obj is None else get(obj)
+
+    return Column(name or column.name, column.type, value)
+
+
+def _from(attribute: str, columns: Iterable[Column], prefix: str = "") -> tuple[Column, ...]:
+    """Columns of the ``attribute`` (remittance, claim, service, item …) of a row's item (InClaim, InRemittance)."""
+    return tuple(_on(attrgetter(attribute), c, prefix + c.name) for c in columns)
+
+
 # -- 837 ------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InClaim:
@@ -135,28 +152,8 @@ def _claim_items(attribute: str) -> Callable[[Part], Iterator[tuple[Row, Any]]]:
     return items
 
 
-def _claim_column(column: Column) -> Column:
-    get = column.get
-    return Column(column.name, column.type, lambda pair: get(pair[1]))
-
-
-def _of_transaction(column: Column) -> Column:
-    get = column.get
-    return Column(column.name, column.type, lambda pair: get(pair[0]))
-
-
 def _kind(pair: Any) -> str:
     return "837I" if pair[1].INSTITUTIONAL else "837P"
-
-
-def _of_item(column: Column) -> Column:
-    get = column.get
-    return Column(column.name, column.type, lambda it: get(it.item))
-
-
-def _of_claim(name: str, column: Column) -> Column:
-    get = column.get
-    return Column(name, column.type, lambda it: get(it.claim))
 
 
 CLAIM_COLUMNS = union_fields((ProfessionalClaim, InstitutionalClaim), frozenset({"lines"}))
@@ -166,23 +163,22 @@ _POSITION = Column("position", LONG, lambda it: it.position)
 CLAIMS = Table("claims", "837P/837I claims (2300 with its billing provider, subscriber, payer, patient): one row a "
                "claim; kind is 837P or 837I; the service lines are in claim_lines",
                (Column("kind", STRING, _kind),
-                _of_transaction(path_column("receiver_id", ClaimTransaction, "receiver.id")),
-                *(_claim_column(c) for c in CLAIM_COLUMNS)), _claims)
+                _on(itemgetter(0), path_column("receiver_id", ClaimTransaction, "receiver.id")),
+                *(_on(itemgetter(1), c) for c in CLAIM_COLUMNS)), _claims)
 CLAIM_LINES = Table("claim_lines", "837 service lines (2400): one row a line, with its claim's CLM01 and its "
                     "1-based position in the claim",
-                    (_of_claim("patient_control_number", _CLM01), _POSITION,
-                     *(_of_item(c) for c in fields_of(ServiceLine))), _claim_items("lines"))
+                    (_on(attrgetter("claim"), _CLM01), _POSITION, *_from("item", fields_of(ServiceLine))), _claim_items("lines"))
 DIAGNOSES = Table("diagnoses", "837 HI composites: one row each (qualifier ABK/BK principal, ABF/BF other, ABJ "
                   "admitting, APR reason for visit; the 837I's procedure, occurrence, value and condition codes "
                   "too), with the claim's CLM01 and the 1-based position among the claim's HI composites",
-                  (_of_claim("patient_control_number", _CLM01), _POSITION,
-                   *(_of_item(c) for c in fields_of(HealthCareCode))), _claim_items("health_care_codes"))
+                  (_on(attrgetter("claim"), _CLM01), _POSITION, *_from("item", fields_of(HealthCareCode))), _claim_items("health_care_codes"))
 
 
 # -- 835 ------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class InRemittance:
-    """An item of an 835: its transaction, header number, claim payment, service payment and the item itself."""
+    """An item of an 835: its transaction, header number, claim payment, service payment and the item itself
+    (``_from`` reads columns from each; an 837 line or HI composite is an InClaim, read the same way)."""
 
     remittance: Remittance
     header: HeaderNumber | None
@@ -230,15 +226,6 @@ def _provider_adjustments(part: Part) -> Iterator[tuple[Row, InRemittance]]:
             for n, item in enumerate(plb.items, 1):
                 yield (_context(part[0], model, _at(plb)),
                        InRemittance(model, None, None, None, item, n, plb=plb))
-
-
-def _from(attribute: str, columns: Iterable[Column], prefix: str = "") -> tuple[Column, ...]:
-    """Columns of the ``attribute`` (remittance, claim, service, item …) of an InRemittance."""
-    def moved(c: Column) -> Column:
-        get = c.get
-        return Column(prefix + c.name, c.type,
-                      lambda it: None if getattr(it, attribute) is None else get(getattr(it, attribute)))
-    return tuple(moved(c) for c in columns)
 
 
 PAYMENT_CONTEXT = (
@@ -298,11 +285,9 @@ def _none(_: object) -> bool:
 
 _ENVELOPE = {c.name: c for c in fields_of(Envelope)}
 INTERCHANGES = Table("interchanges", "ISA: one row an interchange, its fields as edi.models.InterchangeEnvelope holds "
-                     "them", tuple(Column(c.name, c.type, lambda p, g=c.get: g(interchange_of(p[0])))
-                                   for c in fields_of(InterchangeEnvelope)), _envelope_items(Role.ISA), splits=False)
+                     "them", tuple(_on(lambda p: interchange_of(p[0]), c) for c in fields_of(InterchangeEnvelope)), _envelope_items(Role.ISA), splits=False)
 GROUPS = Table("groups", "GS: one row a functional group, its fields as edi.models.GroupEnvelope holds them",
-               tuple(Column(c.name, c.type, lambda p, g=c.get: g(group_of(p[0])))
-                     for c in fields_of(GroupEnvelope)), _envelope_items(Role.GS), splits=False)
+               tuple(_on(lambda p: group_of(p[0]), c) for c in fields_of(GroupEnvelope)), _envelope_items(Role.GS), splits=False)
 TRANSACTIONS = Table("transactions", "ST: one row a transaction set: ST01, then ST02 and ST03 as "
                      "edi.models.Envelope holds them",
                      (Column("set_id", STRING, lambda p: p[1].set_id),
