@@ -1,0 +1,307 @@
+"""The x12 data source in Spark local mode: its DataFrames hold what edi.models reads from the shared corpus's
+837 and 835 files, and its findings what edi validate finds. One local[2] SparkSession serves them all (starting
+one takes ~10 s); they are skipped, with the reason shown, when PySpark (pip install -e '.[spark]') or Java 17 is
+missing — bin/test installs the extra."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from conftest import CORPUS, SAMPLES, corpus_files
+from edi.models import read
+from edi.models.claim import ClaimTransaction
+from edi.models.remittance import Remittance
+
+def _missing() -> str | None:
+    if importlib.util.find_spec("pyspark") is None:
+        return "PySpark is not installed (pip install -e '.[spark]'): the Spark tests are SKIPPED"
+    if shutil.which("java") is None:
+        return "no java on the PATH (Spark needs Java 17: apt-get install openjdk-17-jre-headless): SKIPPED"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        pytest.skip(missing)
+    from edi import spark as edi_spark
+
+    session = edi_spark.session("local[2]", "edi-tests", **{"spark.sql.shuffle.partitions": "2"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+CLAIM_FILES = corpus_files("837p", "837i")
+REMITTANCE_FILES = corpus_files("835")
+MULTIPLE = CORPUS / "835" / "X12Parser__835_WithMultipleInterchanges.txt"
+
+
+def load(spark: Any, table: str, *paths: Path, **options: str) -> Any:
+    reader = spark.read.format("x12").option("table", table)
+    for key, value in options.items():
+        reader = reader.option(key, value)
+    return reader.load(",".join(str(p) for p in paths))
+
+
+def rows(df: Any, *columns: str) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in df.select(*columns).collect())
+
+
+def models(paths: list[Path], kind: type) -> list[tuple[str, Any]]:
+    return [(str(p), m) for p in paths for m in read(p) if isinstance(m, kind)]
+
+
+def test_remittance_sample_by_hand(spark: Any) -> None:
+    df = load(spark, "claim_payments", SAMPLES / "835-remittance.x12")
+    # the file's four CLP segments (lines 20, 44, 51, 63): CLP01, CLP02, CLP04, and ST02 0001 of ISA13 000003001
+    assert rows(df, "isa13", "st02", "patient_control_number", "status_code", "paid_amount") == Counter({
+        ("000003001", "0001", "PCN1001", "1", Decimal("125.22")): 1, ("000003001", "0001", "PCN0987", "4", 0): 1,
+        ("000003001", "0001", "PCN0950", "22", Decimal("-76")): 1, ("000003001", "0001", "PCN1003", "2", 18): 1})
+    # 125.22 + 0 - 76 + 18 = 67.22
+    assert df.groupBy().sum("paid_amount").first()[0] == Decimal("67.22")
+    plb = load(spark, "plb", SAMPLES / "835-remittance.x12")
+    # line 81: PLB*1234567893*20251231*WO:OVERPAY20241105*25*L6:PCN1003*-0.42
+    assert rows(plb, "provider_id", "position", "reason", "reference", "amount") == Counter({
+        ("1234567893", 1, "WO", "OVERPAY20241105", 25): 1, ("1234567893", 2, "L6", "PCN1003", Decimal("-0.42")): 1})
+
+
+@pytest.mark.corpus
+def test_claim_counts_are_the_manifests(spark: Any) -> None:
+    manifest = {}
+    for line in (CORPUS / "MANIFEST.tsv").read_text().splitlines()[1:]:
+        cells = line.split("\t")
+        manifest[str(CORPUS / cells[0])] = int(cells[7])
+    claims = load(spark, "claims", *CLAIM_FILES).groupBy("file").count().collect()
+    payments = load(spark, "claim_payments", *REMITTANCE_FILES).groupBy("file").count().collect()
+    counted = {row["file"]: row["count"] for row in [*claims, *payments]}
+    expected = {str(p): manifest[str(p)] for p in [*CLAIM_FILES, *REMITTANCE_FILES] if manifest.get(str(p))}
+    assert counted == expected
+
+
+@pytest.mark.corpus
+def test_837_tables_hold_what_the_models_read(spark: Any) -> None:
+    transactions = models(CLAIM_FILES, ClaimTransaction)
+    claims = [(f, m, c) for f, m in transactions for c in m.claims]
+    assert rows(load(spark, "claims", *CLAIM_FILES), "file", "st02", "segment_index", "kind", "patient_control_number",
+                "total_charge", "facility_code", "payer.id", "billing_provider.provider.id", "subscriber.member.name.id") \
+        == Counter((f, m.envelope.control, c.source.segment, "837I" if c.INSTITUTIONAL else "837P",
+                    c.patient_control_number, c.total_charge, c.facility_code, c.payer.id if c.payer else None,
+                    c.billing_provider.provider.id if c.billing_provider.provider else None,
+                    c.subscriber.member.name.id if c.subscriber.member else None) for f, m, c in claims)
+    assert rows(load(spark, "claim_lines", *CLAIM_FILES), "file", "patient_control_number", "position",
+                "procedure_code", "procedure_modifiers", "charge", "units", "revenue_code") \
+        == Counter((f, c.patient_control_number, n, line.procedure_code, line.procedure_modifiers, line.charge,
+                    line.units, line.revenue_code) for f, _, c in claims for n, line in enumerate(c.lines, 1))
+    assert rows(load(spark, "diagnoses", *CLAIM_FILES), "file", "patient_control_number", "position", "qualifier",
+                "code") \
+        == Counter((f, c.patient_control_number, n, h.qualifier, h.code)
+                   for f, _, c in claims for n, h in enumerate(c.health_care_codes, 1))
+
+
+@pytest.mark.corpus
+def test_835_tables_hold_what_the_models_read(spark: Any) -> None:
+    remittances = models(REMITTANCE_FILES, Remittance)
+    claims = [(f, m, c) for f, m in remittances for c in m.claims]
+    assert rows(load(spark, "claim_payments", *REMITTANCE_FILES), "file", "st02", "segment_index", "payer_name",
+                "trace_number", "patient_control_number", "status_code", "total_charge", "paid_amount") \
+        == Counter((f, m.envelope.control, c.source.segment, m.payer.last_name if m.payer else None, m.trace_number,
+                    c.patient_control_number, c.status_code, c.total_charge, c.paid_amount) for f, m, c in claims)
+    assert rows(load(spark, "service_payments", *REMITTANCE_FILES), "file", "patient_control_number", "position",
+                "procedure.code", "charge", "paid_amount") \
+        == Counter((f, c.patient_control_number, n, s.procedure.code if s.procedure else None, s.charge, s.paid_amount)
+                   for f, _, c in claims for n, s in enumerate(c.services, 1))
+    expected = Counter()
+    for f, _, c in claims:
+        expected.update((f, c.patient_control_number, "claim", None, a.group, a.reason, a.amount)
+                        for a in c.adjustments)
+        expected.update((f, c.patient_control_number, "service", n, a.group, a.reason, a.amount)
+                        for n, s in enumerate(c.services, 1) for a in s.adjustments)
+    assert rows(load(spark, "adjustments", *REMITTANCE_FILES), "file", "patient_control_number", "level",
+                "service_position", "group", "reason", "amount") == expected
+    assert rows(load(spark, "plb", *REMITTANCE_FILES), "file", "provider_id", "reason", "amount") \
+        == Counter((f, p.provider_id, i.reason, i.amount) for f, m, _ in {(f, m, 0) for f, m in remittances}
+                   for p in m.provider_adjustments for i in p.items)
+
+
+@pytest.mark.corpus
+def test_a_file_is_split_across_tasks_by_transaction(spark: Any) -> None:
+    whole = load(spark, "claim_payments", MULTIPLE)
+    split = load(spark, "claim_payments", MULTIPLE, split_bytes="4000")
+    size = MULTIPLE.stat().st_size
+    assert split.rdd.getNumPartitions() == 1 + size // 4000 > 1 and whole.rdd.getNumPartitions() == 1
+    columns = ("isa13", "st02", "segment_index", "patient_control_number", "paid_amount")
+    assert rows(split, *columns) == rows(whole, *columns)
+    assert whole.count() == 56   # the manifest: 56 CLP in its 3 interchanges
+
+
+@pytest.mark.corpus
+def test_envelope_tables(spark: Any) -> None:
+    # the manifest: 3 ISA / 3 GS / 3 ST, no ST03
+    assert load(spark, "interchanges", MULTIPLE).count() == 3
+    assert load(spark, "groups", MULTIPLE).select("functional_id").distinct().collect()[0][0] == "HP"
+    transactions = load(spark, "transactions", MULTIPLE).collect()
+    assert [(t["set_id"], t["guide"]) for t in transactions] == [("835", "")] * 3
+    assert all(t["st02"] == t["control"] for t in transactions)
+
+
+@pytest.mark.corpus
+def test_findings_are_edi_validates(spark: Any) -> None:
+    from edi.validate import validate
+
+    paths = [*CLAIM_FILES, *REMITTANCE_FILES, *corpus_files("bad")]
+    expected = Counter()
+    for path in paths:
+        for finding in validate(path, jobs=1).findings:
+            d = finding.as_dict()
+            expected[(str(path), d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])] += 1
+    found = rows(load(spark, "findings", *paths), "file", "code", "snip", "severity", "segment_index", "element",
+                 "message")
+    assert found == expected and sum(expected.values()) > 0
+
+
+def test_table_option_is_checked(spark: Any) -> None:
+    with pytest.raises(Exception, match="no table of the x12 data source"):
+        load(spark, "claimz", SAMPLES / "835-remittance.x12").schema  # noqa: B018
+    with pytest.raises(Exception, match="no file there"):
+        load(spark, "claims", SAMPLES / "nothing-here.x12").collect()
+
+
+def test_columns_are_unique_and_typed_from_the_models() -> None:
+    pytest.importorskip("pyspark")
+    from pyspark.sql import types as T
+
+    from edi.spark import TABLES
+
+    for table in TABLES.values():
+        names = [f.name for f in table.schema.fields]
+        assert len(names) == len(set(names)), table.name
+    claims = {f.name: f.dataType for f in TABLES["claims"].schema.fields}
+    assert claims["total_charge"] == T.DecimalType(38, 18)      # Claim.total_charge: Decimal | None
+    assert claims["admission_type"] == T.StringType()           # InstitutionalClaim's own field
+    assert claims["related_causes"] == T.ArrayType(T.StringType())   # ProfessionalClaim: tuple[str, ...]
+    assert isinstance(claims["payer"], T.StructType)
+    assert "extra" not in claims and "unheld" not in claims and "lines" not in claims
+
+
+def test_encounters_are_written_back_as_837s_by_payer(spark: Any, tmp_path: Path) -> None:
+    from edi import spark as edi_spark
+
+    encounters = spark.read.text(str(SAMPLES / "encounters" / "encounters.jsonl"))
+    ledger = str(tmp_path / "edi.db")
+    first = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
+    again = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
+    # the file's two encounters: J20250110A billed to EXHP1 (its first coverage), J20250110B to EXBLUE
+    assert [(f.payer, f.claims, f.transactions) for f in first] == [("EXBLUE", 1, 1), ("EXHP1", 1, 1)]
+    # ISA13s from the ledger's counter: 1 and 2 in the first run, 3 and 4 in the second, never one twice
+    assert sorted(int(f.isa13) for f in [*first, *again]) == [1, 2, 3, 4]
+    claims = load(spark, "claims", tmp_path / "out").collect()
+    assert Counter((Path(c["file"]).parent.name, c["patient_control_number"], c["payer"]["id"]) for c in claims) \
+        == Counter({("payer=EXHP1", "J20250110A", "EXHP1"): 2, ("payer=EXBLUE", "J20250110B", "EXBLUE"): 2})
+    findings = load(spark, "findings", tmp_path / "out").where("severity = 'error'").count()
+    assert findings == 0
+
+
+@pytest.mark.corpus
+def test_the_denials_example(spark: Any) -> None:
+    import importlib.util as loader
+
+    spec = loader.spec_from_file_location("denials_by_payer", Path(__file__).parents[2] / "examples" /
+                                          "denials_by_payer.py")
+    assert spec is not None and spec.loader is not None
+    example = loader.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    rates = {r["payer"]: (r["claims"], r["denied"], r["denial_rate"])
+             for r in example.denial_rates(spark, str(MULTIPLE)).collect()}
+    # the manifest: 56 CLP, CLP02 1 x39, 2 x1, 4 x16 (masked payer name); 16 / 56 = 0.2857…
+    assert rates == {"XXXXXXXX XXXXXXXX": (56, 16, 0.286)}
+    causes = example.denied_adjustments(spark, str(MULTIPLE)).collect()
+    assert sum(r["adjustments"] for r in causes) == load(spark, "adjustments", MULTIPLE).where("status_code = '4'").count()
+    assert {r["root_cause"] for r in causes} <= {"coding", "billing", "credentialing", "coverage"}
+
+
+def test_sixty_encounters_of_four_payers_and_both_claim_types(spark: Any, tmp_path: Path) -> None:
+    from datetime import date
+
+    from edi import spark as edi_spark
+    from edi.synth import write_encounters
+
+    source = tmp_path / "encounters.jsonl"
+    with source.open("wb") as stream:
+        write_encounters(60, 1, stream, as_of=date(2025, 2, 3))
+    files = edi_spark.write_837(spark.read.text(str(source)), tmp_path / "out", ledger=str(tmp_path / "edi.db"))
+    # the billed payers of `edi synth encounters --count 60 --seed 1` (professional + institutional):
+    # EXBLUE 12 + 2, EXHP1 16 + 6, EXMCD 6 + 2, EXMCR 16 + 0; 60 in all
+    assert [(f.payer, f.claims) for f in files] == [("EXBLUE", 14), ("EXHP1", 22), ("EXMCD", 8), ("EXMCR", 16)]
+    assert sorted(int(f.isa13) for f in files) == [1, 2, 3, 4]
+    kinds = Counter((Path(r["file"]).parent.name, r["kind"], r["payer"]["id"])
+                    for r in load(spark, "claims", tmp_path / "out").collect())
+    assert kinds == Counter({("payer=EXBLUE", "837P", "EXBLUE"): 12, ("payer=EXBLUE", "837I", "EXBLUE"): 2,
+                             ("payer=EXHP1", "837P", "EXHP1"): 16, ("payer=EXHP1", "837I", "EXHP1"): 6,
+                             ("payer=EXMCD", "837P", "EXMCD"): 6, ("payer=EXMCD", "837I", "EXMCD"): 2,
+                             ("payer=EXMCR", "837P", "EXMCR"): 16})
+    # one GS per claim type in a file: 2 + 2 + 2 + 1 groups, GS06 1–7 from the ledger
+    groups = load(spark, "groups", tmp_path / "out").collect()
+    assert sorted(int(g["control"]) for g in groups) == list(range(1, 8))
+    errors = load(spark, "findings", tmp_path / "out").where("severity = 'error'").select("code").collect()
+    assert errors == []
+
+
+def test_paths_and_partitions(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from edi.spark import TABLES
+    from edi.spark._source import files_of, plan
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / ".hidden").write_bytes(b"x")
+    for name, size in (("a/1.x12", 300), ("a/2.x12", 300), ("b.x12", 900), ("c.txt", 50)):
+        (tmp_path / name).write_bytes(b"x" * size)
+    d = str(tmp_path)
+    assert files_of(f"{d}/a") == [f"{d}/a/1.x12", f"{d}/a/2.x12"]            # hidden files left out
+    assert files_of(f"{d}/*.x12,{d}/a") == [f"{d}/b.x12", f"{d}/a/1.x12", f"{d}/a/2.x12"]
+    files = files_of(f"{d}/a,{d}/b.x12,{d}/c.txt")
+    # split at 500 bytes: 300 + 300 > 500, so a/1 and a/2 do not share a task; b.x12 (900 bytes) is read in
+    # 1 + 900 // 500 = 2 parts, a task each; a/2 and c.txt share one (300 + 50 ≤ 500)
+    assert plan(TABLES["claims"], files, 500) == [
+        [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)],
+        [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
+    # the findings read a file whole: b.x12 is one part of its own (900 > 500 closes the task before it)
+    assert plan(TABLES["findings"], files, 500) == [
+        [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
+
+
+@pytest.mark.corpus
+def test_findings_rows_are_the_edi_validate_commands_json(spark: Any) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from edi.cli import cli
+
+    compared = 0
+    for path in [MULTIPLE, *corpus_files("bad")[:4]]:
+        result = CliRunner().invoke(cli, ["validate", "--format", "json", "--jobs", "1", str(path)])
+        (report,) = json.loads(result.output)
+        expected = Counter((f["interchange"], f["group"], f["transaction"], f["segment"] - 1, f["snip"], f["code"],
+                            f["severity"], f["message"], f["claim"], f["line"], f["offset"], f["segment_id"],
+                            f["loop"], f["element"], f["element_name"], f["segment_text"], f["value"], f["ik304"],
+                            f["ik403"], f["ta1_note"],
+                            json.dumps(f["details"], sort_keys=True) if "details" in f else None)
+                           for f in report["findings"])
+        df = load(spark, "findings", path)
+        found = rows(df, "isa13", "gs06", "st02", "segment_index", "snip", "code", "severity", "message", "claim",
+                     "line", "offset", "segment_id", "loop", "element", "element_name", "segment_text", "value",
+                     "ik304", "ik403", "ta1_note", "details")
+        assert found == expected, path.name
+        compared += sum(expected.values())
+    assert compared > 5
