@@ -235,8 +235,9 @@ def _em(k: Kpis) -> str:
                     f"<td class='{css}'>{_kpi(f'em_levels[{n}].flag', p.flag, p.flag)}</td></tr>")
     return ('<section id="em-levels"><h2>E/M level distribution against the benchmark</h2>'
             f"<p>Bars: the provider's share of each level; red ticks: the benchmark "
-            f"({escape(k.em_benchmark_source)}: real CMS-based shares for new patients of some specialties; the "
-            "established-patient rows are <b>fictional</b> until replaced). A mean level 0.5 or more above or below "
+            f"({escape(k.em_benchmark_source)}: real CMS-based shares for new patients of some specialties and for "
+            "family medicine's established patients; the fallback established-patient rows of other specialties are "
+            "<b>fictional</b> until replaced). A mean level 0.5 or more above or below "
             "the benchmark's, over 10 or more visits, is flagged.</p>"
             "<table><tr><th>provider (NPI)</th><th>category</th><th>benchmark specialty</th><th class='n'>visits</th>"
             "<th class='n'>mean level</th><th class='n'>benchmark</th><th>flag</th></tr>"
