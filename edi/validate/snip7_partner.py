@@ -26,7 +26,7 @@ def snip7_rules(profile: PayerProfile) -> dict[str, list[LoopRule]]:
 
     def claim(ctx: Context, unit: Loop) -> list[Finding]:
         label = _transaction(ctx)
-        if label not in profile.applies_to or not profile.matches(_payer_ids(ctx, unit, label)):
+        if label not in profile.applies_to or not profile.matches(_claim_payer_ids(ctx, unit, label)):
             return []
         found = [*_required_segments(ctx, profile, unit), *_forbidden_qualifiers(ctx, profile, unit),
                  *_value_restrictions(ctx, profile, unit)]
@@ -117,6 +117,17 @@ def _transaction(ctx: Context) -> str:
     name = ctx.guide.map_name if ctx.guide is not None else ""
     return "837P" if name.startswith("837.5010.X222") else "837I" if name.startswith("837Q3") else \
         "835" if name.startswith("835") else ""
+
+
+def _claim_payer_ids(ctx: Context, unit: Loop, label: str) -> set[str]:
+    """:func:`_payer_ids` of the claim, found once for all the profiles' rules (they run one after the other on
+    the same claim)."""
+    last = ctx.state.get("snip7_payer_ids")
+    if last is not None and last[0] is unit:   # type: ignore[index]
+        return last[1]   # type: ignore[index,no-any-return]
+    ids = _payer_ids(ctx, unit, label)
+    ctx.state["snip7_payer_ids"] = (unit, ids)
+    return ids
 
 
 def _payer_ids(ctx: Context, unit: Loop, label: str) -> set[str]:
