@@ -4,8 +4,7 @@ A build of many files checks them in a worker process while it goes on writing t
 as long, so a long build is nearly twice as fast on two cores); a build whose files are all written at the end
 checks them in its own process, which costs no start-up. The worker is ``python -m edi.claims._check``: it reads
 one file path per line and answers one JSON line per file, and ends when its input closes (so it never outlives
-a killed build). It records a file that passed in a second thread while it checks the next one: the database's
-own work and the commit's fsync run without Python's lock, beside the check.
+a killed build).
 """
 
 from __future__ import annotations
@@ -117,51 +116,25 @@ class Checker:
 
 
 def _serve() -> None:
-    """The worker: check each file named on standard input; record the ones that pass; answer in JSON lines, in
-    the order the files came. A file is recorded (in a thread of its own: the database's work and its fsync need
-    no Python) while the next one is checked."""
-    import queue
-
+    """The worker: check each file named on standard input; record the ones that pass; answer in JSON lines."""
     from edi import skip_final_collection
-
-    skip_final_collection()
-    checked: queue.Queue[tuple[Checked, str, int | None, dict[str, Any]] | None] = queue.Queue(maxsize=1)
-    recorder = threading.Thread(target=_record_checked, args=(checked,))
-    recorder.start()
-    try:
-        for line in sys.stdin:
-            path, name, db, run_id, record = json.loads(line)
-            checked.put((check(path, name), db, run_id, record))
-    finally:   # (a check that raised ends the worker once the files before it are answered)
-        checked.put(None)
-        recorder.join()
-
-
-def _record_checked(checked: Any) -> None:
-    """Record each checked file that passed, and answer for every file, in order (the worker's second thread)."""
-    import os
-    import traceback
-
     from edi.claims._submit import record_file
     from edi.ledger import open_ledger
 
+    skip_final_collection()
     ledgers: dict[str, Any] = {}
-    try:
-        while (item := checked.get()) is not None:
-            found, db, run_id, record = item
-            answer: dict[str, Any] = {"fatal": found.fatal, "errors": [vars(p) for p in found.errors]}
-            if not found.has_errors:
-                try:
-                    ledger = ledgers.get(db) or ledgers.setdefault(db, open_ledger(db))
-                    answer["recorded"] = record_file(ledger, run_id, FileToRecord.from_json(record))
-                except EdiError as exc:
-                    answer = {"failed": str(exc)}
-            sys.stdout.write(json.dumps(answer) + "\n")
-            sys.stdout.flush()
-    except BaseException:   # the build sees the worker end early (never a worker waiting on a dead thread)
-        traceback.print_exc()
-        sys.stderr.flush()
-        os._exit(1)
+    for line in sys.stdin:
+        path, name, db, run_id, record = json.loads(line)
+        found = check(path, name)
+        answer: dict[str, Any] = {"fatal": found.fatal, "errors": [vars(p) for p in found.errors]}
+        if not found.has_errors:
+            try:
+                ledger = ledgers.get(db) or ledgers.setdefault(db, open_ledger(db))
+                answer["recorded"] = record_file(ledger, run_id, FileToRecord.from_json(record))
+            except EdiError as exc:
+                answer = {"failed": str(exc)}
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
