@@ -90,9 +90,10 @@ def record_file(ledger: Ledger, run_id: int | None, file: FileToRecord) -> list[
             replaces.append(claim.replaces)
             yield record
 
+    made = list(records())   # before the transaction: the ledger's write lock is held for the inserts alone
     with ledger.transaction() as journal:
         journal.run_id = run_id
-        recorded = journal.record_encounters(records())
+        recorded = journal.record_encounters(made)
         ids = [done.claims[0].claim_id for done in recorded]
         journal.record_submission(Submission(
             source, file.receiver_key, file.sender, file.receiver, file.isa13,

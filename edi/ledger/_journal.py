@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from edi.errors import EdiError
 from edi.ledger import _schema as t
-from edi.ledger._bulk import bulk_insert
+from edi.ledger._bulk import bulk_insert, ids_by_key
 from edi.ledger._records import (
     Claim,
     ClaimStatus,
@@ -82,9 +82,11 @@ class Journal:
         known = ids_by(self.conn, t.encounters.c.fingerprint, prints)
         fresh = {p: e for p, e in zip(prints, chunk) if p not in known}
         encounter_ids = dict(known)
+        claim_ids: dict[str, int] = {}
         if fresh:
-            encounter_ids.update(self._insert_encounters(fresh, claim_keys, now))
-        claim_ids = ids_by(self.conn, t.claims.c.claim_key, list(claim_keys.values()))
+            encounter_ids.update(self._insert_encounters(fresh, claim_keys, now, claim_ids))
+        claim_ids.update(ids_by(self.conn, t.claims.c.claim_key, [key for (p, _), key in claim_keys.items()
+                                                                  if p not in fresh]))
         return [RecordedEncounter(e.key, encounter_ids[p],
                                   tuple(RecordedClaim(claim_ids[claim_keys[p, n]], c.patient_control_number,
                                                       c.payer_order) for n, c in enumerate(e.claims)),
@@ -92,9 +94,9 @@ class Journal:
                 for p, e in zip(prints, chunk)]
 
     def _insert_encounters(self, fresh: dict[str, Encounter], claim_keys: dict[tuple[str, int], str],
-                           now: datetime) -> dict[str, int]:
+                           now: datetime, claim_ids: dict[str, int]) -> dict[str, int]:
         """Insert new encounters (by fingerprint) with what they bring: people, coverages, claims and lines.
-        Returns the encounters' ids by fingerprint."""
+        Returns the encounters' ids by fingerprint; puts their claims' ids by claim key in ``claim_ids``."""
         stamp = {"run_id": self.run_id, "recorded_at": now}
         account_ids = self._insert_people(fresh.values(), stamp)
         coverage_rows = {}
@@ -123,7 +125,7 @@ class Journal:
                                              coverage_ids[coverage_key] if coverage_key else None,
                                              _payer_of(encounter, claim)) | stamp
         insert_ignore(self.conn, t.claims, list(claim_rows.values()), ["claim_key"])
-        claim_ids = ids_by(self.conn, t.claims.c.claim_key, list(claim_rows))
+        claim_ids.update(ids_by(self.conn, t.claims.c.claim_key, list(claim_rows)))
         insert_ignore(self.conn, t.claim_lines, [_line_row(claim_ids[key], claim, line)
                                                  for key, claim in claims_by_key.items() for line in claim.lines],
                       ["claim_id", "line_number"])
@@ -305,11 +307,10 @@ def insert_ignore(conn: Connection, table: Table, rows: list[dict[str, Any]], ke
 
 
 def ids_by(conn: Connection, column: Any, keys: Sequence[Any]) -> dict[Any, int]:
-    """``{key: id}`` of the rows whose ``column`` is one of ``keys`` (looked up a chunk at a time)."""
+    """``{key: id}`` of the rows whose ``column`` (a text key) is one of ``keys`` (looked up a chunk at a time)."""
     found: dict[Any, int] = {}
-    table = column.table
     for chunk in _chunks(list(dict.fromkeys(keys)), CHUNK):
-        found.update((key, id_) for key, id_ in conn.execute(select(column, table.c.id).where(column.in_(chunk))))
+        found.update(ids_by_key(conn, column, chunk))
     return found
 
 

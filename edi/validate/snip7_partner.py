@@ -19,6 +19,7 @@ from edi.validate.profiles import PayerProfile
 __all__ = ["snip7_rules"]
 
 LoopRule = Callable[[Context, Loop], list[Finding]]
+View = list[tuple[SegmentNode, str]]   # a claim's segments and the loop each stands in
 
 
 def snip7_rules(profile: PayerProfile) -> dict[str, list[LoopRule]]:
@@ -26,10 +27,13 @@ def snip7_rules(profile: PayerProfile) -> dict[str, list[LoopRule]]:
 
     def claim(ctx: Context, unit: Loop) -> list[Finding]:
         label = _transaction(ctx)
-        if label not in profile.applies_to or not profile.matches(_payer_ids(ctx, unit, label)):
+        if label not in profile.applies_to:
             return []
-        found = [*_required_segments(ctx, profile, unit), *_forbidden_qualifiers(ctx, profile, unit),
-                 *_value_restrictions(ctx, profile, unit)]
+        view, payer_ids = _claim_view(ctx, unit, label)
+        if not profile.matches(payer_ids):
+            return []
+        found = [*_required_segments(ctx, profile, unit), *_forbidden_qualifiers(ctx, profile, view),
+                 *_value_restrictions(ctx, profile, view)]
         if label != "835":
             found += [*_line_count(ctx, profile, unit), *_claim_charge(ctx, profile, unit)]
         return _once(ctx, found)
@@ -55,12 +59,14 @@ def _required_segments(ctx: Context, profile: PayerProfile, unit: Loop) -> Itera
                               ik304="3", payer=profile.name, profile=profile.source, missing=wanted)
 
 
-def _forbidden_qualifiers(ctx: Context, profile: PayerProfile, unit: Loop) -> Iterator[Finding]:
+def _forbidden_qualifiers(ctx: Context, profile: PayerProfile, view: View) -> Iterator[Finding]:
     """No segment carries a qualifier (element 01) the payer does not accept."""
     for rule in profile.forbidden_qualifiers:
-        for node in _view_segments(unit):
+        for node, loop_id in view:
+            if node.segment.id != rule.segment:
+                continue
             qualifier = node.segment.component(1, 1)
-            if node.segment.id == rule.segment and qualifier == rule.qualifier and rule.loop in (None, _loop_id(node)):
+            if qualifier == rule.qualifier and rule.loop in (None, loop_id):
                 yield ctx.finding("snip7.payer.forbidden_qualifier", 7, f"{profile.name} does not accept "
                                   f"{rule.segment}*{rule.qualifier}" + (f": {rule.message}" if rule.message else
                                                                        "; remove the segment"),
@@ -68,11 +74,11 @@ def _forbidden_qualifiers(ctx: Context, profile: PayerProfile, unit: Loop) -> It
                                   profile=profile.source)
 
 
-def _value_restrictions(ctx: Context, profile: PayerProfile, unit: Loop) -> Iterator[Finding]:
+def _value_restrictions(ctx: Context, profile: PayerProfile, view: View) -> Iterator[Finding]:
     """An element the payer restricts holds one of the values it allows."""
     for rule in profile.value_restrictions:
-        for node in _view_segments(unit):
-            if node.segment.id != rule.segment or rule.loop not in (None, _loop_id(node)):
+        for node, loop_id in view:
+            if node.segment.id != rule.segment or rule.loop not in (None, loop_id):
                 continue
             seg = node.segment
             value = seg.component(rule.position, rule.component) if rule.component else seg[rule.position]
@@ -119,12 +125,24 @@ def _transaction(ctx: Context) -> str:
         "835" if name.startswith("835") else ""
 
 
-def _payer_ids(ctx: Context, unit: Loop, label: str) -> set[str]:
+def _claim_view(ctx: Context, unit: Loop, label: str) -> tuple[View, set[str]]:
+    """The segments the claim carries (with their loop ids) and its payer ids, found once for all the profiles'
+    rules (they run one after the other on the same claim)."""
+    last = ctx.state.get("snip7_view")
+    if last is not None and last[0] is unit:   # type: ignore[index]
+        return last[1]   # type: ignore[index,no-any-return]
+    view = [(node, _loop_id(node)) for node in _view_segments(unit)]
+    found = view, _payer_ids(ctx, view, label)
+    ctx.state["snip7_view"] = (unit, found)
+    return found
+
+
+def _payer_ids(ctx: Context, view: View, label: str) -> set[str]:
     """837: the claim's payer (2010BB NM109) and GS03; 835: the payer (1000A N104, REF*2U) and GS02."""
     group = ctx.transaction.group if ctx.transaction is not None else None
     ids = {group.receiver if label != "835" else group.sender} if group is not None else set()
-    for node in _view_segments(unit):
-        seg, loop = node.segment, _loop_id(node)
+    for node, loop in view:
+        seg = node.segment
         if (loop == "2010BB" and seg.id == "NM1") or (loop == "1000A" and seg.id == "N1"):
             ids.add(seg[9] if seg.id == "NM1" else seg[4])
         elif loop == "1000A" and seg.id == "REF" and seg[1] == "2U":

@@ -274,6 +274,38 @@ def test_the_bulk_path_stores_what_sqlalchemy_stores(ledger: Ledger) -> None:
     assert all(len(rows) == 2 and rows[0] == rows[1] for rows in stored), stored
 
 
+def test_the_bulk_path_converts_each_value_as_it_is(ledger: Ledger) -> None:
+    """bulk_insert converts each distinct value of a column once per call: equal values written differently (12.3
+    and 12.30, one moment in two time zones) are stored alike, different ones apart, None as NULL."""
+    from datetime import timedelta
+
+    from edi.ledger._bulk import bulk_insert
+
+    [claim_id] = submit(ledger, [encounter(1)], "000000001")
+    base = {"claim_id": claim_id, "line_control_number": "L", "procedure_code": "99213", "unit_basis": "UN",
+            "service_from": DOS, "service_to": DOS, "provider_npi": "1234567893"}
+    utc = datetime(2025, 1, 6, 9, 30, tzinfo=timezone.utc)
+    east = datetime(2025, 1, 6, 4, 30, tzinfo=timezone(timedelta(hours=-5)))   # 04:30 at UTC-5 is 09:30 UTC
+    with ledger.engine.begin() as conn:
+        bulk_insert(conn, t.claim_lines, [
+            base | {"line_number": 21, "charge": Decimal("12.30"), "units": Decimal("1.5"), "ndc": None},
+            base | {"line_number": 22, "charge": Decimal("12.3"), "units": Decimal("1.500"), "ndc": "00002143380"},
+            base | {"line_number": 23, "charge": Decimal("7.05"), "units": Decimal("2"), "ndc": None}])
+        bulk_insert(conn, t.claim_status_events, [
+            {"claim_id": claim_id, "event_key": key, "status": "paid", "occurred_at": when, "recorded_at": utc}
+            for key, when in (("e1", utc), ("e2", east), ("e3", utc + timedelta(minutes=1)))])
+        lines = conn.execute(select(t.claim_lines.c.line_number, t.claim_lines.c.charge, t.claim_lines.c.units,
+                                    t.claim_lines.c.ndc).where(t.claim_lines.c.line_number > 20)
+                             .order_by(t.claim_lines.c.line_number)).all()
+        moments = conn.execute(select(t.claim_status_events.c.event_key, t.claim_status_events.c.occurred_at)
+                               .where(t.claim_status_events.c.event_key.in_(["e1", "e2", "e3"]))
+                               .order_by(t.claim_status_events.c.event_key)).all()
+    assert [(21, Decimal("12.30"), Decimal("1.5"), None), (22, Decimal("12.30"), Decimal("1.5"), "00002143380"),
+            (23, Decimal("7.05"), Decimal("2"), None)] == [tuple(row) for row in lines]
+    assert [("e1", utc), ("e2", utc), ("e3", datetime(2025, 1, 6, 9, 31, tzinfo=timezone.utc))] == \
+        [tuple(row) for row in moments]
+
+
 class TestAllOrNothing:
     def test_an_error_inside_a_transaction_records_nothing(self, ledger: Ledger) -> None:
         with pytest.raises(RuntimeError), ledger.transaction(run="test") as journal:
