@@ -185,12 +185,6 @@ class _Reader(TableReader):
             raise self.fail(key, "must be a whole number of 0 or more (or a list of them)")
         return value
 
-    def boolean(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            raise self.fail(key, "must be true or false")
-        return value
-
     def amount(self, key: str, value: Any) -> Decimal:
         try:
             amount = Decimal(str(value)) if isinstance(value, (int, float, str)) and not isinstance(value, bool) \
