@@ -835,7 +835,7 @@ def ledger_report(db: str | None, fmt: str) -> None:
     from edi.ledger._posting import era_report
     from edi.posting._report import json_safe, payer_totals, render_deposits, render_era_report
 
-    with open_ledger(db) as opened, opened._read() as conn:
+    with open_ledger(db, existing=True) as opened, opened._read() as conn:
         rows = era_report(conn)
         deposits = reconcile(conn)
     if fmt == "json":
@@ -868,7 +868,7 @@ def ledger_queue(db: str | None, show_closed: bool, fmt: str) -> None:
     from edi.ledger._queue import queue_summary, work_items
     from edi.posting._report import json_safe, render_queue
 
-    with open_ledger(db) as opened, opened._read() as conn:
+    with open_ledger(db, existing=True) as opened, opened._read() as conn:
         items = work_items(conn)
     summary = queue_summary(items)
     if fmt == "json":
@@ -896,7 +896,7 @@ def ledger_statements(out_dir: Path, db: str | None, as_of: Any) -> None:
     from edi.ledger._statements import patients_due
     from edi.posting._statements import total_owed, write_statements
 
-    with open_ledger(db) as opened, opened._read() as conn:
+    with open_ledger(db, existing=True) as opened, opened._read() as conn:
         patients = patients_due(conn)
     written = write_statements(patients, out_dir, as_of.date() if as_of else date.today())
     click.echo(f"{len(written)} statement(s) in {out_dir}: {total_owed(patients):.2f} owed by patients")
@@ -936,7 +936,7 @@ def ledger_claim(clm01: str, db: str | None, fmt: str) -> None:
     from edi.ledger._posting import claim_history
     from edi.posting._report import json_safe, render_claim_history
 
-    with open_ledger(db) as opened, opened._read() as conn:
+    with open_ledger(db, existing=True) as opened, opened._read() as conn:
         claims = claim_history(conn, clm01)
     if fmt == "json":
         click.echo(json.dumps(json_safe(claims), indent=1))
@@ -1062,7 +1062,7 @@ def report_command(db: str | None, out: Path | None, fmt: str, as_of: Any) -> No
 
     if fmt == "html" and out is None:
         raise click.UsageError("--out is required for the HTML report (--format json writes to stdout)")
-    with open_ledger(db) as opened:
+    with open_ledger(db, existing=True) as opened:
         kpis = compute(opened, as_of.date() if as_of else date.today())
     if fmt == "json":
         if out is None:

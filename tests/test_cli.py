@@ -114,3 +114,39 @@ def test_docs_cite_no_path_outside_the_repository() -> None:
     for doc in [root / "README.md", *sorted((root / "docs").glob("*.md")), *sorted(root.glob("*/README.md"))]:
         for number, line in enumerate(doc.read_text().splitlines(), 1):
             assert not outside.search(line), f"{doc.relative_to(root)}:{number}: {line.strip()}"
+
+
+def test_read_only_ledger_commands_refuse_a_ledger_that_is_not_there(tmp_path: Path) -> None:
+    """A mistyped --db is an error naming the file, not a new empty ledger read as if it were the one meant."""
+    missing = tmp_path / "typo.db"
+    for args in (["report", "--out", str(tmp_path / "r.html")], ["ledger", "queue"], ["ledger", "report"],
+                 ["ledger", "claim", "PCN1001"], ["ledger", "statements", "--out", str(tmp_path / "s")]):
+        result = run(*args, "--db", str(missing))
+        assert result.exit_code == 2, args
+        assert f"{missing}: no ledger there" in result.output, args
+        assert not missing.exists(), args
+
+
+def test_report_into_a_folder_that_is_not_there_names_the_page(tmp_path: Path) -> None:
+    run("ledger", "init", "--db", str(tmp_path / "l.db"))
+    page = tmp_path / "nowhere" / "r.html"
+    result = run("report", "--db", str(tmp_path / "l.db"), "--out", str(page))
+    assert result.exit_code == 2
+    assert f"{page}: the folder {page.parent} does not exist" in result.output
+
+
+def test_cycle_authorizations_not_utf8_or_not_csv_is_one_located_line(tmp_path: Path) -> None:
+    encounters = tmp_path / "e.jsonl"
+    encounters.write_bytes(b"\n".join((SAMPLES / "cycle" / "encounters.jsonl").read_bytes().splitlines()[:2]) + b"\n")
+    auth = tmp_path / "auth.csv"
+    auth.write_bytes(b"payer_id,member_id\n\xff\xfe\n")
+    result = run("cycle", "--encounters", str(encounters), "--db", str(tmp_path / "c.db"), "--out",
+                 str(tmp_path / "o"), "--authorizations", str(auth))
+    assert result.exit_code == 2
+    # byte 19, counted from 0: "payer_id,member_id\n" is 19 bytes, then \xff
+    assert result.output.strip().endswith(f"{auth}: not UTF-8 text (byte 19); give the CSV in UTF-8")
+    auth.write_text("payer_id,member_id\nEXHP1,M1\n")
+    result = run("cycle", "--encounters", str(encounters), "--db", str(tmp_path / "c.db"), "--out",
+                 str(tmp_path / "o"), "--authorizations", str(auth))
+    assert result.exit_code == 2
+    assert f"{auth}: row 2: not an authorization row" in result.output

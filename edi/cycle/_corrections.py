@@ -5,6 +5,7 @@ the encounter. A held claim is fixed from the findings that held it; a denied on
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,17 +53,24 @@ class Authorizations:
     def read(cls, path: Path | None) -> Authorizations:
         if path is None:
             return cls()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise MappingError(f"not UTF-8 text (byte {exc.start}); give the CSV in UTF-8", str(path)) from None
         rows = []
-        with path.open(encoding="utf-8", newline="") as stream:
-            for n, row in enumerate(csv.DictReader(stream), 2):
-                try:
-                    rows.append(Authorization(row["payer_id"], row["member_id"], row["procedure_code"] or "",
-                                              row["authorization"], date.fromisoformat(row["valid_from"]),
-                                              date.fromisoformat(row["valid_to"])))
-                except (KeyError, TypeError, ValueError) as exc:
-                    raise MappingError(f"not an authorization row ({exc}); the columns are payer_id, member_id, "
-                                       "procedure_code, authorization, valid_from, valid_to (YYYY-MM-DD)",
-                                       str(path), f"row {n}") from None
+        try:
+            reader = list(csv.DictReader(io.StringIO(text, newline="")))
+        except csv.Error as exc:
+            raise MappingError(f"not CSV ({exc})", str(path)) from None
+        for n, row in enumerate(reader, 2):
+            try:
+                rows.append(Authorization(row["payer_id"], row["member_id"], row["procedure_code"] or "",
+                                          row["authorization"], date.fromisoformat(row["valid_from"]),
+                                          date.fromisoformat(row["valid_to"])))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise MappingError(f"not an authorization row ({exc}); the columns are payer_id, member_id, "
+                                   "procedure_code, authorization, valid_from, valid_to (YYYY-MM-DD)",
+                                   str(path), f"row {n}") from None
         return cls(rows)
 
     def find(self, enc: Encounter) -> str | None:

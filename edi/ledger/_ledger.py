@@ -6,9 +6,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from edi.ledger import _counters, _queries, _reference
 from edi.ledger import _schema as t
@@ -168,13 +170,29 @@ class Ledger:
             raise LedgerError(f"{self.url}: {reason}") from exc
 
 
-def open_ledger(db: str | None = None) -> Ledger:
+def open_ledger(db: str | None = None, *, existing: bool = False) -> Ledger:
     """The ledger at ``db`` (a URL or a SQLite file path), else ``$EDI_DB``, else ``edi.db`` here; the schema is
-    created or upgraded on first use."""
-    engine = create(resolve_url(db))
+    created or upgraded on first use. ``existing``: for commands that only read it — a SQLite file that is not
+    there is an error (a mistyped --db would otherwise be created and read as an empty ledger)."""
+    url = resolve_url(db)
+    if existing:
+        _must_exist(url)
+    engine = create(url)
     try:
         ensure_schema(engine)
     except BaseException:
         engine.dispose()
         raise
     return Ledger(engine)
+
+
+def _must_exist(url: str) -> None:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return                               # create() says what is wrong with it
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    if not Path(parsed.database).exists():
+        raise LedgerError(f"{parsed.database}: no ledger there; give the one your commands wrote with --db (or "
+                          "EDI_DB), or create one with edi ledger init")

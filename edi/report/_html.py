@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from edi.errors import EdiError
 from edi.report import _charts
 from edi.report._model import ALL_PAYERS, PATIENT, TOTAL, Group, Kpis, Rate
 from edi.report._text import headline, money, percent
@@ -36,6 +37,8 @@ def write_html(kpis: Kpis, path: Path) -> Path:
     """Write the page (under a temporary name, renamed when whole); returns the path."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")      # created with the umask's mode, as any file
+    if not path.parent.is_dir():
+        raise EdiError(f"{path}: the folder {path.parent} does not exist; create it or give another --out")
     tmp.write_text(render(kpis), encoding="utf-8")
     os.replace(tmp, path)
     return path
