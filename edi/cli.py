@@ -1080,7 +1080,8 @@ def report_command(db: str | None, out: Path | None, fmt: str, as_of: Any) -> No
 # ---------------------------------------------------------------------------------------------------------- edi cycle
 @cli.command("cycle")
 @click.option("--encounters", "inputs", multiple=True, required=True, type=FILE,
-              help="Coded encounters (JSON Lines or JSON); repeat for several files.")
+              help="Coded encounters (JSON Lines, JSON, a CSV export with --mapping, or 837s); repeat for several "
+              "files.")
 @DB_OPTION
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder for each week's files (week-NN/), the payers' mailboxes and states (payers/), statements.")
@@ -1094,9 +1095,10 @@ def report_command(db: str | None, out: Path | None, fmt: str, as_of: Any) -> No
               "roster.csv beside the first encounters file, when there is one).")
 @click.option("--authorizations", type=FILE, help="The payers' prior authorizations (CSV) the correction rule "
               "attaches (default: authorizations.csv beside the first encounters file, when there is one).")
+@click.option("--mapping", help="Column map of CSV inputs (a name in mappings/encounters/ or a .toml path).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def cycle_command(inputs: tuple[Path, ...], db: str | None, out_dir: Path, weeks: int | None, seed: int, start: Any,
-                  roster: Path | None, authorizations: Path | None, fmt: str) -> None:
+                  roster: Path | None, authorizations: Path | None, mapping: str | None, fmt: str) -> None:
     """Run the revenue cycle week by week on simulated payers: encounters due → scrub → build → split by payer →
     payer simulator → 999/277CA and 835s posted as their payment dates come → corrections by rule
     (mappings/cycle/corrections.toml), resent as new claims or replacements (frequency 7) → secondary claims →
@@ -1112,7 +1114,8 @@ def cycle_command(inputs: tuple[Path, ...], db: str | None, out_dir: Path, weeks
     beside = inputs[0].parent
     roster = roster or next((p for p in [beside / "roster.csv"] if p.is_file()), None)
     authorizations = authorizations or next((p for p in [beside / "authorizations.csv"] if p.is_file()), None)
-    options = CycleOptions(out_dir, weeks, seed, start.date() if start else None, roster, authorizations)
+    options = CycleOptions(out_dir, weeks, seed, start.date() if start else None, roster, authorizations,
+                           mapping=mapping)
     with open_ledger(db) as opened:
         summary = run_cycle(list(inputs), opened, options)
         page, kpis = write_report(opened, out_dir, summary.as_of)

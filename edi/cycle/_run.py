@@ -47,6 +47,7 @@ class CycleOptions:
     roster: Path | None = None        # the providers' payer enrollments (edi ledger roster), loaded first
     authorizations: Path | None = None   # the payers' prior authorizations, for the correction that attaches one
     receiver: str | None = None       # mappings/receivers/ name (default: example-clearinghouse)
+    mapping: str | None = None        # column map of CSV inputs (mappings/encounters/ name or .toml path)
 
 
 def run_cycle(inputs: Sequence[Path], ledger: Ledger, options: CycleOptions) -> CycleSummary:
@@ -69,10 +70,10 @@ def _default_start(encounters: list[Encounter]) -> date:
     return first + timedelta(days=7 - first.weekday())
 
 
-def _read(inputs: Sequence[Path]) -> list[Encounter]:
+def _read(inputs: Sequence[Path], mapping: str | None = None) -> list[Encounter]:
     encounters = []
     for path in inputs:
-        for item in read_encounters(path):
+        for item in read_encounters(path, mapping=mapping):
             if not isinstance(item, Encounter):
                 raise EdiError(str(item))
             encounters.append(item)
@@ -82,7 +83,7 @@ def _read(inputs: Sequence[Path]) -> list[Encounter]:
 class _Cycle:
     def __init__(self, inputs: Sequence[Path], ledger: Ledger, options: CycleOptions) -> None:
         self.ledger, self.options, self.out = ledger, options, options.out
-        self.waiting = _read(inputs)
+        self.waiting = _read(inputs, options.mapping)
         if not self.waiting:
             raise EdiError(f"{', '.join(map(str, inputs))}: no encounters")
         self.start = options.start or _default_start(self.waiting)

@@ -41,3 +41,16 @@ def test_a_bad_encounter_is_one_line_and_exit_2(tmp_path: Path) -> None:
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1 and "bad.jsonl:1" in result.output
+
+
+def test_a_practice_management_csv_runs_with_its_column_map(tmp_path: Path) -> None:
+    """--mapping, as claims build takes it: samples/encounters/example-pm.csv holds three visits (Visit ID
+    V20250106A, V20250107B, V20250108C, one row per service line); without the map the error names the option."""
+    csv = Path(__file__).parents[2] / "samples" / "encounters" / "example-pm.csv"
+    args = ["cycle", "--encounters", str(csv), "--db", str(tmp_path / "c.db"), "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and "--mapping NAME" in result.output
+    result = CliRunner().invoke(cli, [*args, "--mapping", "example-pm", "--weeks", "1", "--format", "json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["total"]["encounters"] == 3
