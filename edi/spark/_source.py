@@ -2,8 +2,9 @@
 
 The driver lists the files and plans the partitions: a file of the splitting tables is read in ``1 + size //
 split_bytes`` parts (transactions k, k + n … as ``edi validate`` shares a big file between processes); the
-envelope tables and the findings read each file whole. The executors (Python workers) read their parts with
-edi.models and edi.validate.
+envelope tables read each file whole. The findings of a file read in parts come from its parts plus one more task
+for the rules that compare all its transactions, and one task finds the ISA13s reused across the files of the read
+(edi.validate._tasks). The executors (Python workers) read their parts with edi.models and edi.validate.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from pyspark.sql.datasource import DataSource, DataSourceReader, InputPartition
 from pyspark.sql.types import StructType
 
 from edi.errors import EdiError
-from edi.spark._tables import TABLES, Part, Table
+from edi.logging import get_logger
+from edi.spark._tables import FILE_TASK, FINDINGS, REUSED, TABLES, Part, Table, finding_items
 from edi.validate._parallel import SPLIT_BYTES
 
 NAME = "x12"
 BATCH = 4096     # rows per Arrow record batch handed to Spark
+MODES = ("FAILFAST", "DROPMALFORMED")   # a file that cannot be read: fail the read, or keep its rows up to there
 
 
 class SparkSourceError(EdiError):
@@ -71,6 +74,8 @@ def plan(table: Table, files: Sequence[str], split_bytes: int) -> list[list[Part
         n = 1 + size // max(split_bytes, 1) if table.splits else 1
         if n > 1:
             partitions += [[(path, k, n)] for k in range(n)]
+            if table.file_task:
+                partitions.append([(path, FILE_TASK, n)])
             continue
         if batch and filled + size > split_bytes:
             partitions.append(batch)
@@ -84,7 +89,9 @@ def plan(table: Table, files: Sequence[str], split_bytes: int) -> list[list[Part
 
 class X12DataSource(DataSource):
     """``spark.read.format("x12").option("table", "claims").load(PATH)``; options: ``table`` (see TABLES),
-    ``split_bytes`` (a file is read in one part per this many bytes; default 2 MiB, as edi validate)."""
+    ``split_bytes`` (a file is read in one part per this many bytes; default 2 MiB, as edi validate), ``mode``
+    (a file that cannot be framed: FAILFAST, the default, fails the read naming the file and place;
+    DROPMALFORMED keeps its rows up to there and reads on — the findings table always reads on, and lists it)."""
 
     @classmethod
     def name(cls) -> str:
@@ -105,9 +112,15 @@ class X12Reader(DataSourceReader):
             raise SparkSourceError("the x12 data source needs a path: .load(PATH) (a file, a directory or a glob)")
         self.files = files_of(path)
         self.split_bytes = int(options.get("split_bytes") or SPLIT_BYTES)
+        self.mode = (options.get("mode") or MODES[0]).upper()
+        if self.mode not in MODES:
+            raise SparkSourceError(f"option mode: {options['mode']!r} is not one of {', '.join(MODES)}")
 
     def partitions(self) -> Sequence[InputPartition]:
-        return [InputPartition(part) for part in plan(self.table, self.files, self.split_bytes)]
+        parts = plan(self.table, self.files, self.split_bytes)
+        if self.table is FINDINGS and len(self.files) > 1:
+            parts.append([("", REUSED, 1)])   # one task reads every file's interchange headers
+        return [InputPartition(part) for part in parts]
 
     def read(self, partition: InputPartition) -> Iterator[Any]:
         """Arrow record batches of up to ``BATCH`` rows, built column by column by pyarrow (~7x faster than the
@@ -116,7 +129,23 @@ class X12Reader(DataSourceReader):
         from pyspark.sql.pandas.types import to_arrow_schema
 
         schema = to_arrow_schema(self.table.schema, timezone="UTC")
-        rows = (row for part in partition.value for row in self.table.rows(part))
+        rows = (row for part in partition.value for row in self._rows(part))
         while batch := list(islice(rows, BATCH)):
             yield pa.RecordBatch.from_arrays([pa.array(column, type=field.type)
                                               for column, field in zip(zip(*batch), schema)], schema=schema)
+
+    def _rows(self, part: Part) -> Iterator[Any]:
+        if part[1] == REUSED:
+            from edi.validate._tasks import reused_interchanges
+
+            found = reused_interchanges(self.files)
+            yield from self.table.rows_from(finding_items(f for path in self.files for f in found.get(path, ())))
+            return
+        try:
+            yield from self.table.rows(part)
+        except EdiError as exc:   # the file cannot be framed from here on (the findings table says why, as a row)
+            if self.mode == "FAILFAST":
+                raise SparkSourceError(f"{exc} — .option(\"mode\", \"DROPMALFORMED\") reads the other files (and "
+                                       "this one up to here); the findings table lists it as snip1.file.unreadable") \
+                    from exc
+            get_logger("edi.spark").warning("file_dropped", file=part[0], table=self.table.name, part=part[1])

@@ -56,14 +56,18 @@ class Table:
     columns: tuple[Column, ...]
     items: Callable[[Part], Iterator[tuple[Row, Any]]]
     splits: bool = True
+    file_task: bool = False     # a file read in parts gets one more task, part (FILE_TASK, n): see _findings
 
     @property
     def schema(self) -> T.StructType:
         return schema_of((*KEYS, *self.columns))
 
     def rows(self, part: Part) -> Iterator[Row]:
+        return self.rows_from(self.items(part))
+
+    def rows_from(self, items: Iterable[tuple[Row, Any]]) -> Iterator[Row]:
         getters = [c.get for c in self.columns]
-        for keys, obj in self.items(part):
+        for keys, obj in items:
             yield (*keys, *(get(obj) for get in getters))
 
 
@@ -296,14 +300,37 @@ TRANSACTIONS = Table("transactions", "ST: one row a transaction set: ST01, then 
                      _envelope_items(Role.ST), splits=False)
 
 
-# -- validation findings: a file whole ------------------------------------------------------------------------
-def _findings(part: Part) -> Iterator[tuple[Row, dict[str, Any]]]:
-    from edi.validate import validate
+# -- validation findings: a small file whole, a big one in parts plus a task for its file rules ---------------
+FILE_TASK = -1      # the part number of a split file's extra task: the rules over all its transactions
+REUSED = -2         # the part number of the task finding ISA13s reused across the files of the read
+_VALIDATOR: Any = None
 
-    path = part[0]
-    for finding in validate(Path(path), jobs=1).findings:
+
+def _validator() -> Any:
+    global _VALIDATOR
+    if _VALIDATOR is None:
+        from edi.validate import ALL_SNIPS
+        from edi.validate._engine import Validator
+
+        _VALIDATOR = Validator(ALL_SNIPS)   # what validate() and `edi validate` use without --snip / --profile
+    return _VALIDATOR
+
+
+def _findings(part: Part) -> Iterator[tuple[Row, dict[str, Any]]]:
+    from edi.validate._tasks import file_rule_findings, part_findings, whole_findings
+
+    path, k, n = part
+    if n == 1:
+        return finding_items(whole_findings(_validator(), path))
+    if k == FILE_TASK:
+        return finding_items(file_rule_findings(_validator(), path))
+    return finding_items(part_findings(_validator(), path, k, n))
+
+
+def finding_items(findings: Iterable[Any]) -> Iterator[tuple[Row, dict[str, Any]]]:
+    for finding in findings:
         row = finding.as_dict()
-        yield (path, row["interchange"], row["group"], row["transaction"], row["segment"] - 1), row
+        yield (row["file"], row["interchange"], row["group"], row["transaction"], row["segment"] - 1), row
 
 
 def _finding_column(name: str, data_type: T.DataType) -> Column:
@@ -318,7 +345,7 @@ FINDINGS = Table("findings", "validation findings, as `edi validate --format jso
                      ("element_name", STRING), ("segment_text", STRING), ("value", STRING), ("ik304", STRING),
                      ("ik403", STRING), ("ta1_note", STRING))),
                   Column("details", STRING, lambda row: json.dumps(row["details"], sort_keys=True, default=str)
-                         if "details" in row else None)), _findings, splits=False)
+                         if "details" in row else None)), _findings, file_task=True)
 
 TABLES = {t.name: t for t in (INTERCHANGES, GROUPS, TRANSACTIONS, CLAIMS, CLAIM_LINES, DIAGNOSES, CLAIM_PAYMENTS,
                               SERVICE_PAYMENTS, ADJUSTMENTS, PLB, FINDINGS)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -22,7 +22,7 @@ from edi.validate.profiles import PayerProfile
 from edi.validate.snip1_isa import isa_findings
 from edi.validate.snip1_syntax import component_separator_seen
 from edi.validate._structure import count_problems
-from edi.x12 import (Delimiters, EnvelopeFinding, Framer, Group, Interchange, Role, Segment, Source,
+from edi.x12 import (Delimiters, EnvelopeFinding, Framer, Group, Interchange, Position, Role, Segment, Source,
                      Transaction, tokenize)
 
 SEPARATORS = "snip1.envelope.separators"        # a body written with other separators than its ISA declares
@@ -136,6 +136,7 @@ class Report:
     transactions: list[TransactionResult] = field(default_factory=list)
     segments: int = 0
     fatal: str | None = None      # the file could not be framed at all
+    fatal_at: Position | None = None   # where (when the tokenizer knew)
     interchanges: list[Interchange] = field(default_factory=list)
     framing_findings: list[Finding] = field(default_factory=list)    # ISA/GS/ST pairing, counts, control numbers
     envelope_findings: list[Finding] = field(default_factory=list)   # element checks of ISA, GS, GE, IEA
@@ -267,18 +268,19 @@ class Validator:
         return report
 
     def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1),
-                 sink: Sink | None = None) -> Report:
+                 sink: Sink | None = None, keep: Callable[[Segment], bool] | None = None) -> Report:
         """Check the transactions ``k, k + n, k + 2n …`` (in ST order) of a file, ``part = (k, n)``; part 0 also
         checks the envelope. The tokenizer passes over the other transactions' bodies without splitting them.
         Combine the parts of a file with :func:`finish`. With a ``sink`` (one part only), findings go there
-        instead of into the report (:meth:`stream`)."""
+        instead of into the report (:meth:`stream`). ``keep`` (asked with each ST segment) picks the transactions
+        instead of ``part``; the envelope is then not checked."""
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
         report = Report(label)
         ctx = Context(label, self.snips)
         self.sink = sink
         given = 0                                # framing findings given to the sink so far
-        share = _Share(*part) if part[1] > 1 else None
-        primary = part[0] == 0
+        share = keep if keep is not None else _Share(*part) if part[1] > 1 else None
+        primary = part[0] == 0 and keep is None
         framer = Framer(tokenize(source, name=label, keep=share))
         result: TransactionResult | None = None
         builder: TreeBuilder | None = None
@@ -322,6 +324,7 @@ class Validator:
                 self._end_transaction(ctx, report, builder, result)
         except FramingError as exc:
             report.fatal = str(exc)
+            report.fatal_at = exc.position
         report.segments = seg.index + 1 if seg is not None else 0
         if sink is not None:
             self._give_framing(label, framer, given)
@@ -636,7 +639,8 @@ def finish(validator: Validator, parts: list[Report]) -> Report:
     for other in parts[1:]:
         report.transactions.extend(other.transactions)
         report.segments = max(report.segments, other.segments)
-        report.fatal = report.fatal or other.fatal
+        if report.fatal is None and other.fatal is not None:
+            report.fatal, report.fatal_at = other.fatal, other.fatal_at
     if len(parts) > 1:
         report.transactions.sort(key=lambda r: r.transaction.header.index)
         interchanges = {i.header.index: i for i in report.interchanges}

@@ -156,18 +156,49 @@ def test_envelope_tables(spark: Any) -> None:
 
 
 @pytest.mark.corpus
-def test_findings_are_edi_validates(spark: Any) -> None:
-    from edi.validate import validate
+@pytest.mark.parametrize("split_bytes", ["2097152", "8192"])
+def test_findings_are_edi_validates(spark: Any, split_bytes: str) -> None:
+    """All the corpus's 837, 835 and bad files in one read — whole, then with every file over 8 KiB split by
+    transaction into tasks (plus its file-rule task) — give edi validate's findings over the same files: those of
+    each file, an ISA13 that an earlier file of the run used, and a file that cannot be read as one finding."""
+    from edi.validate import validate_files
+    from edi.validate._tasks import UNREADABLE
 
     paths = [*CLAIM_FILES, *REMITTANCE_FILES, *corpus_files("bad")]
-    expected = Counter()
-    for path in paths:
-        for finding in validate(path, jobs=1).findings:
+    expected: Counter[tuple[Any, ...]] = Counter()
+    for report in validate_files(paths, jobs=1, names=[str(p) for p in paths]):
+        for finding in report.findings:
             d = finding.as_dict()
-            expected[(str(path), d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])] += 1
-    found = rows(load(spark, "findings", *paths), "file", "code", "snip", "severity", "segment_index", "element",
-                 "message")
-    assert found == expected and sum(expected.values()) > 0
+            expected[(d["file"], d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])] += 1
+        if report.fatal:
+            expected[(report.file, UNREADABLE, 1, "error", report.fatal_at.index, None, report.fatal)] += 1
+    found = rows(load(spark, "findings", *paths, split_bytes=split_bytes), "file", "code", "snip", "severity",
+                 "segment_index", "element", "message")
+    assert found == expected
+    codes = Counter(key[1] for key in expected.elements())
+    assert codes["snip1.envelope.isa13.duplicate"] > 0 and codes[UNREADABLE] > 0 and len(codes) > 20
+    if split_bytes == "8192":   # files read in parts: at least one with several transactions
+        transactions = load(spark, "transactions", *paths, mode="DROPMALFORMED")
+        assert transactions.groupBy("file").count().where("count > 2").count() > 0
+
+
+def test_a_split_file_gives_its_file_rule_findings_once(spark: Any, tmp_path: Path) -> None:
+    """Claim ids and trace numbers repeated in transactions that different tasks read (edi.validate._tasks)."""
+    from edi.validate import validate
+    from validate.test_tasks import copies, one_transaction
+
+    def repeat_first_claim(body: str, n: int) -> str:
+        return body if n == 1 else body.replace("CLM*PCN", f"CLM*P{n}N").replace(f"CLM*P{n}N1001*", "CLM*PCN1001*")
+
+    (tmp_path / "dup.x12").write_text(copies(one_transaction("837p"), 6, repeat_first_claim), "latin-1")
+    (tmp_path / "trn.x12").write_text(copies(one_transaction("835"), 5), "latin-1")
+    for name, code, count in (("dup.x12", "snip4.claim.clm01_duplicate", 5), ("trn.x12", "snip4.trace.duplicate", 4)):
+        path = tmp_path / name
+        df = load(spark, "findings", path, split_bytes="2048")
+        assert df.rdd.getNumPartitions() > 3
+        expected = Counter((f.code, f.location.segment_index, f.message) for f in validate(path, jobs=1).findings)
+        assert rows(df, "code", "segment_index", "message") == expected
+        assert sum(n for (c, _, _), n in expected.items() if c == code) == count
 
 
 def test_table_option_is_checked(spark: Any) -> None:
@@ -298,6 +329,9 @@ def test_findings_rows_are_the_edi_validate_commands_json(spark: Any) -> None:
                             f["ik403"], f["ta1_note"],
                             json.dumps(f["details"], sort_keys=True) if "details" in f else None)
                            for f in report["findings"])
+        if report["fatal"]:   # `edi validate` gives it as the report's "fatal"; the table as a finding
+            expected[(None, None, None, 0, 1, "snip1.file.unreadable", "error", report["fatal"], None, 1, 0, "", "",
+                      None, None, "", None, None, None, None, None)] += 1
         df = load(spark, "findings", path)
         found = rows(df, "isa13", "gs06", "st02", "segment_index", "snip", "code", "severity", "message", "claim",
                      "line", "offset", "segment_id", "loop", "element", "element_name", "segment_text", "value",
@@ -305,3 +339,16 @@ def test_findings_rows_are_the_edi_validate_commands_json(spark: Any) -> None:
         assert found == expected, path.name
         compared += sum(expected.values())
     assert compared > 5
+
+
+def test_a_file_that_cannot_be_read_fails_the_read_or_is_left_out_as_asked(spark: Any, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.x12"
+    bad.write_text("ISA*00*   garbage")
+    good = SAMPLES / "835-remittance.x12"
+    with pytest.raises(Exception, match=r"bad\.x12: segment 1 .*the ISA has 2 element separators.*DROPMALFORMED"):
+        load(spark, "claim_payments", good, bad).count()
+    dropped = load(spark, "claim_payments", good, bad, mode="dropmalformed")
+    assert dropped.count() == load(spark, "claim_payments", good).count() > 0
+    assert rows(load(spark, "findings", good, bad), "file", "code") == Counter({(str(bad), "snip1.file.unreadable"): 1})
+    with pytest.raises(Exception, match="option mode: 'lenient' is not one of FAILFAST, DROPMALFORMED"):
+        load(spark, "claims", good, mode="lenient").count()

@@ -1,0 +1,166 @@
+"""A file's findings from independent tasks, for engines with no step that joins the parts' reports (a Spark data
+source): together the tasks give exactly the findings of :func:`edi.validate.validate` — no more, none twice.
+
+``edi validate --jobs`` checks the parts of a big file in processes and joins their reports (``_engine.finish``):
+it runs the file rules (a CLM01 or an 835 trace number used twice in the file) over every transaction's facts and
+keeps one component-separator finding per interchange. Here each part must decide alone, so:
+
+- :func:`part_findings` (task k of n) checks every n-th transaction as ``edi validate --jobs`` does, part 0 the
+  envelope too. A component-separator finding is kept only when no earlier transaction of the interchange, in
+  another part, has one (those are checked one by one, in file order, only when the part found one — a file whose
+  body and ISA16 disagree usually disagrees from its first transaction, so one is checked).
+- :func:`file_rule_findings` (one more task per file) reads the file's segments without checking them (~1/10 of
+  the cost of checking) and keeps every CLM01 and TRN03/TRN02 with the transactions they are in. A value found
+  once cannot be a duplicate; the transactions holding a value found twice are checked (those, and only those),
+  and the file rules run over their facts. Every fact the rules compare is a CLM or TRN segment of the scan, so
+  the scan never misses a pair; the check decides, so a segment the guide would not read as a claim is not
+  reported either.
+- :func:`reused_interchanges`: an ISA13 another file of the run used (what ``edi validate`` over several files
+  reports), from each file's interchange headers — a file holding one ISA is read no further than its first
+  segment.
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from edi.errors import FramingError
+from edi.validate._duplicates import InterchangeRegistry
+from edi.validate._engine import SEPARATORS, Report, TransactionResult, Validator
+from edi.validate._finding import Finding, Location, Severity
+from edi.x12 import Framer, Interchange, Role, Segment, tokenize
+
+UNREADABLE = "snip1.file.unreadable"   # the file cannot be framed (``edi validate``'s "fatal")
+
+
+def whole_findings(validator: Validator, path: str) -> Iterator[Finding]:
+    """A file checked in one task: ``validate()``'s findings, and one for a file that cannot be read."""
+    report = validator.run(Path(path), path)
+    yield from report.findings
+    if report.fatal is not None:
+        yield unreadable(report)
+
+
+def part_findings(validator: Validator, path: str, k: int, n: int) -> Iterator[Finding]:
+    """Task k of n: the findings of the transactions k, k + n … (part 0: and of the envelope)."""
+    report = validator.run_part(Path(path), path, (k, n))
+    yield from report.framing_findings
+    yield from report.envelope_findings
+    for result in report.transactions:
+        for finding in result.findings:
+            if finding.code != SEPARATORS or not _separators_seen_before(validator, path, result, k, n):
+                yield finding
+    if report.fatal is not None and k == 0:
+        yield unreadable(report)
+
+
+def file_rule_findings(validator: Validator, path: str) -> Iterator[Finding]:
+    """The findings of the file rules (values used twice in the file), for the task that joins no reports."""
+    if not validator.file_rules:
+        return
+    places: dict[tuple[str, ...], list[int]] = {}   # CLM01 / (TRN03, TRN02) → ST index of each use
+    try:
+        for role, seg, transaction, _ in Framer(tokenize(Path(path), name=path)).events():
+            if transaction is None or role is Role.STRAY:
+                continue
+            sid = seg.id
+            if sid == "CLM" and seg[1]:
+                places.setdefault(("CLM", seg[1]), []).append(transaction.header.index)
+            elif sid == "TRN" and seg[2]:
+                places.setdefault(("TRN", seg[3], seg[2]), []).append(transaction.header.index)
+    except FramingError:
+        pass  # the transactions read before it still count (the parts report why the file stops)
+    twice = {st for uses in places.values() if len(uses) > 1 for st in uses}
+    if not twice:
+        return
+    report = validator.run_part(Path(path), path, keep=lambda st: st.index in twice)
+    for rule in validator.file_rules:
+        for _, finding in rule(report.transactions):
+            yield finding
+
+
+def _separators_seen_before(validator: Validator, path: str, result: TransactionResult, k: int, n: int) -> bool:
+    """Whether a transaction of ``result``'s interchange before it, checked by another part, finds the body's
+    component separator too (then that one's finding is the interchange's, as ``finish`` keeps the first)."""
+    group = result.transaction.group
+    interchange = group.interchange.header.index if group is not None else None
+    mine = result.transaction.header.index
+    earlier = [st for number, (st, isa) in enumerate(_transactions(path))
+               if st < mine and isa == interchange and number % n != k]
+    for st in earlier:
+        alone = validator.run_part(Path(path), path, keep=lambda seg, st=st: seg.index == st)  # type: ignore[misc]
+        if any(f.code == SEPARATORS for t in alone.transactions for f in t.findings):
+            return True
+    return False
+
+
+def _transactions(path: str) -> list[tuple[int, int | None]]:
+    """(ST index, its interchange's ISA index) of every transaction of the file, bodies not read."""
+    found = []
+    try:
+        for role, seg, transaction, framed in Framer(tokenize(Path(path), keep=_none)).events():
+            if role is Role.ST and transaction is not None:
+                isa = framed.interchange.header.index if framed is not None and framed.interchange else None
+                found.append((seg.index, isa))
+    except FramingError:
+        pass
+    return found
+
+
+def _none(_: Segment) -> bool:
+    return False
+
+
+def unreadable(report: Report) -> Finding:
+    """The reason a file cannot be read (``Report.fatal``) as a finding, at the segment where reading stopped."""
+    at = report.fatal_at
+    location = Location(report.file, (None, None, None), at.index if at else report.segments,
+                        at.line if at else 0, "", offset=at.offset if at else -1)
+    return Finding(UNREADABLE, 1, Severity.ERROR, report.fatal or "", location)
+
+
+# -- across the files of a run --------------------------------------------------------------------------------
+def reused_interchanges(paths: Sequence[str]) -> dict[str, list[Finding]]:
+    """For each file (in the order given) the findings for its interchanges whose sender, receiver and ISA13 an
+    earlier file used — what ``edi validate`` reports over the same files."""
+    registry = InterchangeRegistry()
+    found: dict[str, list[Finding]] = {}
+    for path in paths:
+        report = Report(path, interchanges=list(interchanges_of(path)))
+        duplicates = registry.check(report)
+        if duplicates:
+            found[path] = duplicates
+    return found
+
+
+def interchanges_of(path: str) -> Iterable[Interchange]:
+    """The file's interchanges (header data): read up to its first segment when "ISA" and the element separator
+    occur once in the file, else its envelope (bodies skipped). A file that cannot be framed: those read."""
+    single = _isa_count(path) == 1
+    try:
+        for role, _, _, framed in Framer(tokenize(Path(path), keep=_none)).events():
+            if role is Role.ISA and framed is not None and framed.interchange is not None:
+                yield framed.interchange
+                if single:
+                    return
+    except FramingError:
+        return
+
+
+def _isa_count(path: str, most: int = 2) -> int:
+    """How many times "ISA" + the first ISA's element separator occurs in the file (counting stops at ``most``)."""
+    try:
+        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            start = data.find(b"ISA")
+            if start < 0 or start + 3 >= len(data):
+                return 0
+            needle = data[start:start + 4]
+            count, at = 0, start
+            while at >= 0 and count < most:
+                count += 1
+                at = data.find(needle, at + 1)
+            return count
+    except (OSError, ValueError):   # unreadable, or empty (mmap refuses length 0): the envelope read says why
+        return most
