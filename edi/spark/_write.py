@@ -4,10 +4,11 @@ numbers from the ledger.
 
 ``receiver`` is one receiver profile (mappings/receivers) for every payer, or a mapping ``{payer id: receiver, "*":
 default}``. The driver first counts the encounters of each payer (``countByKey``: a few numbers), routes each payer
-to its receiver — a payer with no receiver is an EdiError before any file is written — and gives each
-(receiver, payer) ``ceil(count / (0.8 × max_claims_per_file))`` buckets. An encounter goes to bucket
-``crc32(its JSON text) % buckets`` (stable from run to run, unlike Python's ``hash``); each bucket is one task
-(``groupByKey`` on receiver, payer and bucket), so no task holds much more than one file's worth of encounters.
+to its receiver — a payer with no receiver, or two different profiles of one key, is an EdiError before any file
+is written — and gives each payer ``ceil(count / (0.8 × max_claims_per_file))`` buckets, numbered one after the
+other across payers. An encounter goes to its payer's bucket ``crc32(its JSON text) % buckets`` (stable from run
+to run, unlike Python's ``hash``); ``groupByKey`` on the bucket number, one bucket a partition, makes each bucket
+one task, so no task holds much more than one file's worth of encounters, however many a payer has.
 A task sorts its encounters by their JSON text, splits them evenly into files of at most the receiver's
 ``max_claims_per_file`` claims, and for each file maps them to claims (``edi.claims.claim_of``), batches them into
 transactions (``edi.claims.transactions``: one claim type and billing provider each, at most the receiver's claims
@@ -76,19 +77,16 @@ def write_837(encounters: Any, out_dir: str | Path, *, ledger: str,
     (every executor must reach it); ``receiver``: a receiver profile of mappings/receivers by name or path (its
     ISA/GS ids, 1000A/1000B parties and limits) for every payer, or a mapping of payer ids to receivers with
     ``"*"`` for the others; None is the default receiver."""
-    from edi.claims._receivers import load_receiver
-
     out = str(Path(out_dir).resolve())
     created = datetime.now().replace(second=0, microsecond=0)
     pairs = encounters.rdd.map(encounter_json).keyBy(billed_payer)
     counts = {str(payer): int(n) for payer, n in pairs.countByKey().items()}
-    names = route(receiver, counts)
-    profiles = {name: load_receiver(name) for name in set(names.values())}
+    profiles = receivers_of(receiver, counts)
     first: dict[str, tuple[int, int]] = {}     # payer → (its first bucket, its buckets): bucket k is task k
     owner: list[tuple[str, Any]] = []          # bucket → (payer, receiver)
     log = get_logger(__name__)
     for payer in sorted(counts):
-        profile = profiles[names[payer]]
+        profile = profiles[payer]
         n = buckets(counts[payer], profile.max_claims_per_file)
         first[payer] = (len(owner), n)
         owner += [(payer, profile)] * n
@@ -103,6 +101,22 @@ def write_837(encounters: Any, out_dir: str | Path, *, ledger: str,
     written = pairs.map(bucket).groupByKey(numPartitions=len(owner), partitionFunc=lambda k: k).flatMap(
         lambda item: _write_bucket(*owner[item[0]], item[1], out, ledger, usage, created)).collect()
     return sorted(written, key=lambda f: (f.receiver, f.payer, f.path))
+
+
+def receivers_of(receiver: str | Path | Mapping[str, str | Path] | None, payers: Iterable[str]) -> dict[str, Any]:
+    """Each payer's receiver profile (``route``); an EdiError when two different profiles have the same key, as
+    their files would share a receiver=<key> folder."""
+    from edi.claims._receivers import load_receiver
+
+    names = route(receiver, payers)
+    loaded = {name: load_receiver(name) for name in set(names.values())}
+    keys: dict[str, Any] = {}
+    for name in sorted(loaded, key=str):
+        profile = loaded[name]
+        if keys.setdefault(profile.key, profile) != profile:
+            raise EdiError(f"receiver {name}: another receiver profile of the mapping is also named "
+                           f"{profile.key!r}; give the files different names (a receiver=<key> folder each)")
+    return {payer: loaded[name] for payer, name in names.items()}
 
 
 def route(receiver: str | Path | Mapping[str, str | Path] | None, payers: Iterable[str]) -> dict[str, str | Path]:

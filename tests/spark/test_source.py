@@ -363,6 +363,30 @@ def test_a_payer_without_a_receiver_is_an_error_before_any_file(spark: Any, tmp_
                             receiver={"EXHP1": "example-clearinghouse"})
     assert not (tmp_path / "out").exists() and not (tmp_path / "edi.db").exists()
 
+
+def test_receivers_of_payers(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from edi.errors import EdiError
+    from edi.spark._write import buckets, receivers_of
+
+    assert {p: r.key for p, r in receivers_of(None, ["EXHP1"]).items()} == {"EXHP1": "example-clearinghouse"}
+    gateway = receiver_toml(tmp_path, "gateway", **{'receiver = "ZZ:EXCH"': 'receiver = "ZZ:EXGW"'})
+    routed = receivers_of({"EXMCR": gateway, "*": "example-clearinghouse"}, ["EXMCR", "EXHP1"])
+    assert {p: r.pair for p, r in routed.items()} == {"EXMCR": ("ZZ:EXBILL", "ZZ:EXGW"),
+                                                      "EXHP1": ("ZZ:EXBILL", "ZZ:EXCH")}
+    # the same profile by name and by path is one receiver; a different one of the same name is an error
+    same = receiver_toml(tmp_path, "example-clearinghouse")
+    assert len({r.key for r in receivers_of({"A": same, "*": "example-clearinghouse"}, ["A", "B"]).values()}) == 1
+    (tmp_path / "other").mkdir()
+    other = receiver_toml(tmp_path / "other", "gateway", **{'receiver = "ZZ:EXCH"': 'receiver = "ZZ:EXGW2"'})
+    with pytest.raises(EdiError, match="also named 'gateway'"):
+        receivers_of({"A": gateway, "B": other}, ["A", "B"])
+    with pytest.raises(EdiError, match="payer B: no receiver"):
+        receivers_of({"A": gateway}, ["A", "B"])
+    # buckets of 0.8 of a file: 4000 encounters a task at 5000 claims a file
+    assert [buckets(n, 5000) for n in (1, 4000, 4001, 1_000_000)] == [1, 1, 2, 250]
+    assert [buckets(n, 5) for n in (14, 22, 8, 16)] == [4, 6, 2, 4]
+
 def test_paths_and_partitions(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
     from edi.spark import TABLES
