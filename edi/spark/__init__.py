@@ -4,7 +4,7 @@
     session = edi_spark.session("local[2]")      # or your own SparkSession
     edi_spark.register(session)
     claims = session.read.format("x12").option("table", "claims").load("incoming/")
-    edi_spark.write_837(session.read.text("encounters.jsonl"), "out/", ledger="edi.db")   # 837s by payer
+    edi_spark.write_837(session.read.text("encounters.jsonl"), "out/", ledger="edi.db")   # 837s by receiver, payer
 
 Tables (``TABLES``): interchanges, groups, transactions, claims, claim_lines, diagnoses, claim_payments,
 service_payments, adjustments, plb, findings — every row with its file, ISA13, GS06, ST02 and segment index, the

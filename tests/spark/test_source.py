@@ -54,6 +54,11 @@ def load(spark: Any, table: str, *paths: Path, **options: str) -> Any:
     return reader.load(",".join(str(p) for p in paths))
 
 
+def folders(file: str) -> str:
+    """A written file's receiver=…/payer=… folders."""
+    return "/".join(Path(file).parts[-3:-1])
+
+
 def rows(df: Any, *columns: str) -> Counter[tuple[Any, ...]]:
     return Counter(tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in df.select(*columns).collect())
 
@@ -233,12 +238,14 @@ def test_encounters_are_written_back_as_837s_by_payer(spark: Any, tmp_path: Path
     first = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
     again = edi_spark.write_837(encounters, tmp_path / "out", ledger=ledger)
     # the file's two encounters: J20250110A billed to EXHP1 (its first coverage), J20250110B to EXBLUE
-    assert [(f.payer, f.claims, f.transactions) for f in first] == [("EXBLUE", 1, 1), ("EXHP1", 1, 1)]
+    assert [(f.receiver, f.payer, f.claims, f.transactions) for f in first] == [
+        ("example-clearinghouse", "EXBLUE", 1, 1), ("example-clearinghouse", "EXHP1", 1, 1)]
     # ISA13s from the ledger's counter: 1 and 2 in the first run, 3 and 4 in the second, never one twice
     assert sorted(int(f.isa13) for f in [*first, *again]) == [1, 2, 3, 4]
     claims = load(spark, "claims", tmp_path / "out").collect()
-    assert Counter((Path(c["file"]).parent.name, c["patient_control_number"], c["payer"]["id"]) for c in claims) \
-        == Counter({("payer=EXHP1", "J20250110A", "EXHP1"): 2, ("payer=EXBLUE", "J20250110B", "EXBLUE"): 2})
+    assert Counter((folders(c["file"]), c["patient_control_number"], c["payer"]["id"]) for c in claims) == Counter({
+        ("receiver=example-clearinghouse/payer=EXHP1", "J20250110A", "EXHP1"): 2,
+        ("receiver=example-clearinghouse/payer=EXBLUE", "J20250110B", "EXBLUE"): 2})
     findings = load(spark, "findings", tmp_path / "out").where("severity = 'error'").count()
     assert findings == 0
 
@@ -275,7 +282,7 @@ def test_sixty_encounters_of_four_payers_and_both_claim_types(spark: Any, tmp_pa
     # EXBLUE 12 + 2, EXHP1 16 + 6, EXMCD 6 + 2, EXMCR 16 + 0; 60 in all
     assert [(f.payer, f.claims) for f in files] == [("EXBLUE", 14), ("EXHP1", 22), ("EXMCD", 8), ("EXMCR", 16)]
     assert sorted(int(f.isa13) for f in files) == [1, 2, 3, 4]
-    kinds = Counter((Path(r["file"]).parent.name, r["kind"], r["payer"]["id"])
+    kinds = Counter((folders(r["file"]).removeprefix("receiver=example-clearinghouse/"), r["kind"], r["payer"]["id"])
                     for r in load(spark, "claims", tmp_path / "out").collect())
     assert kinds == Counter({("payer=EXBLUE", "837P", "EXBLUE"): 12, ("payer=EXBLUE", "837I", "EXBLUE"): 2,
                              ("payer=EXHP1", "837P", "EXHP1"): 16, ("payer=EXHP1", "837I", "EXHP1"): 6,
@@ -287,6 +294,129 @@ def test_sixty_encounters_of_four_payers_and_both_claim_types(spark: Any, tmp_pa
     errors = load(spark, "findings", tmp_path / "out").where("severity = 'error'").select("code").collect()
     assert errors == []
 
+
+
+def sixty_encounters(spark: Any, tmp_path: Path) -> Any:
+    """`edi synth encounters --count 60 --seed 1`: EXBLUE 14, EXHP1 22, EXMCD 8, EXMCR 16 billed (see above)."""
+    from datetime import date
+
+    from edi.synth import write_encounters
+
+    source = tmp_path / "encounters.jsonl"
+    with source.open("wb") as stream:
+        write_encounters(60, 1, stream, as_of=date(2025, 2, 3))
+    return spark.read.text(str(source))
+
+
+def receiver_toml(tmp_path: Path, key: str, **changes: str) -> Path:
+    """mappings/receivers/example-clearinghouse.toml as ``tmp_path/KEY.toml``, each ``old=new`` line changed."""
+    text = (Path(__file__).parents[2] / "mappings" / "receivers" / "example-clearinghouse.toml").read_text()
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / f"{key}.toml"
+    path.write_text(text)
+    return path
+
+
+def test_files_hold_at_most_the_receivers_claims_per_file(spark: Any, tmp_path: Path) -> None:
+    from edi import spark as edi_spark
+
+    small = receiver_toml(tmp_path, "small-files", **{"max_claims_per_file = 5000": "max_claims_per_file = 5"})
+    encounters = sixty_encounters(spark, tmp_path)
+    files = edi_spark.write_837(encounters, tmp_path / "out", ledger=str(tmp_path / "edi.db"), receiver=small)
+    assert all(f.receiver == "small-files" and 1 <= f.claims <= 5 for f in files)
+    assert [(f.receiver, f.payer, f.path) for f in files] == sorted((f.receiver, f.payer, f.path) for f in files)
+    by_payer: Counter[str] = Counter()
+    for f in files:
+        by_payer[f.payer] += f.claims
+        assert folders(f.path) == f"receiver=small-files/payer={f.payer}"
+    assert by_payer == Counter({"EXBLUE": 14, "EXHP1": 22, "EXMCD": 8, "EXMCR": 16})
+    # at least ceil(claims / 5) files each: EXBLUE 3, EXHP1 5, EXMCD 2, EXMCR 4
+    files_of = Counter(f.payer for f in files)
+    assert all(files_of[p] >= n for p, n in {"EXBLUE": 3, "EXHP1": 5, "EXMCD": 2, "EXMCR": 4}.items())
+    # one ISA13 a file, from one sender–receiver pair's counter: 1 to the number of files
+    assert sorted(int(f.isa13) for f in files) == list(range(1, len(files) + 1))
+    claims = load(spark, "claims", tmp_path / "out").collect()
+    ids = Counter(c["patient_control_number"] for c in claims)
+    assert len(ids) == 60 and set(ids.values()) == {1}
+    per_file = Counter(c["file"] for c in claims)
+    assert per_file == Counter({f.path: f.claims for f in files})
+    assert {r["isa13"] for r in load(spark, "interchanges", tmp_path / "out").collect()} == {f.isa13 for f in files}
+    # the same encounters again (a new ledger, so the same numbers too): the same claims share the same files
+    again = edi_spark.write_837(encounters, tmp_path / "again", ledger=str(tmp_path / "again.db"), receiver=small)
+
+    def grouping(folder: Path) -> set[frozenset[str]]:
+        claims_of: dict[str, set[str]] = {}
+        for c in load(spark, "claims", folder).collect():
+            claims_of.setdefault(c["file"], set()).add(c["patient_control_number"])
+        return {frozenset(ids) for ids in claims_of.values()}
+
+    assert grouping(tmp_path / "out") == grouping(tmp_path / "again")
+    assert len(again) == len(files)
+
+
+def test_payers_are_routed_to_their_receivers(spark: Any, tmp_path: Path) -> None:
+    from edi import spark as edi_spark
+
+    gateway = receiver_toml(tmp_path, "medicare-gateway", **{'receiver = "ZZ:EXCH"': 'receiver = "ZZ:EXMCRGW"',
+                                                             'id = "EXCH"': 'id = "EXMCRGW"'})
+    files = edi_spark.write_837(sixty_encounters(spark, tmp_path), tmp_path / "out", ledger=str(tmp_path / "edi.db"),
+                                receiver={"EXMCR": str(gateway), "*": "example-clearinghouse"})
+    assert [(f.receiver, f.payer, f.claims) for f in files] == [
+        ("example-clearinghouse", "EXBLUE", 14), ("example-clearinghouse", "EXHP1", 22),
+        ("example-clearinghouse", "EXMCD", 8), ("medicare-gateway", "EXMCR", 16)]
+    assert folders(files[-1].path) == "receiver=medicare-gateway/payer=EXMCR"
+    # each sender–receiver pair has its own counters: ISA13 1–3 to EXCH (three payers), 1 to EXMCRGW
+    interchanges = sorted((folders(r["file"]), r["sender_id"].strip(), r["receiver_id"].strip(), int(r["control"]))
+                          for r in load(spark, "interchanges", tmp_path / "out").collect())
+    assert [i[:3] for i in interchanges] == [("receiver=example-clearinghouse/payer=EXBLUE", "EXBILL", "EXCH"),
+                                             ("receiver=example-clearinghouse/payer=EXHP1", "EXBILL", "EXCH"),
+                                             ("receiver=example-clearinghouse/payer=EXMCD", "EXBILL", "EXCH"),
+                                             ("receiver=medicare-gateway/payer=EXMCR", "EXBILL", "EXMCRGW")]
+    assert sorted(i[3] for i in interchanges[:3]) == [1, 2, 3] and interchanges[3][3] == 1
+    assert {int(f.isa13) for f in files[:3]} == {1, 2, 3} and files[3].isa13 == "000000001"
+    # GS06: 2 + 2 + 2 groups (837P and 837I) to EXCH, 1 (837P only) to EXMCRGW
+    groups = Counter((folders(g["file"]).split("/")[0], int(g["control"]))
+                     for g in load(spark, "groups", tmp_path / "out").collect())
+    assert groups == Counter({**{("receiver=example-clearinghouse", n): 1 for n in range(1, 7)},
+                              ("receiver=medicare-gateway", 1): 1})
+    payers = Counter((folders(c["file"]), c["payer"]["id"]) for c in load(spark, "claims", tmp_path / "out").collect())
+    assert payers[("receiver=medicare-gateway/payer=EXMCR", "EXMCR")] == 16 and sum(payers.values()) == 60
+
+def test_a_payer_without_a_receiver_is_an_error_before_any_file(spark: Any, tmp_path: Path) -> None:
+    from edi import spark as edi_spark
+    from edi.errors import EdiError
+
+    encounters = spark.read.text(str(SAMPLES / "encounters" / "encounters.jsonl"))   # EXHP1 and EXBLUE
+    with pytest.raises(EdiError, match=r"payer EXBLUE: no receiver for it.*'EXBLUE'.*'\*'"):
+        edi_spark.write_837(encounters, tmp_path / "out", ledger=str(tmp_path / "edi.db"),
+                            receiver={"EXHP1": "example-clearinghouse"})
+    assert not (tmp_path / "out").exists() and not (tmp_path / "edi.db").exists()
+
+
+def test_receivers_of_payers(tmp_path: Path) -> None:
+    pytest.importorskip("pyspark")
+    from edi.errors import EdiError
+    from edi.spark._write import buckets, receivers_of
+
+    assert {p: r.key for p, r in receivers_of(None, ["EXHP1"]).items()} == {"EXHP1": "example-clearinghouse"}
+    gateway = receiver_toml(tmp_path, "gateway", **{'receiver = "ZZ:EXCH"': 'receiver = "ZZ:EXGW"'})
+    routed = receivers_of({"EXMCR": gateway, "*": "example-clearinghouse"}, ["EXMCR", "EXHP1"])
+    assert {p: r.pair for p, r in routed.items()} == {"EXMCR": ("ZZ:EXBILL", "ZZ:EXGW"),
+                                                      "EXHP1": ("ZZ:EXBILL", "ZZ:EXCH")}
+    # the same profile by name and by path is one receiver; a different one of the same name is an error
+    same = receiver_toml(tmp_path, "example-clearinghouse")
+    assert len({r.key for r in receivers_of({"A": same, "*": "example-clearinghouse"}, ["A", "B"]).values()}) == 1
+    (tmp_path / "other").mkdir()
+    other = receiver_toml(tmp_path / "other", "gateway", **{'receiver = "ZZ:EXCH"': 'receiver = "ZZ:EXGW2"'})
+    with pytest.raises(EdiError, match="also named 'gateway'"):
+        receivers_of({"A": gateway, "B": other}, ["A", "B"])
+    with pytest.raises(EdiError, match="payer B: no receiver"):
+        receivers_of({"A": gateway}, ["A", "B"])
+    # buckets of 0.8 of a file: 4000 encounters a task at 5000 claims a file
+    assert [buckets(n, 5000) for n in (1, 4000, 4001, 1_000_000)] == [1, 1, 2, 250]
+    assert [buckets(n, 5) for n in (14, 22, 8, 16)] == [4, 6, 2, 4]
 
 def test_paths_and_partitions(tmp_path: Path) -> None:
     pytest.importorskip("pyspark")
