@@ -436,8 +436,11 @@ def test_paths_and_partitions(tmp_path: Path) -> None:
     assert plan(TABLES["claims"], files, 500) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)],
         [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
-    # the findings read a file whole: b.x12 is one part of its own (900 > 500 closes the task before it)
+    # the findings split b.x12 alike, plus its file-rule task (FILE_TASK = -1); the envelope tables read it whole
     assert plan(TABLES["findings"], files, 500) == [
+        [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)], [(f"{d}/b.x12", -1, 2)],
+        [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
+    assert plan(TABLES["groups"], files, 500) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
 
 
