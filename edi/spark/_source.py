@@ -1,7 +1,7 @@
 """The ``x12`` Spark data source (pyspark.sql.datasource, Spark 4): files, globs or directories of X12 as tables.
 
-The driver lists the files and plans the partitions: a file of the splitting tables is read in ``1 + size //
-split_bytes`` parts (transactions k, k + n … as ``edi validate`` shares a big file between processes); the
+The driver lists the files and plans the partitions: a file of the splitting tables is read in ``n = 1 + size //
+split_bytes`` parts (part k: the transactions whose ST starts in the k-th of n byte ranges of the file); the
 envelope tables read each file whole. The findings of a file read in parts come from its parts plus one more task
 for the rules that compare all its transactions, and one task finds the ISA13s reused across the files of the read
 (edi.validate._tasks). The executors (Python workers) read their parts with edi.models and edi.validate.

@@ -5,14 +5,16 @@ index of the row's first segment in the file, as ``edi.x12.Position.index``); th
 rest are the fields of a model (see ``_schema``), plus a few context columns that are themselves model fields of an
 enclosing loop (an 835 claim payment's payer, an 837 line's CLM01).
 
-A part of a file is ``(k, n)``: the transactions k, k + n, k + 2n … in ST order, read the way ``edi validate``
-shares a big file between processes (the tokenizer passes over the other parts' transaction bodies unsplit).
-The envelope tables (interchanges, groups, transactions) and the findings read a file whole.
+A part of a file is ``(k, n)``: the transactions whose ST starts in the k-th of n equal byte ranges of the file
+(the tokenizer passes over the bytes before it unsplit, and reading stops after it). The envelope tables
+(interchanges, groups, transactions) read a file whole; the findings of a file in parts have one more task for the
+rules that compare all its transactions (edi.validate._tasks).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
@@ -28,7 +30,7 @@ from edi.models.envelope import Envelope, GroupEnvelope, InterchangeEnvelope, gr
 from edi.models.remittance import (ClaimPayment, HeaderNumber, ProviderAdjustment, ProviderAdjustmentItem, Remittance,
                                    ServicePayment)
 from edi.spark._schema import Column, fields_of, path_column, schema_of, union_fields
-from edi.validate._engine import _Share
+from edi.validate._tasks import byte_range
 from edi.x12 import Framer, Role, Transaction, tokenize
 
 Part = tuple[str, int, int]          # (path, k, n)
@@ -73,25 +75,31 @@ class Table:
 
 # -- reading a part of a file ---------------------------------------------------------------------------------
 class _PartFramer(Framer):
-    """The envelope events of the transactions of part k of n (and of no other transaction): the share
-    ``edi validate`` gives a process of a big file (edi.validate._engine._Share)."""
+    """The envelope events of the transactions whose ST starts in the k-th of n equal byte ranges of the file (and
+    of no other transaction), as the findings' tasks share it (edi.validate._tasks.byte_range): the tokenizer
+    passes over the bytes before the range without splitting the bodies there, and reading stops at the first ST
+    after it."""
 
     def __init__(self, path: Path, k: int, n: int) -> None:
-        self.share = _Share(k, n) if n > 1 else None
-        super().__init__(tokenize(path, keep=self.share))
+        self.range = byte_range(str(path), k, n) if n > 1 else None
+        lo, hi = self.range or (0, math.inf)
+        super().__init__(tokenize(path, keep=lambda st: lo <= st.offset < hi))
 
     def events(self) -> Iterator[Any]:
-        share = self.share
-        if share is None:
+        if self.range is None:
             yield from super().events()
             return
+        lo, hi = self.range
         skipped: Transaction | None = None
         for event in super().events():
             transaction = event[2]
             if transaction is not None and event[0] is not Role.STRAY:
                 if transaction is skipped:
                     continue
-                if not share(transaction.header):
+                offset = transaction.header.offset
+                if offset >= hi:
+                    return
+                if offset < lo:
                     skipped = transaction
                     continue
             yield event

@@ -268,19 +268,23 @@ class Validator:
         return report
 
     def run_part(self, source: Source, name: str | None = None, part: tuple[int, int] = (0, 1),
-                 sink: Sink | None = None, keep: Callable[[Segment], bool] | None = None) -> Report:
+                 sink: Sink | None = None, keep: Callable[[Segment], bool] | None = None,
+                 envelope: bool | None = None, stop: int | None = None) -> Report:
         """Check the transactions ``k, k + n, k + 2n …`` (in ST order) of a file, ``part = (k, n)``; part 0 also
         checks the envelope. The tokenizer passes over the other transactions' bodies without splitting them.
         Combine the parts of a file with :func:`finish`. With a ``sink`` (one part only), findings go there
-        instead of into the report (:meth:`stream`). ``keep`` (asked with each ST segment) picks the transactions
-        instead of ``part``; the envelope is then not checked."""
+        instead of into the report (:meth:`stream`).
+
+        ``keep`` (asked with each ST segment) picks the transactions instead of ``part``; the envelope is then
+        checked only when ``envelope`` says so. ``stop``: a byte offset; reading ends at the first ST at or after
+        it (a part that does not check the envelope has nothing more to do there)."""
         label = name or (str(source) if isinstance(source, Path) else "<bytes>")
         report = Report(label)
         ctx = Context(label, self.snips)
         self.sink = sink
         given = 0                                # framing findings given to the sink so far
         share = keep if keep is not None else _Share(*part) if part[1] > 1 else None
-        primary = part[0] == 0 and keep is None
+        primary = envelope if envelope is not None else part[0] == 0 and keep is None
         framer = Framer(tokenize(source, name=label, keep=share))
         result: TransactionResult | None = None
         builder: TreeBuilder | None = None
@@ -305,6 +309,8 @@ class Validator:
                     if builder is not None and result is not None:
                         self._end_transaction(ctx, report, builder, result)
                         builder = result = None
+                    if stop is not None and transaction.header.offset >= stop:
+                        break
                     if share is not None and not share(transaction.header):
                         skipped = transaction
                         continue

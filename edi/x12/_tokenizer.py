@@ -26,6 +26,7 @@ Source = bytes | bytearray | memoryview | Path | BinaryIO
 Keep = Callable[[Segment], bool]
 # Segment ids that end a transaction's body (what a skip stops at): its SE, or a broken envelope's next level.
 ENVELOPE_IDS = ("SE", "ST", "GS", "GE", "ISA", "IEA", "TA1")
+AROUND_ENVELOPE = 32   # segments split after a skip stops at an envelope segment (SE, GE, IEA, ISA, GS, ST …)
 
 
 def tokenize(source: Source, *, name: str | None = None, chunk_size: int = CHUNK_SIZE,
@@ -79,6 +80,8 @@ class _Tokenizer:
         self.stream = stream
         self.keep = keep
         self.skipping = False  # inside a transaction body that ``keep`` declined, across chunk boundaries
+        self.handed_back = False   # the fast path stopped at a declined ST: the buffer is re-cut from there
+        self.at_envelope = False   # a skip stopped at an envelope segment
         self.source = source
         self.chunk_size = max(chunk_size, 256)
         self.buf = ""       # text not yet consumed; starts at a segment's first character or at leading text
@@ -148,7 +151,11 @@ class _Tokenizer:
         while True:
             if self.skipping and not (t_is_break or lead):
                 self._skip_ahead(ends, t, es, ws, bin_marker)
-            pieces = self.buf.split(t)
+            # after a skip stopped at an envelope segment, split only the segments around it: the next ST may be
+            # declined too, handing the rest of the chunk back to the skip unsplit
+            few = self.at_envelope and not self.eof
+            pieces = self.buf.split(t, AROUND_ENVELOPE) if few else self.buf.split(t)
+            self.at_envelope = False
             if inside_isa:
                 pieces[:inside_isa + 1] = [t.join(pieces[:inside_isa + 1])]
                 inside_isa = 0
@@ -159,7 +166,7 @@ class _Tokenizer:
             i = 0
             if not (has_bin or t_is_break or lead):
                 stripped = [p.lstrip(ws) for p in pieces] if ws else pieces
-                joined = "".join(stripped)
+                joined = "".join(stripped[:-1] if few else stripped)   # (the rest, unsplit, is read next time)
                 if "\n" not in joined and "\r" not in joined:
                     i, pos, iea = yield from self._plain_chunk(pieces, stripped, limit, d, tails)
                     pieces[i] = stripped[i]
@@ -169,6 +176,11 @@ class _Tokenizer:
                             self.buf = remainder
                             self.base += pos
                             return True
+                    if self.handed_back:  # a declined ST: the rest of the chunk goes back to the raw-text skip
+                        self.handed_back = False
+                        self.buf = t.join(pieces[i:])
+                        self.base += pos
+                        continue
             if i < limit:
                 self.skipping = False  # the general path yields every segment
             while i < limit:
@@ -260,7 +272,8 @@ class _Tokenizer:
                     iea = True
                     break
                 if keep is not None and sid == "ST" and not keep(seg):
-                    i, index, pos, line = self._skip_body(pieces, stripped, i, stop, es, index, pos, line)
+                    self.skipping = self.handed_back = True   # _skip_ahead passes over the body in the raw text
+                    break
             self.index, self.line = index, line
             return i, pos, iea
         while i < limit:
@@ -288,7 +301,8 @@ class _Tokenizer:
                 iea = True
                 break
             if keep is not None and sid == "ST" and not keep(seg):
-                i, index, pos, line = self._skip_body(pieces, stripped, i, stop, es, index, pos, line)
+                self.skipping = self.handed_back = True
+                break
         self.index, self.line = index, line
         return i, pos, iea
 
@@ -300,6 +314,7 @@ class _Tokenizer:
         buf = self.buf
         if buf.startswith(tuple(seg_id + es for seg_id in ENVELOPE_IDS)):
             self.skipping = False
+            self.at_envelope = True
             return
         found = ends.search(buf)
         if found is not None:
@@ -321,6 +336,7 @@ class _Tokenizer:
         self.base += cut
         self.buf = buf[cut:]
         self.skipping = found is None
+        self.at_envelope = found is not None
 
     def _skip_body(self, pieces: list[str], stripped: list[str], i: int, stop: int, es: str, index: int,
                    pos: int, line: int) -> tuple[int, int, int, int]:

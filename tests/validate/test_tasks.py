@@ -69,8 +69,8 @@ def one_transaction(base: str) -> str:
 
 def test_a_claim_id_used_in_transactions_of_other_tasks(tmp_path: Path) -> None:
     """Four copies of a transaction, each copy's claim ids made its own but its first claim's CLM01 kept: copies
-    2, 3 and 4 repeat transaction 0001's PCN1001. In 2 tasks (k = position % 2) 0002 and 0004 are checked by
-    another task than 0001: only the file-rule task finds them (and 0003's)."""
+    2, 3 and 4 repeat transaction 0001's PCN1001. In 2 tasks (each half of the file's bytes) 0003 and 0004 are
+    checked by another task than 0001: only the file-rule task finds them (and 0002's)."""
     def own_ids(body: str, n: int) -> str:
         return body if n == 1 else body.replace("CLM*PCN", f"CLM*P{n}N").replace(f"CLM*P{n}N1001*", "CLM*PCN1001*")
 

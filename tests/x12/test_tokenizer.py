@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edi.errors import FramingError
 from edi.x12 import Delimiters, tokenize, write
@@ -292,3 +294,40 @@ class TestSkippingTransactions:
         wrong = Framer(tokenize(self.file().replace(b"SE*43*0002", b"SE*42*0002"), keep=lambda st: False))
         list(wrong)
         assert ["envelope.se01.count"] == [f.code for f in wrong.findings]
+
+
+class TestSkippingIsExact:
+    """Any choice of transactions, any chunk size, gaps and interchanges: a kept transaction comes whole (every
+    segment from its ST to its SE, as a full read gives it), a declined one's body may not, the envelope always."""
+
+    @staticmethod
+    def file(transactions: list[int], gap: str, interchanges: int) -> bytes:
+        out = []
+        for i in range(interchanges):
+            body = "".join(f"ST*837*{n:04d}*005010X222A1~{gap}" + "".join(f"NM1*41*2*X{k}~{gap}" for k in range(size))
+                           + f"SE*{size + 2}*{n:04d}~{gap}" for n, size in enumerate(transactions, 1))
+            out.append(interchange(body=f"GS*HC*S*R*20250101*1200*1*X*005010X222A1~{gap}{body}GE*"
+                                        f"{len(transactions)}*1~{gap}IEA*1*00000000{i + 1}~{gap}").decode())
+        return "".join(out).encode("latin-1")
+
+    @settings(max_examples=150, deadline=None)
+    @given(transactions=st.lists(st.integers(0, 60), min_size=1, max_size=8), gap=st.sampled_from(["", "\n", " \n"]),
+           interchanges=st.integers(1, 2), chunk_size=st.integers(256, 3000), seed=st.integers(0, 2**16))
+    def test_kept_transactions_come_whole(self, transactions: list[int], gap: str, interchanges: int,
+                                          chunk_size: int, seed: int) -> None:
+        data = self.file(transactions, gap, interchanges)
+        full = list(tokenize(data, chunk_size=chunk_size))
+        chosen = {st_seg.offset for st_seg in full if st_seg.id == "ST" and hash((seed, st_seg.offset)) % 2}
+        part = list(tokenize(data, chunk_size=chunk_size, keep=lambda seg: seg.offset in chosen))
+        by_index = {seg.index: seg for seg in full}
+        assert all(by_index[seg.index] == seg for seg in part)
+        got = {seg.index for seg in part}
+        inside = None
+        for seg in full:
+            if seg.id == "ST":
+                inside = seg.offset in chosen
+            if inside or seg.id in ("ISA", "GS", "ST", "SE", "GE", "IEA"):
+                assert seg.index in got, (seg.index, seg.id)
+            if seg.id == "SE":
+                inside = None
+        assert part[-1].index == full[-1].index
