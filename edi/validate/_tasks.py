@@ -6,9 +6,9 @@ it runs the file rules (a CLM01 or an 835 trace number used twice in the file) o
 keeps one component-separator finding per interchange. Here each part must decide alone, so:
 
 - :func:`part_findings` (task k of n) checks the transactions whose ST starts in the k-th n-th of the file's
-  bytes, task 0 the envelope too: a task passes over the bytes before its share without splitting them and stops
-  after it, so n tasks read the file about n / 2 times at skipping speed (``edi validate --jobs`` shares every n-th
-  transaction instead: each process reads the whole file). A component-separator finding is kept only when no
+  bytes, task 0 the envelope too: a task passes over the bytes before its share without splitting them (~160
+  MB/s) and stops after it, so n tasks pass over about n / 2 times the file (``edi validate --jobs`` shares every
+  n-th transaction instead: each process passes over the whole file). A component-separator finding is kept only when no
   earlier transaction of the interchange, in an earlier task, has one (those are checked one by one, in file
   order, only when the task found one — a file whose body and ISA16 disagree usually disagrees from its first
   transaction, so one is checked).
@@ -78,19 +78,23 @@ def file_rule_findings(validator: Validator, path: str) -> Iterator[Finding]:
     """The findings of the file rules (values used twice in the file), for the task that joins no reports."""
     if not validator.file_rules:
         return
-    places: dict[tuple[str, ...], list[int]] = {}   # CLM01 / (TRN03, TRN02) → ST index of each use
+    first: dict[object, int] = {}   # CLM01 / (TRN03, TRN02) → the ST index of its first use
+    twice: set[int] = set()         # the ST index of each transaction holding a value used before or after
     try:
         for role, seg, transaction, _ in Framer(tokenize(Path(path), name=path)).events():
             if transaction is None or role is Role.STRAY:
                 continue
             sid = seg.id
-            if sid == "CLM" and seg[1]:
-                places.setdefault(("CLM", seg[1]), []).append(transaction.header.index)
-            elif sid == "TRN" and seg[2]:
-                places.setdefault(("TRN", seg[3], seg[2]), []).append(transaction.header.index)
+            key: object = seg[1] if sid == "CLM" else (seg[3], seg[2]) if sid == "TRN" and seg[2] else ""
+            if key:
+                st = transaction.header.index
+                earlier = first.get(key)
+                if earlier is None:
+                    first[key] = st
+                else:               # used before, in this transaction or another: both are checked
+                    twice.update((earlier, st))
     except FramingError:
         pass  # the transactions read before it still count (the parts report why the file stops)
-    twice = {st for uses in places.values() if len(uses) > 1 for st in uses}
     if not twice:
         return
     report = validator.run_part(Path(path), path, keep=lambda st: st.index in twice)

@@ -209,6 +209,8 @@ def test_a_split_file_gives_its_file_rule_findings_once(spark: Any, tmp_path: Pa
 def test_table_option_is_checked(spark: Any) -> None:
     with pytest.raises(Exception, match="no table of the x12 data source"):
         load(spark, "claimz", SAMPLES / "835-remittance.x12").schema  # noqa: B018
+    with pytest.raises(Exception, match="option max_parts: '0' is not a whole number of 1 or more"):
+        load(spark, "claims", SAMPLES / "835-remittance.x12", max_parts="0").count()
     with pytest.raises(Exception, match="no file there"):
         load(spark, "claims", SAMPLES / "nothing-here.x12").collect()
 
@@ -442,6 +444,11 @@ def test_paths_and_partitions(tmp_path: Path) -> None:
         [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
     assert plan(TABLES["groups"], files, 500) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
+    # at 100 bytes b.x12 would be 1 + 900 // 100 = 10 parts: max_parts 4 caps it (each part passes over the
+    # bytes before its own, so parts are not free)
+    capped = plan(TABLES["claims"], files, 100, max_parts=4)
+    assert [part for parts in capped for part in parts if part[0].endswith("b.x12")] == \
+        [(f"{d}/b.x12", k, 4) for k in range(4)]
 
 
 @pytest.mark.corpus
