@@ -8,16 +8,16 @@ keeps one component-separator finding per interchange. Here each part must decid
 - :func:`part_findings` (task k of n) checks the transactions whose ST starts in the k-th n-th of the file's
   bytes, task 0 the envelope too: a task passes over the bytes before its share without splitting them (~160
   MB/s) and stops after it, so n tasks pass over about n / 2 times the file (``edi validate --jobs`` shares every
-  n-th transaction instead: each process passes over the whole file). A component-separator finding is kept only when no
-  earlier transaction of the interchange, in an earlier task, has one (those are checked one by one, in file
-  order, only when the task found one — a file whose body and ISA16 disagree usually disagrees from its first
-  transaction, so one is checked).
+  n-th transaction instead: each process passes over the whole file). A component-separator finding is kept only
+  when no earlier transaction of the interchange, in an earlier task, has one (those are checked one by one, in
+  file order, only when the task found one — a file whose body and ISA16 disagree usually disagrees from its
+  first transaction, so one is checked).
 - :func:`file_rule_findings` (one more task per file) reads the file's segments without checking them (~1/10 of
-  the cost of checking) and keeps every CLM01 and TRN03/TRN02 with the transactions they are in. A value found
-  once cannot be a duplicate; the transactions holding a value found twice are checked (those, and only those),
-  and the file rules run over their facts. Every fact the rules compare is a CLM or TRN segment of the scan, so
-  the scan never misses a pair; the check decides, so a segment the guide would not read as a claim is not
-  reported either.
+  the cost of checking) and keeps the transaction each CLM01 and TRN03/TRN02 is first used in. A value used once
+  cannot be a duplicate; the transactions holding a value used again (and the one that used it first) are
+  checked, those only, and the file rules run over their facts. Every fact the rules compare is a CLM or TRN
+  segment of the scan, so no pair is missed; the check decides, so a segment the guide would not read as a claim
+  is not reported either.
 - :func:`reused_interchanges`: an ISA13 another file of the run used (what ``edi validate`` over several files
   reports), from each file's interchange headers — a file holding one ISA is read no further than its first
   segment.

@@ -174,7 +174,8 @@ def test_findings_are_edi_validates(spark: Any, split_bytes: str) -> None:
     for report in validate_files(paths, jobs=1, names=[str(p) for p in paths]):
         for finding in report.findings:
             d = finding.as_dict()
-            expected[(d["file"], d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])] += 1
+            key = (d["file"], d["code"], d["snip"], d["severity"], d["segment"] - 1, d["element"], d["message"])
+            expected[key] += 1
         if report.fatal:
             expected[(report.file, UNREADABLE, 1, "error", report.fatal_at.index, None, report.fatal)] += 1
     found = rows(load(spark, "findings", *paths, split_bytes=split_bytes), "file", "code", "snip", "severity",
