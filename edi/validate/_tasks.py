@@ -25,6 +25,7 @@ keeps one component-separator finding per interchange. Here each part must decid
 
 from __future__ import annotations
 
+import bisect
 import math
 import mmap
 import os
@@ -36,6 +37,7 @@ from edi.validate._duplicates import InterchangeRegistry
 from edi.validate._engine import SEPARATORS, Report, TransactionResult, Validator
 from edi.validate._finding import Finding, Location, Severity
 from edi.x12 import Framer, Interchange, Role, Segment, tokenize
+from edi.x12._delimiters import ISA_SEARCH, WHITESPACE, read_isa
 
 UNREADABLE = "snip1.file.unreadable"   # the file cannot be framed (``edi validate``'s "fatal")
 
@@ -78,8 +80,27 @@ def file_rule_findings(validator: Validator, path: str) -> Iterator[Finding]:
     """The findings of the file rules (values used twice in the file), for the task that joins no reports."""
     if not validator.file_rules:
         return
-    first: dict[object, int] = {}   # CLM01 / (TRN03, TRN02) → the ST index of its first use
-    twice: set[int] = set()         # the ST index of each transaction holding a value used before or after
+    uses = _uses_found(path)
+    if uses is None:
+        uses = _uses_read(path)
+    first: dict[object, int] = {}   # CLM01 / (TRN03, TRN02) → the offset of the ST it is first used under
+    twice: set[int] = set()         # the ST offset of each transaction holding a value used before or after
+    for key, st in uses:
+        earlier = first.get(key)
+        if earlier is None:
+            first[key] = st
+        else:               # used before, in this transaction or another: both are checked
+            twice.update((earlier, st))
+    if not twice:
+        return
+    report = validator.run_part(Path(path), path, keep=lambda st: st.offset in twice)
+    for rule in validator.file_rules:
+        for _, finding in rule(report.transactions):
+            yield finding
+
+
+def _uses_read(path: str) -> Iterator[tuple[object, int]]:
+    """Each CLM01 and TRN03/TRN02 of the file with the offset of the ST of its transaction, read by the tokenizer."""
     try:
         for role, seg, transaction, _ in Framer(tokenize(Path(path), name=path)).events():
             if transaction is None or role is Role.STRAY:
@@ -87,20 +108,63 @@ def file_rule_findings(validator: Validator, path: str) -> Iterator[Finding]:
             sid = seg.id
             key: object = seg[1] if sid == "CLM" else (seg[3], seg[2]) if sid == "TRN" and seg[2] else ""
             if key:
-                st = transaction.header.index
-                earlier = first.get(key)
-                if earlier is None:
-                    first[key] = st
-                else:               # used before, in this transaction or another: both are checked
-                    twice.update((earlier, st))
+                yield key, transaction.header.offset
     except FramingError:
         pass  # the transactions read before it still count (the parts report why the file stops)
-    if not twice:
-        return
-    report = validator.run_part(Path(path), path, keep=lambda st: st.index in twice)
-    for rule in validator.file_rules:
-        for _, finding in rule(report.transactions):
-            yield finding
+
+
+def _uses_found(path: str) -> list[tuple[object, int]] | None:
+    """The same found in the raw bytes (~10x faster than reading the segments): each "CLM" / "TRN" segment under
+    the last "ST" segment before it (a segment starts after the terminator and any whitespace). What the tokenizer
+    would read, and perhaps more (a CLM between SE and ST counts under the ST before it: one transaction more is
+    checked), never less — as long as the file is plain: one ISA, a punctuation terminator, no binary segment;
+    None otherwise."""
+    try:
+        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _found_in(data)
+    except (OSError, ValueError):   # unreadable, or empty (mmap refuses length 0)
+        return None
+
+
+def _found_in(data: mmap.mmap) -> list[tuple[object, int]] | None:
+    head = data[:ISA_SEARCH].decode("latin-1")
+    if not head.startswith("ISA"):
+        return None
+    try:
+        d, length = read_isa(head)
+    except FramingError:
+        return None
+    t, es = d.segment.encode("latin-1"), d.element.encode("latin-1")
+    if d.segment in "\r\n" or head.count(d.segment, 0, length - 1) or data.find(b"BIN" + es) >= 0 \
+            or data.find(b"ISA" + es, 3) >= 0:
+        return None
+    ws = {ord(c) for c in WHITESPACE if c not in (d.segment, d.element, d.component, d.repetition)}
+
+    def starts(needle: bytes) -> list[int]:
+        found, at = [], data.find(needle, length)
+        while at >= 0:
+            j = at - 1
+            while data[j] in ws:
+                j -= 1
+            if data[j] == t[0]:
+                found.append(at)
+            at = data.find(needle, at + 1)
+        return found
+
+    sts = starts(b"ST" + es)
+    uses: list[tuple[object, int]] = []
+    for needle in (b"CLM" + es, b"TRN" + es):
+        for at in starts(needle):
+            n = bisect.bisect_right(sts, at) - 1
+            if n < 0:
+                continue   # before any transaction: the tokenizer's reading would not count it either
+            end = data.find(t, at)
+            elements = data[at:end if end >= 0 else len(data)].decode("latin-1").split(d.element)
+            key: object = (elements[1:2] or [""])[0] if needle[0] == 67 else \
+                ((elements[3:4] or [""])[0], elements[2]) if len(elements) > 2 and elements[2] else ""
+            if key:
+                uses.append((key, sts[n]))
+    return uses
 
 
 def _separators_seen_before(validator: Validator, path: str, result: TransactionResult, lo: int) -> bool:

@@ -139,3 +139,18 @@ def test_isa13_reused_across_files_as_edi_validate_finds_it(tmp_path: Path) -> N
     expected = {r.file: [f for f in r.findings if f.code == "snip1.envelope.isa13.duplicate"] for r in reports}
     assert {k: rows(v) for k, v in found.items()} == {k: rows(v) for k, v in expected.items() if v}
     assert sorted(found) == [str(second), str(third)]
+
+
+@pytest.mark.corpus
+def test_the_raw_byte_scan_finds_every_value_the_segments_hold() -> None:
+    """The file-rule task's fast scan (values found in the raw bytes) holds every CLM01 and TRN03/TRN02 the
+    tokenizer reads, under the same transaction — on every corpus file plain enough for it (most of them)."""
+    from edi.validate._tasks import _uses_found, _uses_read
+
+    plain = 0
+    for path in corpus_files():
+        found = _uses_found(str(path))
+        if found is not None:
+            plain += 1
+            assert Counter(_uses_read(str(path))) - Counter(found) == Counter(), path.name
+    assert plain > 150
