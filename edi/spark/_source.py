@@ -27,6 +27,7 @@ from edi.validate._parallel import SPLIT_BYTES
 NAME = "x12"
 BATCH = 4096     # rows per Arrow record batch handed to Spark
 MODES = ("FAILFAST", "DROPMALFORMED")   # a file that cannot be read: fail the read, or keep its rows up to there
+TASKS_PER_CORE = 4   # a file is split only into parts of at least 1/4 of a core's share of the read's bytes
 MAX_PARTS = 8    # parts of one file at most: each passes over the bytes before its own (~160 MB/s), so n parts cost
                  # about (n - 1) / 2 passes over the file — with 8, ~5% of checking it (~2.4 MB/s)
 
@@ -64,16 +65,23 @@ def files_of(path: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def plan(table: Table, files: Sequence[str], split_bytes: int, max_parts: int = MAX_PARTS) -> list[list[Part]]:
-    """The partitions: each a list of parts (path, k, n). A file bigger than ``split_bytes`` is read in ``1 + size
-    // split_bytes`` parts, at most ``max_parts``, one partition each (when the table splits files); smaller files
-    share a partition up to ``split_bytes`` (one Spark task per tiny file would cost more than reading it)."""
+def plan(table: Table, files: Sequence[str], split_bytes: int, max_parts: int = MAX_PARTS,
+         parallelism: int | None = None) -> list[list[Part]]:
+    """The partitions: each a list of parts (path, k, n). A file is split when the read has too few files to keep
+    the cores busy: a file bigger than ``max(split_bytes, all the files' bytes / (4 × parallelism))`` is read in
+    ``1 + size // that`` parts, at most ``max_parts``, one partition each (when the table splits files) — parts
+    are not free, each passes over the bytes before its own. Smaller files share a partition up to
+    ``split_bytes`` (one Spark task per tiny file would cost more than reading it). ``parallelism``: the cores the
+    read may use (default: this machine's)."""
     partitions: list[list[Part]] = []
     batch: list[Part] = []
     filled = 0
+    sizes = {path: os.path.getsize(path) for path in files}
+    cores = parallelism or os.cpu_count() or 1
+    split = max(split_bytes, sum(sizes.values()) // (TASKS_PER_CORE * cores), 1)
     for path in files:
-        size = os.path.getsize(path)
-        n = min(1 + size // max(split_bytes, 1), max(max_parts, 1)) if table.splits else 1
+        size = sizes[path]
+        n = min(1 + size // split, max(max_parts, 1)) if table.splits else 1
         if n > 1:
             partitions += [[(path, k, n)] for k in range(n)]
             if table.file_task:
@@ -105,7 +113,8 @@ def _number(options: dict[str, str], name: str, default: int) -> int:
 class X12DataSource(DataSource):
     """``spark.read.format("x12").option("table", "claims").load(PATH)``; options: ``table`` (see TABLES),
     ``split_bytes`` (a file is read in one part per this many bytes; default 2 MiB, as edi validate),
-    ``max_parts`` (parts of one file at most; default 8), ``mode``
+    ``max_parts`` (parts of one file at most; default 8), ``parallelism`` (the cores the read may use, which
+    decides whether files are split at all; default: this machine's), ``mode``
     (a file that cannot be framed: FAILFAST, the default, fails the read naming the file and place;
     DROPMALFORMED keeps its rows up to there and reads on — the findings table always reads on, and lists it)."""
 
@@ -129,12 +138,13 @@ class X12Reader(DataSourceReader):
         self.files = files_of(path)
         self.split_bytes = _number(options, "split_bytes", SPLIT_BYTES)
         self.max_parts = _number(options, "max_parts", MAX_PARTS)
+        self.parallelism = _number(options, "parallelism", 0) or None
         self.mode = (options.get("mode") or MODES[0]).upper()
         if self.mode not in MODES:
             raise SparkSourceError(f"option mode: {options['mode']!r} is not one of {', '.join(MODES)}")
 
     def partitions(self) -> Sequence[InputPartition]:
-        parts = plan(self.table, self.files, self.split_bytes, self.max_parts)
+        parts = plan(self.table, self.files, self.split_bytes, self.max_parts, self.parallelism)
         if self.table.name == FINDINGS.name and len(self.files) > 1:
             parts.append([("", REUSED, 1)])   # one task reads every file's interchange headers
         return [InputPartition(part) for part in parts]

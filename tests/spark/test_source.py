@@ -142,7 +142,7 @@ def test_835_tables_hold_what_the_models_read(spark: Any) -> None:
 @pytest.mark.corpus
 def test_a_file_is_split_across_tasks_by_transaction(spark: Any) -> None:
     whole = load(spark, "claim_payments", MULTIPLE)
-    split = load(spark, "claim_payments", MULTIPLE, split_bytes="4000")
+    split = load(spark, "claim_payments", MULTIPLE, split_bytes="4000", parallelism="64")
     size = MULTIPLE.stat().st_size
     assert split.rdd.getNumPartitions() == 1 + size // 4000 > 1 and whole.rdd.getNumPartitions() == 1
     columns = ("isa13", "st02", "segment_index", "patient_control_number", "paid_amount")
@@ -178,8 +178,8 @@ def test_findings_are_edi_validates(spark: Any, split_bytes: str) -> None:
             expected[key] += 1
         if report.fatal:
             expected[(report.file, UNREADABLE, 1, "error", report.fatal_at.index, None, report.fatal)] += 1
-    found = rows(load(spark, "findings", *paths, split_bytes=split_bytes), "file", "code", "snip", "severity",
-                 "segment_index", "element", "message")
+    df = load(spark, "findings", *paths, split_bytes=split_bytes, parallelism="64")
+    found = rows(df, "file", "code", "snip", "severity", "segment_index", "element", "message")
     assert found == expected
     codes = Counter(key[1] for key in expected.elements())
     assert codes["snip1.envelope.isa13.duplicate"] > 0 and codes[UNREADABLE] > 0 and len(codes) > 20
@@ -200,7 +200,7 @@ def test_a_split_file_gives_its_file_rule_findings_once(spark: Any, tmp_path: Pa
     (tmp_path / "trn.x12").write_text(copies(one_transaction("835"), 5), "latin-1")
     for name, code, count in (("dup.x12", "snip4.claim.clm01_duplicate", 5), ("trn.x12", "snip4.trace.duplicate", 4)):
         path = tmp_path / name
-        df = load(spark, "findings", path, split_bytes="2048")
+        df = load(spark, "findings", path, split_bytes="2048", parallelism="64")
         assert df.rdd.getNumPartitions() > 3
         expected = Counter((f.code, f.location.segment_index, f.message) for f in validate(path, jobs=1).findings)
         assert rows(df, "code", "segment_index", "message") == expected
@@ -436,20 +436,25 @@ def test_paths_and_partitions(tmp_path: Path) -> None:
     files = files_of(f"{d}/a,{d}/b.x12,{d}/c.txt")
     # split at 500 bytes: 300 + 300 > 500, so a/1 and a/2 do not share a task; b.x12 (900 bytes) is read in
     # 1 + 900 // 500 = 2 parts, a task each; a/2 and c.txt share one (300 + 50 ≤ 500)
-    assert plan(TABLES["claims"], files, 500) == [
+    assert plan(TABLES["claims"], files, 500, parallelism=64) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)],
         [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
     # the findings split b.x12 alike, plus its file-rule task (FILE_TASK = -1); the envelope tables read it whole
-    assert plan(TABLES["findings"], files, 500) == [
+    assert plan(TABLES["findings"], files, 500, parallelism=64) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/b.x12", 0, 2)], [(f"{d}/b.x12", 1, 2)], [(f"{d}/b.x12", -1, 2)],
         [(f"{d}/a/2.x12", 0, 1), (f"{d}/c.txt", 0, 1)]]
-    assert plan(TABLES["groups"], files, 500) == [
+    assert plan(TABLES["groups"], files, 500, parallelism=64) == [
         [(f"{d}/a/1.x12", 0, 1)], [(f"{d}/a/2.x12", 0, 1)], [(f"{d}/b.x12", 0, 1)], [(f"{d}/c.txt", 0, 1)]]
     # at 100 bytes b.x12 would be 1 + 900 // 100 = 10 parts: max_parts 4 caps it (each part passes over the
     # bytes before its own, so parts are not free)
-    capped = plan(TABLES["claims"], files, 100, max_parts=4)
+    capped = plan(TABLES["claims"], files, 100, max_parts=4, parallelism=64)
     assert [part for parts in capped for part in parts if part[0].endswith("b.x12")] == \
         [(f"{d}/b.x12", k, 4) for k in range(4)]
+    # on 1 core the read's 1,550 bytes are 4 tasks of ~387: b.x12 (900) in 1 + 900 // 387 = 3 parts, the others
+    # whole — splitting where there are enough files for the cores only costs
+    one_core = plan(TABLES["claims"], files, 100, parallelism=1)
+    assert [part for parts in one_core for part in parts if part[0].endswith("b.x12")] == \
+        [(f"{d}/b.x12", k, 3) for k in range(3)]
 
 
 @pytest.mark.corpus
