@@ -119,11 +119,11 @@ def _uses_found(path: str) -> list[tuple[object, int]] | None:
     would read, and perhaps more (a CLM between SE and ST counts under the ST before it: one transaction more is
     checked), never less — as long as the file is plain: one ISA, a punctuation terminator, no binary segment;
     None otherwise."""
-    try:
-        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            return _found_in(data)
-    except (OSError, ValueError):   # unreadable, or empty (mmap refuses length 0)
+    data = _mapped(path)
+    if data is None:
         return None
+    with data:
+        return _found_in(data)
 
 
 def _found_in(data: mmap.mmap) -> list[tuple[object, int]] | None:
@@ -240,16 +240,26 @@ def interchanges_of(path: str) -> Iterable[Interchange]:
 
 def _isa_count(path: str, most: int = 2) -> int:
     """How many times "ISA" + the first ISA's element separator occurs in the file (counting stops at ``most``)."""
+    data = _mapped(path)
+    if data is None:
+        return most   # the envelope read says why
+    with data:
+        start = data.find(b"ISA")
+        if start < 0 or start + 3 >= len(data):
+            return 0
+        needle = data[start:start + 4]
+        count, at = 0, start
+        while at >= 0 and count < most:
+            count += 1
+            at = data.find(needle, at + 1)
+        return count
+
+
+def _mapped(path: str) -> mmap.mmap | None:
+    """The file's bytes mapped read-only (the mapping outlives the file object); None when it cannot be read or is
+    empty (mmap refuses length 0) — a full read then says why."""
     try:
-        with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            start = data.find(b"ISA")
-            if start < 0 or start + 3 >= len(data):
-                return 0
-            needle = data[start:start + 4]
-            count, at = 0, start
-            while at >= 0 and count < most:
-                count += 1
-                at = data.find(needle, at + 1)
-            return count
-    except (OSError, ValueError):   # unreadable, or empty (mmap refuses length 0): the envelope read says why
-        return most
+        with open(path, "rb") as stream:
+            return mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
